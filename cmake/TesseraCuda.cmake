@@ -1,0 +1,40 @@
+# Decides whether this is a CUDA build. TESSERA_CUDA=AUTO enables CUDA when
+# nvcc is found; ON insists; OFF builds the host backend only. Kernel sources
+# are .cu files either way: a host-only build compiles them as C++.
+set(TESSERA_HAVE_CUDA 0)
+if(NOT TESSERA_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    # Hopper by default: one architecture keeps builds lean.
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 90)
+    endif()
+    if(CMAKE_CXX_COMPILER AND NOT CMAKE_CUDA_HOST_COMPILER)
+      set(CMAKE_CUDA_HOST_COMPILER "${CMAKE_CXX_COMPILER}")
+    endif()
+    enable_language(CUDA)
+    # CMake 3.25 does not know nvcc's C++20 flag (the CUDA20 dialect came in
+    # 3.26); nvcc 12+ accepts -std=c++20, so teach CMake the flag.
+    if(NOT DEFINED CMAKE_CUDA20_STANDARD_COMPILE_OPTION OR CMAKE_CUDA20_STANDARD_COMPILE_OPTION STREQUAL "")
+      set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+      set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+      list(APPEND CMAKE_CUDA_COMPILE_FEATURES cuda_std_20)
+    endif()
+    set(CMAKE_CUDA_STANDARD 20)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    find_package(CUDAToolkit REQUIRED)
+    set(TESSERA_HAVE_CUDA 1)
+  elseif(TESSERA_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "TESSERA_CUDA=ON but no CUDA compiler was found (set CMAKE_CUDA_COMPILER)")
+  else()
+    message(STATUS "nvcc not found: building the host backend only")
+  endif()
+endif()
+
+if(TESSERA_HAVE_CUDA AND TESSERA_SANITIZE)
+  message(FATAL_ERROR "TESSERA_SANITIZE needs a host-only build (TESSERA_CUDA=OFF)")
+endif()

@@ -1,0 +1,47 @@
+# Every dependency comes from Debian packages or the CUDA toolkit; nothing is
+# downloaded. Missing packages stop configuration with the apt-get line to run.
+set(_tessera_apt "run: sudo apt-get install libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libtomlplusplus-dev libcli11-dev libgtest-dev")
+
+find_package(MPI COMPONENTS C CXX)
+if(NOT MPI_FOUND)
+  message(FATAL_ERROR "MPI not found; ${_tessera_apt}")
+endif()
+
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+
+# Parallel HDF5 (Debian: libhdf5-openmpi-dev).
+set(HDF5_PREFER_PARALLEL TRUE)
+find_package(HDF5 COMPONENTS C)
+if(NOT HDF5_FOUND)
+  message(FATAL_ERROR "HDF5 not found; ${_tessera_apt}")
+endif()
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR "HDF5 at ${HDF5_INCLUDE_DIRS} is serial; Tessera needs parallel HDF5 (libhdf5-openmpi-dev)")
+endif()
+add_library(tessera_hdf5 INTERFACE)
+target_include_directories(tessera_hdf5 SYSTEM INTERFACE ${HDF5_INCLUDE_DIRS})
+target_link_libraries(tessera_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
+target_compile_definitions(tessera_hdf5 INTERFACE ${HDF5_DEFINITIONS})
+
+find_package(tomlplusplus CONFIG)
+if(NOT tomlplusplus_FOUND)
+  message(FATAL_ERROR "toml++ not found; ${_tessera_apt}")
+endif()
+find_package(CLI11 CONFIG)
+if(NOT CLI11_FOUND)
+  message(FATAL_ERROR "CLI11 not found; ${_tessera_apt}")
+endif()
+
+set(TESSERA_HAVE_NCCL 0)
+if(TESSERA_HAVE_CUDA)
+  find_path(NCCL_INCLUDE_DIR nccl.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/include)
+  find_library(NCCL_LIBRARY nccl HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/lib/x86_64-linux-gnu)
+  if(NCCL_INCLUDE_DIR AND NCCL_LIBRARY)
+    set(TESSERA_HAVE_NCCL 1)
+    add_library(tessera_nccl INTERFACE)
+    target_include_directories(tessera_nccl SYSTEM INTERFACE ${NCCL_INCLUDE_DIR})
+    target_link_libraries(tessera_nccl INTERFACE ${NCCL_LIBRARY})
+  else()
+    message(STATUS "NCCL not found: GPU exchanges will use the MPI transport")
+  endif()
+endif()

@@ -1,0 +1,39 @@
+# Common settings for Tessera targets.
+#
+# tessera_kernel_sources(<sources>...): .cu files hold kernels. A CUDA build
+# compiles them with nvcc; a host-only build compiles the same files as C++.
+function(tessera_kernel_sources)
+  if(NOT TESSERA_HAVE_CUDA)
+    foreach(src IN LISTS ARGN)
+      if(src MATCHES "\\.cu$")
+        set_source_files_properties(${src} PROPERTIES LANGUAGE CXX)
+        set_property(SOURCE ${src} APPEND PROPERTY COMPILE_OPTIONS -x c++)
+      endif()
+    endforeach()
+  endif()
+endfunction()
+
+# tessera_configure_target(<target>): warnings, definitions, OpenMP and the
+# CUDA flags every Tessera target needs.
+function(tessera_configure_target target)
+  get_target_property(_type ${target} TYPE)
+  set(_scope PUBLIC)
+  if(_type STREQUAL "EXECUTABLE")
+    set(_scope PRIVATE)
+  endif()
+  target_compile_definitions(${target} ${_scope} TESSERA_HAVE_CUDA=${TESSERA_HAVE_CUDA}
+                                                 TESSERA_HAVE_NCCL=${TESSERA_HAVE_NCCL})
+  target_include_directories(${target} ${_scope} ${PROJECT_SOURCE_DIR})
+  target_compile_options(${target} PRIVATE
+    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra>
+    $<$<COMPILE_LANGUAGE:CUDA>:--extended-lambda --expt-relaxed-constexpr -Xcompiler=-fopenmp,-Wall,-Wextra>)
+  target_link_libraries(${target} ${_scope} OpenMP::OpenMP_CXX)
+  if(TESSERA_HAVE_CUDA)
+    target_link_libraries(${target} ${_scope} CUDA::cudart)
+    set_target_properties(${target} PROPERTIES CUDA_RUNTIME_LIBRARY Shared)
+  endif()
+  if(TESSERA_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(${target} ${_scope} -fsanitize=address,undefined)
+  endif()
+endfunction()

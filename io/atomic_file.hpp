@@ -1,0 +1,11 @@
+#pragma once
+// Writes a small text file so that readers see the old or the new content,
+// never a torn one: write `path.tmp`, fsync, rename over `path`.
+#include <filesystem>
+#include <string_view>
+
+namespace tessera::io {
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+}  // namespace tessera::io

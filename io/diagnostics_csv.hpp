@@ -1,0 +1,30 @@
+#pragma once
+// diagnostics.csv: a header row `step,time,dt,<names>`, then one row per
+// diagnostic interval, flushed as written so a crashed run keeps its history.
+// Values are printed with 17 significant digits (exact round trip).
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tessera::io {
+
+class DiagnosticsCsv {
+ public:
+  DiagnosticsCsv() = default;
+  DiagnosticsCsv(const std::filesystem::path& path, const std::vector<std::string>& names);
+  ~DiagnosticsCsv();
+  DiagnosticsCsv(const DiagnosticsCsv&) = delete;
+  DiagnosticsCsv& operator=(const DiagnosticsCsv&) = delete;
+
+  void row(std::int64_t step, double time, double dt, const std::vector<double>& values);
+  bool is_open() const { return file_ != nullptr; }
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::size_t columns_ = 0;
+  std::filesystem::path path_;
+};
+
+}  // namespace tessera::io

@@ -1,0 +1,92 @@
+#include "runtime/collectives.hpp"
+
+#include <mpi.h>
+
+#include "runtime/mpi_check.hpp"
+
+namespace tessera::collectives {
+
+namespace {
+bool active() {
+  int init = 0, fin = 0;
+  MPI_Initialized(&init);
+  MPI_Finalized(&fin);
+  return init && !fin;
+}
+
+template <class T>
+T allreduce(T local, MPI_Datatype type, MPI_Op op) {
+  if (!active()) return local;
+  T out{};
+  TESSERA_MPI_CHECK(MPI_Allreduce(&local, &out, 1, type, op, MPI_COMM_WORLD));
+  return out;
+}
+}  // namespace
+
+int rank() {
+  if (!active()) return 0;
+  int r = 0;
+  TESSERA_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &r));
+  return r;
+}
+
+int size() {
+  if (!active()) return 1;
+  int s = 1;
+  TESSERA_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &s));
+  return s;
+}
+
+int local_rank() {
+  if (!active()) return 0;
+  MPI_Comm node = MPI_COMM_NULL;
+  TESSERA_MPI_CHECK(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank(), MPI_INFO_NULL, &node));
+  int r = 0;
+  MPI_Comm_rank(node, &r);
+  MPI_Comm_free(&node);
+  return r;
+}
+
+double min(double v) { return allreduce(v, MPI_DOUBLE, MPI_MIN); }
+double max(double v) { return allreduce(v, MPI_DOUBLE, MPI_MAX); }
+double sum(double v) { return allreduce(v, MPI_DOUBLE, MPI_SUM); }
+std::int64_t sum(std::int64_t v) { return allreduce(v, MPI_INT64_T, MPI_SUM); }
+std::int64_t max(std::int64_t v) { return allreduce(v, MPI_INT64_T, MPI_MAX); }
+bool any(bool v) { return allreduce(v ? 1 : 0, MPI_INT, MPI_MAX) != 0; }
+
+std::vector<double> sum(const std::vector<double>& local) {
+  if (!active() || local.empty()) return local;
+  std::vector<double> out(local.size());
+  TESSERA_MPI_CHECK(
+      MPI_Allreduce(local.data(), out.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD));
+  return out;
+}
+
+std::vector<std::string> gather_to_root(const std::string& local) {
+  if (!active()) return {local};
+  const int r = rank(), n = size();
+  int len = static_cast<int>(local.size());
+  std::vector<int> lens(r == 0 ? n : 0), offs(r == 0 ? n : 0);
+  TESSERA_MPI_CHECK(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD));
+  std::string all;
+  if (r == 0) {
+    int total = 0;
+    for (int i = 0; i < n; ++i) {
+      offs[i] = total;
+      total += lens[i];
+    }
+    all.resize(static_cast<std::size_t>(total));
+  }
+  TESSERA_MPI_CHECK(MPI_Gatherv(local.data(), len, MPI_CHAR, all.data(), lens.data(), offs.data(), MPI_CHAR, 0,
+                                MPI_COMM_WORLD));
+  std::vector<std::string> out;
+  if (r == 0)
+    for (int i = 0; i < n; ++i) out.push_back(all.substr(static_cast<std::size_t>(offs[i]), static_cast<std::size_t>(lens[i])));
+  return out;
+}
+
+void barrier() {
+  if (active()) TESSERA_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+}
+
+}  // namespace tessera::collectives

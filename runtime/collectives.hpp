@@ -1,0 +1,30 @@
+#pragma once
+// Global reductions over all ranks (MPI_COMM_WORLD), in one place: the
+// stable time step, diagnostics totals, error agreement. Each works without
+// MPI initialised (a single process) by returning the local value.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::collectives {
+
+int rank();
+int size();
+// Rank among the processes on this node (GPU binding: local_rank % GPUs).
+int local_rank();
+
+double min(double local);
+double max(double local);
+double sum(double local);
+std::int64_t sum(std::int64_t local);
+std::int64_t max(std::int64_t local);
+// Element-wise sums of a vector (same length on every rank): one message for
+// all diagnostics instead of one per value.
+std::vector<double> sum(const std::vector<double>& local);
+bool any(bool local);
+
+// Rank 0 receives every rank's string in rank order; others get an empty list.
+std::vector<std::string> gather_to_root(const std::string& local);
+void barrier();
+
+}  // namespace tessera::collectives

@@ -1,0 +1,90 @@
+#pragma once
+// for_each: one kernel body, two backends. The body is a TESSERA_HD lambda;
+// on the host backend it runs in an OpenMP loop, on CUDA as a generated kernel
+// on the device's stream (asynchronous: Device::synchronize or a copy waits).
+//
+//   tessera::for_each(dev, n, [=] TESSERA_HD (int i) { y[i] += a * x[i]; });
+//   tessera::for_each(dev, box, [=] TESSERA_HD (int i, int j, int k) { ... });
+//
+// A file that calls these with a CUDA device must be a .cu file.
+#include <cstdint>
+#include <type_traits>
+
+#include "runtime/buffer.hpp"
+#include "runtime/device.hpp"
+#include "runtime/launch.hpp"
+#include "runtime/macros.hpp"
+#include "runtime/span.hpp"
+
+namespace tessera {
+
+namespace detail {
+#if defined(__CUDACC__)
+template <class F>
+__global__ void for_each_kernel_1d(int n, F f) {
+  int i = static_cast<int>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) f(i);
+}
+
+// x along threadIdx.x for coalescing; z in the grid's z dimension.
+template <class F>
+__global__ void for_each_kernel_3d(Range3 r, F f) {
+  int i = r.lo[0] + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  int j = r.lo[1] + static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
+  if (i >= r.hi[0] || j >= r.hi[1]) return;
+  // The grid's z dimension is capped at 65535 blocks: stride over the rest.
+  for (int k = r.lo[2] + static_cast<int>(blockIdx.z); k < r.hi[2]; k += gridDim.z) f(i, j, k);
+}
+#endif
+}  // namespace detail
+
+template <class F>
+void for_each(const Device& dev, std::int64_t n, F f) {
+  if (n <= 0) return;
+  detail::check_index_range(n, "for_each");
+  const int ni = static_cast<int>(n);
+  if (dev.is_cuda()) {
+#if defined(__CUDACC__)
+    int blocks = (ni + detail::kBlock1d - 1) / detail::kBlock1d;
+    detail::for_each_kernel_1d<<<blocks, detail::kBlock1d, 0, static_cast<cudaStream_t>(dev.stream())>>>(ni, f);
+    detail::check_launch("for_each (1-D)", __FILE__, __LINE__);
+#else
+    detail::not_compiled_for_cuda(__FILE__);
+#endif
+    return;
+  }
+#pragma omp parallel for schedule(static) if (ni > detail::kHostParallelMin)
+  for (int i = 0; i < ni; ++i) f(i);
+}
+
+template <class F>
+void for_each(const Device& dev, const Range3& r, F f) {
+  if (r.empty()) return;
+  detail::check_index_range(r.size(), "for_each");
+  if (dev.is_cuda()) {
+#if defined(__CUDACC__)
+    constexpr int bx = 64, by = 4;
+    dim3 block(bx, by, 1);
+    dim3 grid((r.extent(0) + bx - 1) / bx, (r.extent(1) + by - 1) / by, r.extent(2) < 65535 ? r.extent(2) : 65535);
+    detail::for_each_kernel_3d<<<grid, block, 0, static_cast<cudaStream_t>(dev.stream())>>>(r, f);
+    detail::check_launch("for_each (3-D)", __FILE__, __LINE__);
+#else
+    detail::not_compiled_for_cuda(__FILE__);
+#endif
+    return;
+  }
+  const int ny = r.extent(1), nz = r.extent(2);
+#pragma omp parallel for collapse(2) schedule(static) if (r.size() > detail::kHostParallelMin)
+  for (int kk = 0; kk < nz; ++kk)
+    for (int jj = 0; jj < ny; ++jj)
+      for (int i = r.lo[0]; i < r.hi[0]; ++i) f(i, r.lo[1] + jj, r.lo[2] + kk);
+}
+
+// Sets every element of a buffer to `value` on its own device.
+template <class T>
+void fill(Buffer<T>& b, T value) {
+  T* p = b.data();
+  for_each(b.device(), static_cast<std::int64_t>(b.size()), [=] TESSERA_HD(int i) { p[i] = value; });
+}
+
+}  // namespace tessera

@@ -1,0 +1,324 @@
+#include "solvers/driver.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <optional>
+
+#include "io/atomic_file.hpp"
+#include "io/diagnostics_csv.hpp"
+#include "io/json_writer.hpp"
+#include "runtime/collectives.hpp"
+#include "runtime/error.hpp"
+#include "runtime/format.hpp"
+#include "runtime/log.hpp"
+#include "runtime/timers.hpp"
+#include "solvers/build_description.hpp"
+#include "solvers/run_schema.hpp"
+#include "solvers/solver_registry.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tessera {
+
+deck::Schema full_schema(const std::string& solver) {
+  auto& registry = SolverRegistry::instance();
+  deck::Schema s = run_schema(registry.names());
+  if (const SolverInfo* info = registry.find(solver)) s.merge(info->schema());
+  return s;
+}
+
+deck::Deck load_deck(const std::string& path, const std::vector<std::string>& overrides) {
+  if (!fs::exists(path)) throw InputError("deck '" + path + "' does not exist");
+  deck::RawDeck raw = deck::RawDeck::parse_file(path, overrides);
+  auto solver = raw.peek_string("run.solver");
+  const bool known = solver && SolverRegistry::instance().find(*solver);
+  deck::ValidateOptions opt;
+  // Without a known solver its tables cannot be judged; the solver problem is
+  // the one to report.
+  opt.ignore_unknown_tables = !known;
+  deck::Deck d = deck::Deck::validate(raw, full_schema(known ? *solver : std::string()), opt);
+  if (!known) {
+    // Reached only when this build registers no solver at all (no choices).
+    throw d.error_at("run.solver", "unknown solver '" + d.string("run.solver") + "' (this build has none)");
+  }
+  std::vector<std::string> problems;
+  if (!d.has("run.steps") && !d.has("run.t_end"))
+    problems.push_back("[run] in " + d.source_name() + " needs 'steps' or 't_end' to know when to stop");
+  if (!problems.empty()) throw InputError(problems);
+  return d;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Every rank must reach the same verdict before anything is created, or one
+// rank would run on while another stops.
+void agree_or_throw(bool failed_here, const std::string& message) {
+  if (collectives::any(failed_here)) throw InputError(message);
+}
+
+Device choose_device(const RunOptions& opt, const deck::Deck& d, int local_rank) {
+  std::string choice = d.string("run.device");
+  if (const char* env = std::getenv("TESSERA_DEVICE"); env && *env) choice = env;
+  if (opt.device) choice = *opt.device;
+  DeviceChoice c = parse_device_choice(choice);
+  std::string problem;
+  Device dev;
+  try {
+    dev = Device::select(c, local_rank);
+  } catch (const Error& e) {
+    problem = e.message();
+  }
+  agree_or_throw(!problem.empty(), problem.empty() ? std::string("device selection failed on another rank") : problem);
+  return dev;
+}
+
+// Files and folders Tessera writes into an output directory; --overwrite
+// removes exactly these, never a user's other files.
+void remove_previous_outputs(const fs::path& out) {
+  for (const char* name : {"run.json", "diagnostics.csv", "snapshots", "checkpoints"}) fs::remove_all(out / name);
+  for (const auto& entry : fs::directory_iterator(out))
+    if (entry.path().extension() == ".xmf") fs::remove(entry.path());
+}
+
+fs::path prepare_output_dir(const fs::path& out, bool overwrite) {
+  std::string problem;
+  if (collectives::rank() == 0) {
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+      problem = "output path '" + out.string() + "' exists and is not a directory";
+    else if (fs::is_directory(out, ec) && !fs::is_empty(out, ec) && !overwrite)
+      problem = "output directory '" + out.string() +
+                "' already holds files; pass --overwrite to replace Tessera's outputs there, or choose another "
+                "directory with --output DIR";
+  }
+  agree_or_throw(!problem.empty(), problem.empty() ? "output directory '" + out.string() + "' is not usable" : problem);
+  if (collectives::rank() == 0) {
+    fs::create_directories(out);
+    if (overwrite) remove_previous_outputs(out);
+    fs::create_directories(out / "snapshots");
+  }
+  collectives::barrier();
+  return out;
+}
+
+struct Progress {
+  std::int64_t every_steps = 0;
+  double every_seconds = 10;
+  std::int64_t max_steps = 0;  // 0: unbounded by steps
+  double t_end = 0;            // 0: unbounded by time
+  Clock::time_point start = Clock::now(), last = Clock::now();
+  std::int64_t last_step = 0;
+
+  bool due(std::int64_t step, bool final) const {
+    if (final || step == 1) return true;
+    if (every_steps > 0) return step % every_steps == 0;
+    return std::chrono::duration<double>(Clock::now() - last).count() >= every_seconds;
+  }
+
+  void print(std::int64_t step, double t, double dt) {
+    auto now = Clock::now();
+    double elapsed = std::chrono::duration<double>(now - start).count();
+    double window = std::chrono::duration<double>(now - last).count();
+    double rate = window > 0 ? static_cast<double>(step - last_step) / window : 0.0;
+    double done = 0;
+    if (max_steps > 0) done = static_cast<double>(step) / static_cast<double>(max_steps);
+    if (t_end > 0) done = std::max(done, t / t_end);
+    double eta = done > 0 ? elapsed * (1 - done) / done : std::numeric_limits<double>::infinity();
+    std::string count = max_steps > 0 ? strfmt("%lld/%lld", static_cast<long long>(step), static_cast<long long>(max_steps))
+                                      : strfmt("%lld", static_cast<long long>(step));
+    log::info(strfmt("step %s  t = %.6e  dt = %.3e  %.3g steps/s  elapsed %s  ETA %s", count.c_str(), t, dt, rate,
+                     format_duration(elapsed).c_str(), format_duration(eta).c_str()));
+    last = now;
+    last_step = step;
+  }
+};
+
+struct OutputCadence {
+  std::int64_t every_steps = 0;
+  double every_time = 0;
+  bool initial = true, final = true;
+  double next_time = 0;
+  int index = 0;
+  std::int64_t last_step_written = -1;
+
+  bool enabled() const { return every_steps > 0 || every_time > 0; }
+  bool due(std::int64_t step, double t) const {
+    if (every_steps > 0 && step % every_steps == 0) return true;
+    return every_time > 0 && t >= next_time * (1 - 1e-12);
+  }
+  void written(std::int64_t step, double t) {
+    ++index;
+    last_step_written = step;
+    if (every_time > 0)
+      while (next_time <= t * (1 + 1e-12)) next_time += every_time;
+  }
+};
+
+void write_run_json(const fs::path& out, const std::string& status, const std::string& error, const deck::Deck& d,
+                    const std::vector<std::string>& devices, const RunSummary& summary, const Timers& timers) {
+  if (collectives::rank() != 0) return;
+  io::JsonWriter w;
+  w.begin_object();
+  w.key("status").value(status);
+  if (!error.empty()) w.key("error").value(error);
+  w.key("version").value(version_line());
+  w.key("build");
+  write_build_json(w);
+  w.key("ranks").value(collectives::size());
+  w.key("devices").begin_array();
+  for (const auto& dv : devices) w.value(dv);
+  w.end_array();
+  w.key("solver").value(d.string("run.solver"));
+  w.key("deck_file").value(d.source_name());
+  w.key("deck").raw(d.to_json());
+  w.key("steps").value(summary.steps);
+  w.key("time").value(summary.time);
+  w.key("wall_seconds").value(summary.wall_seconds);
+  w.key("regions").begin_object();
+  for (const auto& r : timers.regions()) {
+    w.key(r.name).begin_object();
+    w.key("seconds").value(r.seconds).key("calls").value(r.calls);
+    w.end_object();
+  }
+  w.end_object();
+  w.key("figure_of_merit").begin_object();
+  w.key("unit").value(summary.figure_of_merit_unit).key("value").value(summary.figure_of_merit);
+  w.end_object();
+  w.end_object();
+  io::write_file_atomically(out / "run.json", w.str() + "\n");
+}
+
+}  // namespace
+
+RunSummary run(const RunOptions& opt) {
+  const auto wall_start = Clock::now();
+  deck::Deck d = load_deck(opt.deck_path, opt.overrides);
+  const SolverInfo& info = *SolverRegistry::instance().find(d.string("run.solver"));
+
+  Device dev = choose_device(opt, d, collectives::local_rank());
+  const fs::path out = prepare_output_dir(opt.output_dir ? fs::path(*opt.output_dir) : fs::path(d.string("run.output_dir")),
+                                          opt.overwrite);
+
+  std::vector<std::string> devices = collectives::gather_to_root(dev.describe());
+  log::info(version_line());
+  log::info(strfmt("deck %s: solver %s, %d rank(s), output in %s", d.source_name().c_str(), info.name.c_str(),
+                   collectives::size(), out.c_str()));
+  for (std::size_t r = 0; r < devices.size(); ++r)
+    log::info(devices.size() > 1 ? strfmt("  rank %zu -> %s", r, devices[r].c_str()) : "  device " + devices[r]);
+
+  Timers timers(dev, d.boolean("run.sync_timers"));
+  RunContext ctx{dev, &timers, out, collectives::rank(), collectives::size()};
+  RunSummary summary;
+  std::unique_ptr<Solver> solver = info.create();
+  write_run_json(out, "running", "", d, devices, summary, timers);
+
+  std::string failure;
+  try {
+    {
+      auto s = timers.scope("setup");
+      solver->setup(d, ctx);
+    }
+    const FigureOfMerit fom = solver->figure_of_merit();
+    const std::int64_t max_steps = d.has("run.steps") ? d.integer("run.steps") : std::numeric_limits<std::int64_t>::max();
+    const bool has_t_end = d.has("run.t_end");
+    const double t_end = has_t_end ? d.real("run.t_end") : std::numeric_limits<double>::infinity();
+    const bool fixed_dt = d.has("run.dt");
+    const std::int64_t diag_every = d.integer("run.diagnostics_every");
+
+    OutputCadence cadence{d.integer("output.every_steps"), d.real("output.every_time"), d.boolean("output.initial"),
+                          d.boolean("output.final")};
+    cadence.next_time = cadence.every_time;
+    const std::string snap_name = d.string("output.name");
+    auto snapshot = [&](std::int64_t step, double t) {
+      auto s = timers.scope("output");
+      solver->write_snapshot({out / "snapshots", snap_name, cadence.index, step, t});
+      cadence.written(step, t);
+    };
+
+    std::optional<io::DiagnosticsCsv> csv;  // rank 0; opened at the first row, when the names are known
+    auto diagnostics = [&](std::int64_t step, double t, double dt) {
+      auto s = timers.scope("diagnostics");
+      auto diag = solver->diagnostics();
+      std::vector<double> values;
+      for (const auto& [name, v] : diag) values.push_back(v);
+      if (collectives::rank() == 0) {
+        if (!csv) {
+          std::vector<std::string> names;
+          for (const auto& [name, v] : diag) names.push_back(name);
+          csv.emplace(out / "diagnostics.csv", names);
+        }
+        csv->row(step, t, dt, values);
+      }
+    };
+
+    Progress progress{d.integer("run.progress_every"), d.real("run.progress_seconds"),
+                      d.has("run.steps") ? max_steps : 0, has_t_end ? t_end : 0};
+
+    std::int64_t step = 0;
+    double t = 0, dt = 0;
+    diagnostics(step, t, 0.0);
+    if (cadence.enabled() && cadence.initial) snapshot(step, t);
+
+    const auto loop_start = Clock::now();
+    progress.start = progress.last = loop_start;
+    auto finished = [&] { return step >= max_steps || (has_t_end && t_end - t <= 1e-12 * t_end); };
+    while (!finished()) {
+      bool clipped = false;
+      {
+        auto s = timers.scope("step");
+        dt = fixed_dt ? d.real("run.dt") : solver->stable_dt();
+        if (!std::isfinite(dt) || dt <= 0)
+          throw Error(strfmt("time step is %g at step %lld, t = %.6e: the state is no longer valid", dt,
+                             static_cast<long long>(step), t));
+        if (has_t_end && t + dt * (1 + 1e-10) >= t_end) {
+          dt = t_end - t;
+          clipped = true;
+        }
+        solver->advance(dt);
+      }
+      ++step;
+      t = clipped ? t_end : t + dt;
+      const bool last = finished();
+      if (step % diag_every == 0 || last) diagnostics(step, t, dt);
+      if (cadence.due(step, t)) snapshot(step, t);
+      if (progress.due(step, last)) progress.print(step, t, dt);
+    }
+    if (cadence.enabled() && cadence.final && cadence.last_step_written != step) snapshot(step, t);
+    dev.synchronize();
+
+    summary.steps = step;
+    summary.time = t;
+    summary.wall_seconds = seconds_since(wall_start);
+    const double stepping = collectives::max(timers.seconds("step"));
+    summary.figure_of_merit_unit = fom.unit;
+    summary.figure_of_merit = stepping > 0 ? fom.work_per_step * static_cast<double>(step) / stepping : 0.0;
+
+    log::info(strfmt("run complete: %lld steps to t = %.6e in %.3f s wall (%.3f s stepping)", static_cast<long long>(step),
+                     t, summary.wall_seconds, stepping));
+    log::info(timers.report(summary.wall_seconds));
+    log::info(strfmt("figure of merit: %.4e %s (%.4g per step)", summary.figure_of_merit, fom.unit.c_str(),
+                     fom.work_per_step));
+  } catch (const std::exception& e) {
+    failure = e.what();
+    summary.wall_seconds = seconds_since(wall_start);
+    // run.json records the failure when this rank can write it; the error
+    // itself propagates to the CLI, which ends every rank.
+    try {
+      write_run_json(out, "failed", failure, d, devices, summary, timers);
+    } catch (...) {
+    }
+    throw;
+  }
+  write_run_json(out, "completed", "", d, devices, summary, timers);
+  return summary;
+}
+
+}  // namespace tessera

@@ -1,0 +1,37 @@
+#include "solvers/solver_registry.hpp"
+
+#include <algorithm>
+
+#include "runtime/error.hpp"
+
+namespace tessera {
+
+SolverRegistry& SolverRegistry::instance() {
+  static SolverRegistry registry;
+  return registry;
+}
+
+void SolverRegistry::add(SolverInfo info) {
+  if (find(info.name)) throw Error("solver '" + info.name + "' registered twice");
+  solvers_.push_back(std::move(info));
+}
+
+const SolverInfo* SolverRegistry::find(std::string_view name) const {
+  for (const auto& s : solvers_)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::vector<std::string> SolverRegistry::names() const {
+  std::vector<std::string> n;
+  for (const auto& s : solvers_) n.push_back(s.name);
+  std::sort(n.begin(), n.end());
+  return n;
+}
+
+void register_builtin_solvers() {
+  // The physics solvers (cfd.euler, md.lj, nbody.direct, ...) register here as
+  // they land; each adds one line.
+}
+
+}  // namespace tessera

@@ -1,0 +1,37 @@
+#pragma once
+// Solvers register by name (`cfd.euler`, `md.lj`, ...) with their deck schema
+// and a factory, as LAMMPS styles do. Registration is explicit (a call from
+// register_builtin_solvers) so static libraries cannot drop it.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/schema.hpp"
+#include "solvers/solver.hpp"
+
+namespace tessera {
+
+struct SolverInfo {
+  std::string name;     // "family.method"
+  std::string summary;  // one line for `tessera keys`
+  std::function<deck::Schema()> schema;
+  std::function<std::unique_ptr<Solver>()> create;
+};
+
+class SolverRegistry {
+ public:
+  static SolverRegistry& instance();
+  void add(SolverInfo info);  // a duplicate name is a programming error
+  const SolverInfo* find(std::string_view name) const;
+  std::vector<std::string> names() const;  // sorted
+
+ private:
+  std::vector<SolverInfo> solvers_;
+};
+
+// Registers the solvers that ship in the `tessera` program (idempotent).
+void register_builtin_solvers();
+
+}  // namespace tessera
