@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -24,8 +25,17 @@ struct Result {
 };
 
 // Runs the CLI in `cwd` (decks are named relative to it, as users type them).
+// The program and source tree default to the build's; a bundle run on another
+// machine (scripts/gpu-bundle.sh) points TESSERA_TEST_CLI / TESSERA_SOURCE_DIR
+// at its own copies.
+std::string from_env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+// Runs the CLI in `cwd` (decks are named relative to it, as users type them).
 Result run_cli(const std::string& args, const std::string& cwd = ".") {
-  std::string cmd = "cd '" + cwd + "' && " + std::string(TESSERA_TEST_CLI) + " " + args + " 2>&1";
+  std::string cmd = "cd '" + cwd + "' && " + from_env("TESSERA_TEST_CLI", TESSERA_TEST_CLI) + " " + args + " 2>&1";
   Result r;
   std::FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -37,7 +47,7 @@ Result run_cli(const std::string& args, const std::string& cwd = ".") {
   return r;
 }
 
-fs::path source(const std::string& rel) { return fs::path(TESSERA_SOURCE_DIR) / rel; }
+fs::path source(const std::string& rel) { return fs::path(from_env("TESSERA_SOURCE_DIR", TESSERA_SOURCE_DIR)) / rel; }
 
 // A fresh, unique directory path (not created) for one run's outputs.
 fs::path scratch_dir(const std::string& name) {
@@ -135,7 +145,7 @@ TEST(Cli, GoodDeckChecks) {
 
 TEST(Cli, RunMatchesTheExactDiscreteSolution) {
   const fs::path out = scratch_dir("exact");
-  auto r = run_cli("run " + kGoodDeck + " --device cpu --output " + out.string());
+  auto r = run_cli("run " + kGoodDeck + " --output " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("figure of merit:"), std::string::npos) << r.output;
   auto rows = read_csv(out / "diagnostics.csv");

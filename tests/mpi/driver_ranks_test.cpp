@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,9 +30,9 @@ fs::path shared_scratch(const std::string& name) {
 
 RunOptions decay_options(const fs::path& out) {
   RunOptions o;
-  o.deck_path = std::string(TESSERA_SOURCE_DIR) + "/tests/decks/good/decay.toml";
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  o.deck_path = std::string(src && *src ? src : TESSERA_SOURCE_DIR) + "/tests/decks/good/decay.toml";
   o.output_dir = out.string();
-  o.device = "cpu";
   return o;
 }
 

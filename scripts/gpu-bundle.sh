@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds for Hopper (sm_90) and gathers the programs, the shared libraries the
+# GPU machine lacks, and the files the tests read into .gpu/ (ignored by git),
+# as ../shared/GPU.md describes. Send it with the device tool (carry: [".gpu"]):
+#   source .gpu/env.sh && cd .gpu && scripts/gpu-tests.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bundle_tool=${BUNDLE_SH:-../shared/gpu/bundle.sh}
+scripts/build.sh cuda
+grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+rm -rf .gpu
+"$bundle_tool" .gpu build-cuda/solvers/tessera build-cuda/tests/tessera_tests \
+  build-cuda/tests/tessera_mpi_tests build-cuda/tests/tessera_test_cli
+mkdir -p .gpu/src/tests .gpu/scripts
+cp -r tests/decks .gpu/src/tests/
+cp -r inputs .gpu/src/
+cp scripts/gpu-tests.sh .gpu/scripts/
+du -sh .gpu
