@@ -1,0 +1,88 @@
+#include "decomposition/mpi_transport.hpp"
+
+#include <mpi.h>
+#if __has_include(<mpi-ext.h>)
+#include <mpi-ext.h>
+#endif
+
+#include <algorithm>
+
+#include "runtime/error.hpp"
+#include "runtime/memory.hpp"
+#include "runtime/mpi_check.hpp"
+
+namespace tessera {
+
+namespace {
+bool library_is_cuda_aware() {
+#if defined(MPIX_CUDA_AWARE_SUPPORT) && MPIX_CUDA_AWARE_SUPPORT
+  return MPIX_Query_cuda_support() == 1;
+#else
+  return false;
+#endif
+}
+}  // namespace
+
+MpiTransport::MpiTransport(const Device& dev) : Transport(dev) {
+  staged_ = dev.is_cuda() && !library_is_cuda_aware();
+}
+
+MpiTransport::~MpiTransport() { memory::release_pinned(staging_); }
+
+void* MpiTransport::staging(std::size_t bytes) {
+  if (bytes > staging_bytes_) {
+    std::size_t n = std::max(bytes, staging_bytes_ + staging_bytes_ / 2);
+    void* p = memory::allocate_pinned(n);
+    memory::release_pinned(staging_);
+    staging_ = p;
+    staging_bytes_ = n;
+  }
+  return staging_;
+}
+
+void MpiTransport::exchange(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) {
+  // Kernels that packed the send buffers must finish before MPI reads them.
+  device_.synchronize();
+  std::size_t total = 0;
+  if (staged_) {
+    for (const auto& s : sends) total += s.bytes;
+    for (const auto& r : recvs) total += r.bytes;
+  }
+  auto* stage = staged_ ? static_cast<char*>(staging(total)) : nullptr;
+  const Device host = Device::host();
+
+  std::vector<MPI_Request> requests;
+  requests.reserve(sends.size() + recvs.size());
+  std::vector<char*> recv_stage(recvs.size(), nullptr);
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < recvs.size(); ++i) {
+    const auto& r = recvs[i];
+    if (r.bytes == 0) continue;
+    void* dst = r.data;
+    if (staged_) {
+      recv_stage[i] = stage + offset;
+      dst = recv_stage[i];
+      offset += r.bytes;
+    }
+    requests.emplace_back();
+    TESSERA_MPI_CHECK(MPI_Irecv(dst, static_cast<int>(r.bytes), MPI_BYTE, r.peer, r.tag, MPI_COMM_WORLD, &requests.back()));
+  }
+  for (const auto& s : sends) {
+    if (s.bytes == 0) continue;
+    const void* src = s.data;
+    if (staged_) {
+      memory::copy(stage + offset, host, s.data, device_, s.bytes);
+      src = stage + offset;
+      offset += s.bytes;
+    }
+    requests.emplace_back();
+    TESSERA_MPI_CHECK(
+        MPI_Isend(src, static_cast<int>(s.bytes), MPI_BYTE, s.peer, s.tag, MPI_COMM_WORLD, &requests.back()));
+  }
+  TESSERA_MPI_CHECK(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
+  if (staged_)
+    for (std::size_t i = 0; i < recvs.size(); ++i)
+      if (recv_stage[i]) memory::copy(recvs[i].data, device_, recv_stage[i], host, recvs[i].bytes);
+}
+
+}  // namespace tessera

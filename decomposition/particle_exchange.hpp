@@ -1,0 +1,48 @@
+#pragma once
+// ParticleExchange: moves particles between the ranks of a CartesianLayout.
+//
+// migrate(): every owned particle that left this rank's physical box goes to
+// the rank that owns its position now, with all its columns; periodic axes
+// wrap positions into the global box; ids are preserved. Done in sweeps
+// x, then y, then z, each repeated until no rank has particles to pass on, so
+// any displacement arrives. A particle beyond a non-periodic face is an error
+// naming its id and position.
+//
+// build_ghosts(width): copies of particles within `width` of a face go to the
+// face neighbours, in the same three sweeps; particles received in earlier
+// sweeps are forwarded too, so edge and corner ghosts arrive. Ghost positions
+// carry the periodic image shift (x +- L). Ghosts follow the owned particles
+// in the Particles arrays. update_ghosts() refreshes ghost positions (and the
+// columns asked for) from their owners along the same routes, without
+// re-selecting: what a Verlet-list step needs between rebuilds.
+//
+// Counts are exchanged before data; buffers grow geometrically and are reused.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "decomposition/cartesian_layout.hpp"
+#include "decomposition/particles.hpp"
+#include "decomposition/transport.hpp"
+
+namespace tessera {
+
+class ParticleExchange {
+ public:
+  ParticleExchange(const CartesianLayout& layout, Transport& transport);
+  ~ParticleExchange();
+
+  void migrate(Particles& p);
+  // width must not exceed this rank's box along any active axis (one hop per
+  // sweep); an InputError says which axis and by how much otherwise.
+  void build_ghosts(Particles& p, double width);
+  // Refreshes positions (and the given extra columns) of the ghosts of the
+  // last build_ghosts; the owned particles must not have been reordered.
+  void update_ghosts(Particles& p, const std::vector<int>& extra_columns = {});
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace tessera
