@@ -35,6 +35,12 @@ deck::Schema run_schema(const std::vector<std::string>& solver_names) {
   s.add("output", "initial", ValueType::Bool).def(true).doc_(
       "write a snapshot of the initial state when any cadence is on");
   s.add("output", "final", ValueType::Bool).def(true).doc_("write a snapshot of the final state when any cadence is on");
+
+  s.table("parallel", "domain decomposition over MPI ranks (one rank per GPU)");
+  s.add("parallel", "ranks", ValueType::IntArray).def(std::vector<std::int64_t>{0, 0, 0}).len(3).at_least(0).doc_(
+      "process grid [px, py, pz]; 0 = chosen for the least halo surface");
+  s.add("parallel", "transport", ValueType::String).def("auto").one_of({"auto", "nccl", "mpi"}).doc_(
+      "GPU exchanges: auto = NCCL when every rank has its own GPU, MPI otherwise");
   return s;
 }
 
