@@ -114,6 +114,7 @@ class DecaySolver final : public Solver {
 }  // namespace
 
 void register_test_solvers() {
+  register_diffusion_solver();
   auto& registry = SolverRegistry::instance();
   if (registry.find("test.decay")) return;
   registry.add({"test.decay", "test-only: independent decaying cells with an exact discrete solution", decay_schema,

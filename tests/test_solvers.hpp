@@ -3,7 +3,8 @@
 // until (and alongside) the physics solvers.
 namespace tessera::testing {
 
-// Registers "test.decay" (idempotent).
+// Registers "test.decay" and "test.diffusion" (idempotent).
 void register_test_solvers();
+void register_diffusion_solver();
 
 }  // namespace tessera::testing
