@@ -727,6 +727,13 @@ Deck Deck::validate(const RawDeck& raw, const Schema& schema, ValidateOptions op
   return Deck(std::move(impl));
 }
 
+std::optional<Value> Deck::value(std::string_view path) const {
+  impl_->spec(path);  // undeclared paths are a programming error
+  const Entry* e = impl_->entry(path);
+  if (!e) return std::nullopt;
+  return e->value;
+}
+
 bool Deck::has(std::string_view path) const {
   impl_->spec(path);
   return impl_->entry(path) != nullptr;

@@ -64,6 +64,9 @@ class Deck {
   std::vector<double> reals(std::string_view path) const;
   std::vector<std::string> strings(std::string_view path) const;
 
+  // The resolved value as stored (nullopt when absent); for comparing decks.
+  std::optional<Value> value(std::string_view path) const;
+
   // Where a value came from: "sod.toml:12:14" (the value's line:column),
   // "--set physics.cfl=0.9" or "default".
   std::string location(std::string_view path) const;

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <utility>
 
 #include "runtime/error.hpp"
 
@@ -15,6 +17,35 @@ DiagnosticsCsv::DiagnosticsCsv(const std::filesystem::path& path, const std::vec
   for (const auto& n : names) header += "," + n;
   std::fprintf(file_, "%s\n", header.c_str());
   std::fflush(file_);
+}
+
+DiagnosticsCsv::DiagnosticsCsv(DiagnosticsCsv&& o) noexcept
+    : file_(std::exchange(o.file_, nullptr)), columns_(o.columns_), path_(std::move(o.path_)) {}
+
+DiagnosticsCsv DiagnosticsCsv::resume(const std::filesystem::path& path, const std::vector<std::string>& names,
+                                      std::int64_t last_step) {
+  std::ifstream in(path);
+  std::string header = "step,time,dt";
+  for (const auto& n : names) header += "," + n;
+  std::string line, kept;
+  if (!in || !std::getline(in, line)) throw Error("cannot resume " + path.string() + ": it is missing or empty");
+  if (line != header)
+    throw Error("cannot resume " + path.string() + ": its columns (" + line + ") are not this run's (" + header + ")");
+  kept = line + "\n";
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (std::stoll(line.substr(0, line.find(','))) > last_step) break;
+    kept += line + "\n";
+  }
+  in.close();
+  DiagnosticsCsv csv;
+  csv.columns_ = names.size();
+  csv.path_ = path;
+  csv.file_ = std::fopen(path.c_str(), "w");
+  if (!csv.file_) throw Error("cannot rewrite " + path.string() + ": " + std::strerror(errno), "fopen");
+  std::fputs(kept.c_str(), csv.file_);
+  std::fflush(csv.file_);
+  return csv;
 }
 
 DiagnosticsCsv::~DiagnosticsCsv() {

@@ -14,6 +14,12 @@ class DiagnosticsCsv {
  public:
   DiagnosticsCsv() = default;
   DiagnosticsCsv(const std::filesystem::path& path, const std::vector<std::string>& names);
+  // Continues an existing file after a restart: rows after `last_step` (written
+  // by the interrupted run past its checkpoint) are dropped; the header must
+  // name the same columns.
+  static DiagnosticsCsv resume(const std::filesystem::path& path, const std::vector<std::string>& names,
+                               std::int64_t last_step);
+  DiagnosticsCsv(DiagnosticsCsv&& o) noexcept;
   ~DiagnosticsCsv();
   DiagnosticsCsv(const DiagnosticsCsv&) = delete;
   DiagnosticsCsv& operator=(const DiagnosticsCsv&) = delete;

@@ -85,6 +85,23 @@ std::vector<std::string> gather_to_root(const std::string& local) {
   return out;
 }
 
+std::string broadcast_from_root(const std::string& value) {
+  if (!active()) return value;
+  long long len = static_cast<long long>(value.size());
+  TESSERA_MPI_CHECK(MPI_Bcast(&len, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD));
+  std::string out = rank() == 0 ? value : std::string(static_cast<std::size_t>(len), '\0');
+  if (len > 0) TESSERA_MPI_CHECK(MPI_Bcast(out.data(), static_cast<int>(len), MPI_CHAR, 0, MPI_COMM_WORLD));
+  return out;
+}
+
+std::int64_t exclusive_prefix_sum(std::int64_t local) {
+  if (!active()) return 0;
+  std::int64_t out = 0;
+  TESSERA_MPI_CHECK(MPI_Exscan(&local, &out, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD));
+  // MPI leaves rank 0's result undefined.
+  return rank() == 0 ? 0 : out;
+}
+
 void barrier() {
   if (active()) TESSERA_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
 }

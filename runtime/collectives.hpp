@@ -25,6 +25,11 @@ bool any(bool local);
 
 // Rank 0 receives every rank's string in rank order; others get an empty list.
 std::vector<std::string> gather_to_root(const std::string& local);
+// Rank 0's string on every rank.
+std::string broadcast_from_root(const std::string& value);
+// Sum of `local` over the ranks below this one (0 on rank 0): each rank's
+// offset into a global array.
+std::int64_t exclusive_prefix_sum(std::int64_t local);
 void barrier();
 
 }  // namespace tessera::collectives

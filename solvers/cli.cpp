@@ -65,6 +65,8 @@ int main_cli(int argc, char** argv) {
   run_cmd->add_option("--device", device, "backend: auto, cpu or gpu (overrides [run] device and TESSERA_DEVICE)")
       ->check(CLI::IsMember({"auto", "cpu", "gpu"}));
   run_cmd->add_flag("--overwrite", run_opt.overwrite, "replace Tessera's outputs in an existing output directory");
+  std::string restart;
+  run_cmd->add_option("--restart", restart, "continue from a checkpoint: 'latest' (in <output>/checkpoints) or a path");
 
   std::string check_deck;
   std::vector<std::string> check_overrides;
@@ -97,6 +99,7 @@ int main_cli(int argc, char** argv) {
     } else if (*run_cmd) {
       if (!output_dir.empty()) run_opt.output_dir = output_dir;
       if (!device.empty()) run_opt.device = device;
+      if (!restart.empty()) run_opt.restart = restart;
       run(run_opt);
     } else if (*check_cmd) {
       command_check(check_deck, check_overrides, check_print);

@@ -6,9 +6,15 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <map>
 #include <optional>
+#include <set>
+#include <sstream>
 
 #include "io/atomic_file.hpp"
+#include "io/checkpoint.hpp"
+#include "io/hdf5_file.hpp"
+#include "io/xdmf.hpp"
 #include "io/diagnostics_csv.hpp"
 #include "io/json_writer.hpp"
 #include "runtime/collectives.hpp"
@@ -17,6 +23,8 @@
 #include "runtime/log.hpp"
 #include "runtime/timers.hpp"
 #include "solvers/build_description.hpp"
+#include "solvers/deck_compare.hpp"
+#include "solvers/stop_signal.hpp"
 #include "solvers/run_schema.hpp"
 #include "solvers/solver_registry.hpp"
 
@@ -88,16 +96,18 @@ void remove_previous_outputs(const fs::path& out) {
     if (entry.path().extension() == ".xmf") fs::remove(entry.path());
 }
 
-fs::path prepare_output_dir(const fs::path& out, bool overwrite) {
+fs::path prepare_output_dir(const fs::path& out, bool overwrite, bool restart) {
   std::string problem;
   if (collectives::rank() == 0) {
     std::error_code ec;
     if (fs::exists(out, ec) && !fs::is_directory(out, ec))
       problem = "output path '" + out.string() + "' exists and is not a directory";
-    else if (fs::is_directory(out, ec) && !fs::is_empty(out, ec) && !overwrite)
+    else if (restart && overwrite)
+      problem = "--restart continues the outputs in '" + out.string() + "'; it cannot be combined with --overwrite";
+    else if (fs::is_directory(out, ec) && !fs::is_empty(out, ec) && !overwrite && !restart)
       problem = "output directory '" + out.string() +
                 "' already holds files; pass --overwrite to replace Tessera's outputs there, or choose another "
-                "directory with --output DIR";
+                "directory with --output DIR (or continue it with --restart latest)";
   }
   agree_or_throw(!problem.empty(), problem.empty() ? "output directory '" + out.string() + "' is not usable" : problem);
   if (collectives::rank() == 0) {
@@ -162,8 +172,62 @@ struct OutputCadence {
   }
 };
 
+// The XDMF series of a run: every snapshot's <Grid> per series, rewritten
+// into <output>/<series>.xmf after each snapshot, and carried in checkpoints
+// so a restarted run extends the same series.
+struct Series {
+  std::map<std::string, std::vector<std::string>> grids;
+
+  void add(const fs::path& out, const std::vector<SnapshotOutput>& outputs) {
+    std::set<std::string> touched;
+    for (const auto& o : outputs) {
+      grids[o.series].push_back(o.xdmf_grid);
+      touched.insert(o.series);
+    }
+    if (collectives::rank() != 0) return;
+    for (const auto& name : touched) io::write_xdmf_series(out / (name + ".xmf"), grids[name]);
+  }
+
+  static constexpr char kSeparator = '\x1e';  // ASCII record separator
+  void save(const h5::Location& root) const {
+    std::string names;
+    for (const auto& [name, list] : grids) {
+      names += (names.empty() ? "" : "\n") + name;
+      std::string joined;
+      for (const auto& g : list) joined += g + kSeparator;
+      root.set_attribute("xdmf_" + name, joined);
+    }
+    root.set_attribute("xdmf_series", names);
+  }
+  void load(const h5::Location& root) {
+    grids.clear();
+    std::stringstream names(root.attribute_string("xdmf_series"));
+    std::string name;
+    while (std::getline(names, name)) {
+      if (name.empty()) continue;
+      std::stringstream joined(root.attribute_string("xdmf_" + name));
+      std::string g;
+      while (std::getline(joined, g, kSeparator)) grids[name].push_back(g);
+    }
+  }
+};
+
+struct CheckpointCadence {
+  std::int64_t every_steps = 0;
+  double every_seconds = 0;
+  int keep = 2;
+  bool at_end = false;
+  Clock::time_point last = Clock::now();
+
+  bool due(std::int64_t step) const {
+    if (every_steps > 0 && step % every_steps == 0) return true;
+    return every_seconds > 0 && std::chrono::duration<double>(Clock::now() - last).count() >= every_seconds;
+  }
+};
+
 void write_run_json(const fs::path& out, const std::string& status, const std::string& error, const deck::Deck& d,
-                    const std::vector<std::string>& devices, const RunSummary& summary, const Timers& timers) {
+                    const std::vector<std::string>& devices, const RunSummary& summary, const Timers& timers,
+                    const std::string& restarted_from) {
   if (collectives::rank() != 0) return;
   io::JsonWriter w;
   w.begin_object();
@@ -178,6 +242,7 @@ void write_run_json(const fs::path& out, const std::string& status, const std::s
   w.end_array();
   w.key("solver").value(d.string("run.solver"));
   w.key("deck_file").value(d.source_name());
+  if (!restarted_from.empty()) w.key("restarted_from").value(restarted_from);
   w.key("deck").raw(d.to_json());
   w.key("steps").value(summary.steps);
   w.key("time").value(summary.time);
@@ -196,6 +261,23 @@ void write_run_json(const fs::path& out, const std::string& status, const std::s
   io::write_file_atomically(out / "run.json", w.str() + "\n");
 }
 
+// The checkpoint a --restart names: "latest" or a path.
+fs::path find_restart(const std::string& what, const fs::path& out) {
+  if (what != "latest") return fs::path(what);
+  auto latest = io::CheckpointReader::latest(out / "checkpoints");
+  if (!latest)
+    throw InputError("--restart latest: no complete checkpoint in " + (out / "checkpoints").string());
+  return *latest;
+}
+
+// The checkpoint's deck, validated against today's schema.
+deck::Deck checkpointed_deck(const io::CheckpointReader& reader, const deck::Deck& current) {
+  deck::RawDeck raw = deck::RawDeck::parse_string(reader.meta().deck_toml, reader.path().string());
+  deck::ValidateOptions opt;
+  opt.ignore_unknown_tables = true;
+  return deck::Deck::validate(raw, current.schema(), opt);
+}
+
 }  // namespace
 
 RunSummary run(const RunOptions& opt) {
@@ -205,7 +287,20 @@ RunSummary run(const RunOptions& opt) {
 
   Device dev = choose_device(opt, d, collectives::local_rank());
   const fs::path out = prepare_output_dir(opt.output_dir ? fs::path(*opt.output_dir) : fs::path(d.string("run.output_dir")),
-                                          opt.overwrite);
+                                          opt.overwrite, opt.restart.has_value());
+
+  // A restart is checked completely before anything is set up.
+  std::unique_ptr<io::CheckpointReader> reader;
+  if (opt.restart) {
+    reader = std::make_unique<io::CheckpointReader>(find_restart(*opt.restart, out));
+    auto diffs = physics_differences(d, checkpointed_deck(*reader, d));
+    if (!diffs.empty()) {
+      diffs.insert(diffs.begin(), "cannot restart from " + reader->path().string() +
+                                      ": the deck's physics differs from the checkpoint's (only [run], [output], "
+                                      "[checkpoint] and [parallel] may change)");
+      throw InputError(diffs);
+    }
+  }
 
   std::vector<std::string> devices = collectives::gather_to_root(dev.describe());
   log::info(version_line());
@@ -218,9 +313,10 @@ RunSummary run(const RunOptions& opt) {
   RunContext ctx{dev, &timers, out, collectives::rank(), collectives::size()};
   RunSummary summary;
   std::unique_ptr<Solver> solver = info.create();
-  write_run_json(out, "running", "", d, devices, summary, timers);
+  const std::string restarted_from = reader ? reader->path().string() : std::string();
+  write_run_json(out, "running", "", d, devices, summary, timers, restarted_from);
+  StopSignals signals;
 
-  std::string failure;
   try {
     {
       auto s = timers.scope("setup");
@@ -232,19 +328,43 @@ RunSummary run(const RunOptions& opt) {
     const double t_end = has_t_end ? d.real("run.t_end") : std::numeric_limits<double>::infinity();
     const bool fixed_dt = d.has("run.dt");
     const std::int64_t diag_every = d.integer("run.diagnostics_every");
+    const double wall_limit = d.has("run.wall_time_limit") ? d.real("run.wall_time_limit") : 0.0;
+    const std::string deck_toml = d.to_toml();
 
     OutputCadence cadence{d.integer("output.every_steps"), d.real("output.every_time"), d.boolean("output.initial"),
                           d.boolean("output.final")};
     cadence.next_time = cadence.every_time;
+    CheckpointCadence checkpoints{d.integer("checkpoint.every_steps"), d.real("checkpoint.every_seconds"),
+                                  static_cast<int>(d.integer("checkpoint.keep")), d.boolean("checkpoint.at_end")};
+    Series series;
     const std::string snap_name = d.string("output.name");
     auto snapshot = [&](std::int64_t step, double t) {
       auto s = timers.scope("output");
-      solver->write_snapshot({out / "snapshots", snap_name, cadence.index, step, t});
+      SnapshotRequest req{out, snap_name, cadence.index, step, t, deck_toml, version_line()};
+      series.add(out, solver->write_snapshot(req));
       cadence.written(step, t);
     };
 
+    std::int64_t step = 0;
+    double t = 0, dt = 0;
+    auto checkpoint = [&] {
+      auto s = timers.scope("checkpoint");
+      io::CheckpointWriter w(out / "checkpoints", step);
+      solver->write_checkpoint(w);
+      const h5::File& f = w.file();
+      f.set_attribute("output_index", static_cast<std::int64_t>(cadence.index));
+      f.set_attribute("output_next_time", cadence.next_time);
+      f.set_attribute("output_last_step", cadence.last_step_written);
+      series.save(f);
+      const fs::path written = w.finish({t, step, deck_toml, version_line()});
+      collectives::barrier();
+      if (collectives::rank() == 0) io::prune_checkpoints(out / "checkpoints", checkpoints.keep);
+      checkpoints.last = Clock::now();
+      log::info(strfmt("checkpoint at step %lld: %s", static_cast<long long>(step), written.c_str()));
+    };
+
     std::optional<io::DiagnosticsCsv> csv;  // rank 0; opened at the first row, when the names are known
-    auto diagnostics = [&](std::int64_t step, double t, double dt) {
+    auto diagnostics = [&](std::int64_t at_step, double at_t, double at_dt) {
       auto s = timers.scope("diagnostics");
       auto diag = solver->diagnostics();
       std::vector<double> values;
@@ -253,23 +373,39 @@ RunSummary run(const RunOptions& opt) {
         if (!csv) {
           std::vector<std::string> names;
           for (const auto& [name, v] : diag) names.push_back(name);
-          csv.emplace(out / "diagnostics.csv", names);
+          csv.emplace(reader ? io::DiagnosticsCsv::resume(out / "diagnostics.csv", names, step)
+                             : io::DiagnosticsCsv(out / "diagnostics.csv", names));
         }
-        csv->row(step, t, dt, values);
+        if (!(reader && at_step == reader->meta().step)) csv->row(at_step, at_t, at_dt, values);
       }
     };
 
+    if (reader) {
+      auto s = timers.scope("restart");
+      solver->read_checkpoint(*reader);
+      const h5::File& f = reader->file();
+      step = reader->meta().step;
+      t = reader->meta().time;
+      cadence.index = static_cast<int>(f.attribute_int("output_index"));
+      cadence.next_time = f.attribute_double("output_next_time");
+      cadence.last_step_written = f.attribute_int("output_last_step");
+      series.load(f);
+      log::info(strfmt("restarted from %s at step %lld, t = %.6e", reader->path().c_str(),
+                       static_cast<long long>(step), t));
+      diagnostics(step, t, 0.0);  // opens (and trims) diagnostics.csv; the row exists already
+    } else {
+      diagnostics(step, t, 0.0);
+      if (cadence.enabled() && cadence.initial) snapshot(step, t);
+    }
+
     Progress progress{d.integer("run.progress_every"), d.real("run.progress_seconds"),
                       d.has("run.steps") ? max_steps : 0, has_t_end ? t_end : 0};
-
-    std::int64_t step = 0;
-    double t = 0, dt = 0;
-    diagnostics(step, t, 0.0);
-    if (cadence.enabled() && cadence.initial) snapshot(step, t);
-
     const auto loop_start = Clock::now();
     progress.start = progress.last = loop_start;
+    progress.last_step = step;
+    const std::int64_t first_step = step;
     auto finished = [&] { return step >= max_steps || (has_t_end && t_end - t <= 1e-12 * t_end); };
+    std::string stop_reason;
     while (!finished()) {
       bool clipped = false;
       {
@@ -290,8 +426,26 @@ RunSummary run(const RunOptions& opt) {
       if (step % diag_every == 0 || last) diagnostics(step, t, dt);
       if (cadence.due(step, t)) snapshot(step, t);
       if (progress.due(step, last)) progress.print(step, t, dt);
+      // Every rank must agree to stop: a signal may reach only some of them.
+      const bool out_of_time = wall_limit > 0 && seconds_since(wall_start) >= wall_limit;
+      if (collectives::any(StopSignals::requested() || out_of_time)) {
+        stop_reason = StopSignals::requested() ? StopSignals::name() : "the wall-time limit";
+        if (!last && !(step % diag_every == 0)) diagnostics(step, t, dt);
+        break;
+      }
+      if (!last && checkpoints.due(step)) checkpoint();
     }
-    if (cadence.enabled() && cadence.final && cadence.last_step_written != step) snapshot(step, t);
+    if (!stop_reason.empty()) {
+      checkpoint();
+      summary.status = "interrupted";
+      log::info(strfmt("stopping at step %lld, t = %.6e, on %s: checkpoint written; continue with --restart latest",
+                       static_cast<long long>(step), t, stop_reason.c_str()));
+    } else {
+      if (cadence.enabled() && cadence.final && cadence.last_step_written != step) snapshot(step, t);
+      if (checkpoints.at_end || (checkpoints.every_steps > 0 && step % checkpoints.every_steps == 0 && step > first_step))
+        checkpoint();
+      summary.status = "completed";
+    }
     dev.synchronize();
 
     summary.steps = step;
@@ -299,25 +453,25 @@ RunSummary run(const RunOptions& opt) {
     summary.wall_seconds = seconds_since(wall_start);
     const double stepping = collectives::max(timers.seconds("step"));
     summary.figure_of_merit_unit = fom.unit;
-    summary.figure_of_merit = stepping > 0 ? fom.work_per_step * static_cast<double>(step) / stepping : 0.0;
+    summary.figure_of_merit =
+        stepping > 0 ? fom.work_per_step * static_cast<double>(step - first_step) / stepping : 0.0;
 
-    log::info(strfmt("run complete: %lld steps to t = %.6e in %.3f s wall (%.3f s stepping)", static_cast<long long>(step),
-                     t, summary.wall_seconds, stepping));
+    log::info(strfmt("run %s: %lld steps to t = %.6e in %.3f s wall (%.3f s stepping)", summary.status.c_str(),
+                     static_cast<long long>(step), t, summary.wall_seconds, stepping));
     log::info(timers.report(summary.wall_seconds));
     log::info(strfmt("figure of merit: %.4e %s (%.4g per step)", summary.figure_of_merit, fom.unit.c_str(),
                      fom.work_per_step));
   } catch (const std::exception& e) {
-    failure = e.what();
     summary.wall_seconds = seconds_since(wall_start);
     // run.json records the failure when this rank can write it; the error
     // itself propagates to the CLI, which ends every rank.
     try {
-      write_run_json(out, "failed", failure, d, devices, summary, timers);
+      write_run_json(out, "failed", e.what(), d, devices, summary, timers, restarted_from);
     } catch (...) {
     }
     throw;
   }
-  write_run_json(out, "completed", "", d, devices, summary, timers);
+  write_run_json(out, summary.status, "", d, devices, summary, timers, restarted_from);
   return summary;
 }
 

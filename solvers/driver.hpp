@@ -17,6 +17,7 @@ struct RunOptions {
   std::optional<std::string> output_dir;   // --output
   std::optional<std::string> device;       // --device auto|cpu|gpu
   bool overwrite = false;                  // --overwrite
+  std::optional<std::string> restart;      // --restart latest|PATH
 };
 
 // Parses and validates a deck against the driver's tables plus the schema of
@@ -27,6 +28,7 @@ deck::Deck load_deck(const std::string& path, const std::vector<std::string>& ov
 deck::Schema full_schema(const std::string& solver);
 
 struct RunSummary {
+  std::string status;  // "completed" or "interrupted" (signal or wall-time limit)
   std::int64_t steps = 0;
   double time = 0;
   double wall_seconds = 0;

@@ -23,6 +23,8 @@ deck::Schema run_schema(const std::vector<std::string>& solver_names) {
       "progress line every N steps; 0 = by wall time (progress_seconds)");
   s.add("run", "progress_seconds", ValueType::Float).def(10.0).above(0).units("s").doc_(
       "wall-clock interval between progress lines when progress_every = 0");
+  s.add("run", "wall_time_limit", ValueType::Float).make_optional().above(0).units("s").doc_(
+      "after this much wall time: finish the step, write a checkpoint, exit 0 (as on SIGTERM)");
   s.add("run", "sync_timers", ValueType::Bool).def(false).doc_(
       "synchronise the GPU at region boundaries so each region's time is its own (slightly slower)");
 
@@ -35,6 +37,15 @@ deck::Schema run_schema(const std::vector<std::string>& solver_names) {
   s.add("output", "initial", ValueType::Bool).def(true).doc_(
       "write a snapshot of the initial state when any cadence is on");
   s.add("output", "final", ValueType::Bool).def(true).doc_("write a snapshot of the final state when any cadence is on");
+
+  s.table("checkpoint", "restart files in <output_dir>/checkpoints");
+  s.add("checkpoint", "every_steps", ValueType::Int).def(0).at_least(0).units("steps").doc_(
+      "write a checkpoint every N steps (0 = off)");
+  s.add("checkpoint", "every_seconds", ValueType::Float).def(0.0).at_least(0).units("s").doc_(
+      "write a checkpoint when this much wall time passed since the last (0 = off)");
+  s.add("checkpoint", "keep", ValueType::Int).def(2).at_least(1).doc_("how many of the newest checkpoints to keep");
+  s.add("checkpoint", "at_end", ValueType::Bool).def(false).doc_(
+      "also write one when the run ends, so it can be continued to a later t_end or step count");
 
   s.table("parallel", "domain decomposition over MPI ranks (one rank per GPU)");
   s.add("parallel", "ranks", ValueType::IntArray).def(std::vector<std::int64_t>{0, 0, 0}).len(3).at_least(0).doc_(

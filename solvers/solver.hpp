@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "io/checkpoint.hpp"
 #include "io/deck.hpp"
+#include "io/snapshot_meta.hpp"
 #include "runtime/device.hpp"
 #include "runtime/timers.hpp"
 
@@ -36,11 +38,24 @@ struct FigureOfMerit {
 };
 
 struct SnapshotRequest {
-  std::filesystem::path directory;  // <output>/snapshots
-  std::string name;                 // [output] name
-  int index = 0;                    // 0, 1, 2, ... in output order
+  std::filesystem::path output_dir;  // files go to output_dir / "snapshots"
+  std::string name;                  // [output] name: snapshots/<name>_<index>.h5
+  int index = 0;                     // 0, 1, 2, ... in output order
   std::int64_t step = 0;
   double time = 0;
+  std::string deck_toml;  // the resolved deck, stored in every file
+  std::string version;
+
+  // "snapshots/<name>_<index:05>.h5" (+ a suffix for a second kind of output).
+  std::string relative_path(const std::string& suffix = "") const;
+  io::SnapshotMeta meta() const { return {time, step, deck_toml, version}; }
+};
+
+// One file a snapshot wrote: the XDMF series it belongs to (`<series>.xmf` in
+// the output directory) and its <Grid> element there.
+struct SnapshotOutput {
+  std::string series;
+  std::string xdmf_grid;
 };
 
 class Solver {
@@ -52,8 +67,15 @@ class Solver {
   virtual void advance(double dt) = 0;
   // Same names in the same order on every call.
   virtual std::vector<Diagnostic> diagnostics() = 0;
-  virtual void write_snapshot(const SnapshotRequest& request) = 0;
+  // Collective. Returns what it wrote, so the driver can extend the series.
+  virtual std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& request) = 0;
   virtual FigureOfMerit figure_of_merit() const = 0;
+
+  // Full state into the checkpoint's /state group, and back after setup():
+  // what the solver needs to continue bit for bit (fields, particles, RNG
+  // state, counters). Reading must accept a file written at another rank count.
+  virtual void write_checkpoint(io::CheckpointWriter& writer);
+  virtual void read_checkpoint(const io::CheckpointReader& reader);
 };
 
 }  // namespace tessera

@@ -2,7 +2,6 @@
 // corpus, and full runs of the test solver whose diagnostics have a
 // closed-form answer. Runs the real CLI binary (with the test solvers).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
@@ -14,70 +13,18 @@
 #include <vector>
 
 #include "runtime/device.hpp"
+#include "tests/cli_runner.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
+using tessera::testing::read_csv;
+using tessera::testing::read_file;
+using tessera::testing::run_cli;
+using tessera::testing::scratch_dir;
 
-// Runs the CLI in `cwd` (decks are named relative to it, as users type them).
-// The program and source tree default to the build's; a bundle run on another
-// machine (scripts/gpu-bundle.sh) points TESSERA_TEST_CLI / TESSERA_SOURCE_DIR
-// at its own copies.
-std::string from_env(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-// Runs the CLI in `cwd` (decks are named relative to it, as users type them).
-Result run_cli(const std::string& args, const std::string& cwd = ".") {
-  std::string cmd = "cd '" + cwd + "' && " + from_env("TESSERA_TEST_CLI", TESSERA_TEST_CLI) + " " + args + " 2>&1";
-  Result r;
-  std::FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-fs::path source(const std::string& rel) { return fs::path(from_env("TESSERA_SOURCE_DIR", TESSERA_SOURCE_DIR)) / rel; }
-
-// A fresh, unique directory path (not created) for one run's outputs.
-fs::path scratch_dir(const std::string& name) {
-  fs::path base = fs::temp_directory_path() / ("tessera_cli_test_" + std::to_string(::getpid()));
-  fs::create_directories(base);
-  fs::path p = base / name;
-  fs::remove_all(p);
-  return p;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
-  std::vector<std::vector<std::string>> rows;
-  std::ifstream in(p);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
-}
+fs::path source(const std::string& rel) { return tessera::testing::source_path(rel); }
 
 // The directives at the top of a corpus deck: "# expect: text", "# args: ...".
 std::vector<std::string> directives(const fs::path& deck, const std::string& tag) {

@@ -87,15 +87,16 @@ class DecaySolver final : public Solver {
     return {{"total", collectives::sum(total)}, {"minimum", collectives::min(lo)}, {"maximum", collectives::max(hi)}};
   }
 
-  void write_snapshot(const SnapshotRequest& r) override {
-    // A text stand-in for the HDF5 snapshot: one line the tests can read.
+  std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
+    // A text stand-in for a snapshot: one line the driver tests can read.
     auto diag = diagnostics();
-    if (rank_ != 0) return;
-    auto path = r.directory / strfmt("%s_%05d.txt", r.name.c_str(), r.index);
+    if (rank_ != 0) return {};
+    auto path = r.output_dir / "snapshots" / strfmt("%s_%05d.txt", r.name.c_str(), r.index);
     std::FILE* f = std::fopen(path.c_str(), "w");
     if (!f) throw Error("cannot write " + path.string(), "fopen");
     std::fprintf(f, "%lld %.17g %.17g\n", static_cast<long long>(r.step), r.time, diag[0].second);
     std::fclose(f);
+    return {};
   }
 
   FigureOfMerit figure_of_merit() const override {

@@ -11,6 +11,8 @@
 
 #include "decomposition/cartesian_layout.hpp"
 #include "decomposition/halo_exchange.hpp"
+#include "io/grid_io.hpp"
+#include "io/xdmf.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/for_each.hpp"
@@ -69,6 +71,7 @@ class DiffusionSolver final : public Solver {
     diffusivity_ = d.real("physics.diffusivity");
     cfl_ = d.real("physics.cfl_number");
     box_ = halo_->storage_box();
+    io_ = std::make_unique<io::GridIO<double>>(*layout_, box_, dev_);
     u_ = Buffer<double>(dev_, static_cast<std::size_t>(box_.size()));
     next_ = Buffer<double>(dev_, static_cast<std::size_t>(box_.size()));
     fill(u_, 0.0);
@@ -141,7 +144,14 @@ class DiffusionSolver final : public Solver {
             {"checksum", static_cast<double>(global_bits)}};
   }
 
-  void write_snapshot(const SnapshotRequest&) override {}
+  std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
+    io::XdmfGridDesc desc = io_->write_snapshot(r.output_dir / r.relative_path(), r.relative_path(), r.meta(),
+                                                {{"u", u_.data()}});
+    return {{r.name, io::xdmf_grid(desc)}};
+  }
+
+  void write_checkpoint(io::CheckpointWriter& w) override { io_->write(w.state(), "u", u_.data()); }
+  void read_checkpoint(const io::CheckpointReader& r) override { io_->read(r.state(), "u", u_.data()); }
 
   FigureOfMerit figure_of_merit() const override {
     const auto& c = layout_->spec().cells;
@@ -178,6 +188,7 @@ class DiffusionSolver final : public Solver {
   std::unique_ptr<CartesianLayout> layout_;
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<HaloExchange<double>> halo_;
+  std::unique_ptr<io::GridIO<double>> io_;
   Range3 box_;
   Buffer<double> u_, next_;
   int axes_[3] = {0, 0, 0};

@@ -1,0 +1,20 @@
+#include "solvers/solver.hpp"
+
+#include "runtime/error.hpp"
+#include "runtime/format.hpp"
+
+namespace tessera {
+
+std::string SnapshotRequest::relative_path(const std::string& suffix) const {
+  return strfmt("snapshots/%s%s_%05d.h5", name.c_str(), suffix.c_str(), index);
+}
+
+void Solver::write_checkpoint(io::CheckpointWriter&) {
+  throw InputError("this solver cannot write checkpoints yet: set [checkpoint] every_steps = 0 and every_seconds = 0");
+}
+
+void Solver::read_checkpoint(const io::CheckpointReader&) {
+  throw InputError("this solver cannot restart from checkpoints yet");
+}
+
+}  // namespace tessera

@@ -1,0 +1,139 @@
+// Checkpoints and restarts as a user drives them: bit-for-bit continuation on
+// the same and on another rank count, refusal of a changed deck, crash safety
+// (truncated or unmarked checkpoints), and clean stops on SIGTERM and on the
+// wall-time limit.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "io/checkpoint.hpp"
+#include "io/grid_io.hpp"
+#include "io/hdf5_file.hpp"
+#include "tests/cli_runner.hpp"
+
+namespace fs = std::filesystem;
+using namespace tessera::testing;
+
+namespace {
+
+const std::string kDeck = source_path("tests/decks/good/diffusion.toml").string();
+// 2-D periodic diffusion; a snapshot every 10 steps.
+const std::string kCommon = " --set run.t_end=1 --set grid.cells=[24,20,1] --set output.every_steps=10";
+
+std::string run_args(const fs::path& out, int steps, const std::string& extra = "") {
+  return "run " + kDeck + kCommon + " --set run.steps=" + std::to_string(steps) + " --output " + out.string() + extra;
+}
+
+void expect_same_field(const fs::path& a, const fs::path& b) {
+  ASSERT_TRUE(fs::exists(a)) << a;
+  ASSERT_TRUE(fs::exists(b)) << b;
+  EXPECT_EQ(tessera::io::read_global_field(a, "u"), tessera::io::read_global_field(b, "u")) << a << " vs " << b;
+}
+
+// A run far longer than the test waits for.
+const std::string kLong = " --set grid.cells=[256,256,1] --set output.every_steps=0";
+
+fs::path checkpoint(const fs::path& out, int step) {
+  char name[64];
+  std::snprintf(name, sizeof name, "checkpoint_%010d.h5", step);
+  return out / "checkpoints" / name;
+}
+
+}  // namespace
+
+TEST(Restart, ContinuesBitForBitOnTheSameRankCount) {
+  const fs::path straight = scratch_dir("straight"), split = scratch_dir("split");
+  ASSERT_EQ(run_cli(run_args(straight, 40)).code, 0);
+  ASSERT_EQ(run_cli(run_args(split, 20, " --set checkpoint.every_steps=20")).code, 0);
+  ASSERT_TRUE(fs::exists(checkpoint(split, 20)));
+  auto r = run_cli(run_args(split, 40, " --restart latest"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("restarted from"), std::string::npos) << r.output;
+  for (int s = 0; s <= 4; ++s) {
+    const std::string snap = "snapshots/snapshot_0000" + std::to_string(s) + ".h5";
+    expect_same_field(straight / snap, split / snap);
+  }
+  // The diagnostics history and the XDMF series continue seamlessly.
+  EXPECT_EQ(read_file(straight / "diagnostics.csv"), read_file(split / "diagnostics.csv"));
+  EXPECT_EQ(read_file(straight / "snapshot.xmf"), read_file(split / "snapshot.xmf"));
+  EXPECT_NE(read_file(split / "run.json").find("\"restarted_from\""), std::string::npos);
+}
+
+TEST(Restart, ContinuesOnAnotherRankCount) {
+  const fs::path straight = scratch_dir("straight_ranks"), split = scratch_dir("split_ranks");
+  ASSERT_EQ(run_cli(run_args(straight, 40)).code, 0);
+  auto first = run_cli(run_args(split, 20, " --set checkpoint.every_steps=20"), ".", "mpirun -np 2 --oversubscribe");
+  ASSERT_EQ(first.code, 0) << first.output;
+  auto second = run_cli(run_args(split, 40, " --restart latest"), ".", "mpirun -np 3 --oversubscribe");
+  ASSERT_EQ(second.code, 0) << second.output;
+  // This solver is rank-count invariant, so even the continuation is exact.
+  expect_same_field(straight / "snapshots/snapshot_00004.h5", split / "snapshots/snapshot_00004.h5");
+}
+
+TEST(Restart, RefusesADeckWithDifferentPhysics) {
+  const fs::path out = scratch_dir("physics");
+  ASSERT_EQ(run_cli(run_args(out, 10, " --set checkpoint.at_end=true")).code, 0);
+  auto r = run_cli(run_args(out, 20, " --restart latest --set physics.diffusivity=2 --set output.every_steps=5"));
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("[physics] diffusivity is 2.0 in the deck but 1.0 in the checkpoint"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("every_steps"), std::string::npos) << "output cadence may change on restart";
+}
+
+TEST(Restart, SkipsTruncatedAndUnmarkedCheckpoints) {
+  const fs::path out = scratch_dir("crash");
+  ASSERT_EQ(run_cli(run_args(out, 40, " --set checkpoint.every_steps=10 --set checkpoint.keep=3")).code, 0);
+  EXPECT_FALSE(fs::exists(checkpoint(out, 10))) << "keep = 3 prunes the oldest";
+  ASSERT_TRUE(fs::exists(checkpoint(out, 40)));
+  // A crash mid-write: the newest file is cut short.
+  fs::resize_file(checkpoint(out, 40), fs::file_size(checkpoint(out, 40)) / 2);
+  // A file from an interrupted writer: no completeness mark.
+  {
+    tessera::h5::File f(checkpoint(out, 99).string(), tessera::h5::File::Mode::Create, false);
+    f.set_attribute("step", std::int64_t{99});
+  }
+  auto bad = run_cli("run " + kDeck + kCommon + " --output " + out.string() + " --restart " +
+                     checkpoint(out, 40).string());
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("it is truncated or damaged"), std::string::npos) << bad.output;
+  auto unmarked = run_cli("run " + kDeck + kCommon + " --output " + out.string() + " --restart " +
+                          checkpoint(out, 99).string());
+  EXPECT_EQ(unmarked.code, 2);
+  EXPECT_NE(unmarked.output.find("no completeness mark"), std::string::npos) << unmarked.output;
+
+  auto r = run_cli(run_args(out, 50, " --restart latest"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("skipping checkpoint " + checkpoint(out, 99).string()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("skipping checkpoint " + checkpoint(out, 40).string()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("restarted from " + checkpoint(out, 30).string()), std::string::npos) << r.output;
+  // Continuing from step 30 reproduces the lost steps exactly.
+  const fs::path straight = scratch_dir("crash_straight");
+  ASSERT_EQ(run_cli(run_args(straight, 50)).code, 0);
+  expect_same_field(straight / "snapshots/snapshot_00005.h5", out / "snapshots/snapshot_00005.h5");
+  EXPECT_EQ(read_file(straight / "diagnostics.csv"), read_file(out / "diagnostics.csv"));
+}
+
+TEST(Restart, WallTimeLimitStopsWithACheckpoint) {
+  const fs::path out = scratch_dir("walltime");
+  auto r = run_cli(run_args(out, 100000000, kLong + " --set run.wall_time_limit=0.5"));
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("on the wall-time limit: checkpoint written; continue with --restart latest"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(read_file(out / "run.json").find("\"status\": \"interrupted\""), std::string::npos);
+  ASSERT_FALSE(tessera::io::list_checkpoints(out / "checkpoints").empty());
+}
+
+TEST(Restart, SigtermStopsWithACheckpoint) {
+  const fs::path out = scratch_dir("sigterm");
+  auto r = run_cli(run_args(out, 100000000, kLong), ".", "timeout --preserve-status -s TERM 2");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("on SIGTERM: checkpoint written"), std::string::npos) << r.output;
+  ASSERT_FALSE(tessera::io::list_checkpoints(out / "checkpoints").empty());
+  auto more = run_cli(run_args(out, 100000000, kLong + " --set run.wall_time_limit=0.3 --restart latest"));
+  EXPECT_EQ(more.code, 0) << more.output;
+  EXPECT_NE(more.output.find("restarted from"), std::string::npos) << more.output;
+}
