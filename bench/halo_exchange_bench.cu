@@ -70,10 +70,10 @@ int run(int cells, int comps, int ghosts, int iterations, TransportKind kind, co
   // Each ghost byte is read from the owner, packed, sent, received and
   // unpacked: count it written once and read once on the device.
   const double gbs = 2.0 * bytes / median / 1e9;
-  log::info(strfmt("halo exchange: %d rank(s) %dx%dx%d, %d^3 cells/rank, %d comps (%s), G=%d, %s on %s",
+  logging::info(strfmt("halo exchange: %d rank(s) %dx%dx%d, %d^3 cells/rank, %d comps (%s), G=%d, %s on %s",
                    n, layout.process_grid()[0], layout.process_grid()[1], layout.process_grid()[2], cells, comps,
                    sizeof(T) == 8 ? "double" : "float", ghosts, transport->name(), dev.describe().c_str()));
-  log::info(strfmt("  median %.3f ms per exchange (min %.3f, max %.3f), ghost data %.1f MB/rank, effective %.2f GB/s/rank",
+  logging::info(strfmt("  median %.3f ms per exchange (min %.3f, max %.3f), ghost data %.1f MB/rank, effective %.2f GB/s/rank",
                    median * 1e3, times.front() * 1e3, times.back() * 1e3, bytes / 1e6, gbs));
   return 0;
 }
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     return single ? run<float>(cells, comps, ghosts, iterations, kind, dev)
                   : run<double>(cells, comps, ghosts, iterations, kind, dev);
   } catch (const Error& e) {
-    log::error(e.describe());
+    logging::error(e.describe());
     MpiEnvironment::abort(1);
   }
 }

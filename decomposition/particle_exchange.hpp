@@ -33,8 +33,9 @@ class ParticleExchange {
   ~ParticleExchange();
 
   void migrate(Particles& p);
-  // width must not exceed this rank's box along any active axis (one hop per
-  // sweep); an InputError says which axis and by how much otherwise.
+  // width must not exceed any rank's box along an axis that has ghosts
+  // (active or periodic; one hop per sweep, and every rank must agree); an
+  // InputError says which axis and by how much otherwise.
   void build_ghosts(Particles& p, double width);
   // Refreshes positions (and the given extra columns) of the ghosts of the
   // last build_ghosts; the owned particles must not have been reordered.

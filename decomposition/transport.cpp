@@ -44,7 +44,7 @@ std::unique_ptr<Transport> make_transport(TransportKind kind, const Device& dev)
 #endif
   }
   if (!t) t = std::make_unique<MpiTransport>(dev);
-  log::info(std::string("transport: ") + t->name());
+  logging::info(std::string("transport: ") + t->name());
   return t;
 }
 

@@ -127,7 +127,7 @@ std::optional<fs::path> CheckpointReader::latest(const fs::path& dir) {
         chosen = it->string();
         break;
       }
-      log::warn("skipping checkpoint " + it->string() + ": " + why);
+      logging::warn("skipping checkpoint " + it->string() + ": " + why);
     }
   }
   chosen = collectives::broadcast_from_root(chosen);  // every rank learns rank 0's choice

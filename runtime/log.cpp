@@ -4,7 +4,7 @@
 
 #include "runtime/collectives.hpp"
 
-namespace tessera::log {
+namespace tessera::logging {
 
 void info(const std::string& line) {
   if (collectives::rank() != 0) return;
@@ -31,4 +31,4 @@ void error(const std::string& line) {
   std::fflush(stderr);
 }
 
-}  // namespace tessera::log
+}  // namespace tessera::logging

@@ -3,11 +3,11 @@
 // `all` prefixes the rank so per-rank lines (device binding) stay readable.
 #include <string>
 
-namespace tessera::log {
+namespace tessera::logging {
 
 void info(const std::string& line);   // rank 0, stdout, flushed
 void warn(const std::string& line);   // rank 0, stderr, "warning: " prefix
 void all(const std::string& line);    // every rank, "[rank N] " prefix when size > 1
 void error(const std::string& line);  // this rank, stderr, "error: " prefix
 
-}  // namespace tessera::log
+}  // namespace tessera::logging

@@ -23,12 +23,12 @@ namespace {
 // errors are the same on every rank, so rank 0 alone prints them.
 int report_input_error(const InputError& e) {
   if (collectives::rank() == 0)
-    for (const auto& p : e.problems()) log::error(p);
+    for (const auto& p : e.problems()) logging::error(p);
   return kExitUsage;
 }
 
 [[noreturn]] void fail(const std::string& line) {
-  log::error(line);
+  logging::error(line);
   MpiEnvironment::abort(kExitFailure);
 }
 
@@ -95,7 +95,7 @@ int main_cli(int argc, char** argv) {
 
   try {
     if (show_version) {
-      log::info(version_line());
+      logging::info(version_line());
     } else if (*run_cmd) {
       if (!output_dir.empty()) run_opt.output_dir = output_dir;
       if (!device.empty()) run_opt.device = device;

@@ -19,8 +19,8 @@ namespace tessera {
 
 void command_check(const std::string& deck_path, const std::vector<std::string>& overrides, bool print_resolved) {
   deck::Deck d = load_deck(deck_path, overrides);
-  log::info(strfmt("%s: ok (solver %s)", deck_path.c_str(), d.string("run.solver").c_str()));
-  if (print_resolved) log::info(d.to_toml());
+  logging::info(strfmt("%s: ok (solver %s)", deck_path.c_str(), d.string("run.solver").c_str()));
+  if (print_resolved) logging::info(d.to_toml());
 }
 
 void command_keys(const std::string& solver, bool markdown) {
@@ -43,7 +43,7 @@ void command_keys(const std::string& solver, bool markdown) {
                    registry.find(solver)->summary.c_str());
   }
   text += markdown ? deck::format_keys_markdown(schema) : deck::format_keys_text(schema);
-  log::info(text);
+  logging::info(text);
 }
 
 void command_info(const MpiEnvironment& mpi) {
@@ -67,7 +67,7 @@ void command_info(const MpiEnvironment& mpi) {
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   s += strfmt("  %-16s %s\n", "solvers", list.empty() ? "(none registered in this build)" : list.c_str());
-  log::info(s);
+  logging::info(s);
 }
 
 }  // namespace tessera

@@ -144,7 +144,7 @@ struct Progress {
     double eta = done > 0 ? elapsed * (1 - done) / done : std::numeric_limits<double>::infinity();
     std::string count = max_steps > 0 ? strfmt("%lld/%lld", static_cast<long long>(step), static_cast<long long>(max_steps))
                                       : strfmt("%lld", static_cast<long long>(step));
-    log::info(strfmt("step %s  t = %.6e  dt = %.3e  %.3g steps/s  elapsed %s  ETA %s", count.c_str(), t, dt, rate,
+    logging::info(strfmt("step %s  t = %.6e  dt = %.3e  %.3g steps/s  elapsed %s  ETA %s", count.c_str(), t, dt, rate,
                      format_duration(elapsed).c_str(), format_duration(eta).c_str()));
     last = now;
     last_step = step;
@@ -303,11 +303,11 @@ RunSummary run(const RunOptions& opt) {
   }
 
   std::vector<std::string> devices = collectives::gather_to_root(dev.describe());
-  log::info(version_line());
-  log::info(strfmt("deck %s: solver %s, %d rank(s), output in %s", d.source_name().c_str(), info.name.c_str(),
+  logging::info(version_line());
+  logging::info(strfmt("deck %s: solver %s, %d rank(s), output in %s", d.source_name().c_str(), info.name.c_str(),
                    collectives::size(), out.c_str()));
   for (std::size_t r = 0; r < devices.size(); ++r)
-    log::info(devices.size() > 1 ? strfmt("  rank %zu -> %s", r, devices[r].c_str()) : "  device " + devices[r]);
+    logging::info(devices.size() > 1 ? strfmt("  rank %zu -> %s", r, devices[r].c_str()) : "  device " + devices[r]);
 
   Timers timers(dev, d.boolean("run.sync_timers"));
   RunContext ctx{dev, &timers, out, collectives::rank(), collectives::size()};
@@ -360,7 +360,7 @@ RunSummary run(const RunOptions& opt) {
       collectives::barrier();
       if (collectives::rank() == 0) io::prune_checkpoints(out / "checkpoints", checkpoints.keep);
       checkpoints.last = Clock::now();
-      log::info(strfmt("checkpoint at step %lld: %s", static_cast<long long>(step), written.c_str()));
+      logging::info(strfmt("checkpoint at step %lld: %s", static_cast<long long>(step), written.c_str()));
     };
 
     std::optional<io::DiagnosticsCsv> csv;  // rank 0; opened at the first row, when the names are known
@@ -390,7 +390,7 @@ RunSummary run(const RunOptions& opt) {
       cadence.next_time = f.attribute_double("output_next_time");
       cadence.last_step_written = f.attribute_int("output_last_step");
       series.load(f);
-      log::info(strfmt("restarted from %s at step %lld, t = %.6e", reader->path().c_str(),
+      logging::info(strfmt("restarted from %s at step %lld, t = %.6e", reader->path().c_str(),
                        static_cast<long long>(step), t));
       diagnostics(step, t, 0.0);  // opens (and trims) diagnostics.csv; the row exists already
     } else {
@@ -438,7 +438,7 @@ RunSummary run(const RunOptions& opt) {
     if (!stop_reason.empty()) {
       checkpoint();
       summary.status = "interrupted";
-      log::info(strfmt("stopping at step %lld, t = %.6e, on %s: checkpoint written; continue with --restart latest",
+      logging::info(strfmt("stopping at step %lld, t = %.6e, on %s: checkpoint written; continue with --restart latest",
                        static_cast<long long>(step), t, stop_reason.c_str()));
     } else {
       if (cadence.enabled() && cadence.final && cadence.last_step_written != step) snapshot(step, t);
@@ -456,10 +456,10 @@ RunSummary run(const RunOptions& opt) {
     summary.figure_of_merit =
         stepping > 0 ? fom.work_per_step * static_cast<double>(step - first_step) / stepping : 0.0;
 
-    log::info(strfmt("run %s: %lld steps to t = %.6e in %.3f s wall (%.3f s stepping)", summary.status.c_str(),
+    logging::info(strfmt("run %s: %lld steps to t = %.6e in %.3f s wall (%.3f s stepping)", summary.status.c_str(),
                      static_cast<long long>(step), t, summary.wall_seconds, stepping));
-    log::info(timers.report(summary.wall_seconds));
-    log::info(strfmt("figure of merit: %.4e %s (%.4g per step)", summary.figure_of_merit, fom.unit.c_str(),
+    logging::info(timers.report(summary.wall_seconds));
+    logging::info(strfmt("figure of merit: %.4e %s (%.4g per step)", summary.figure_of_merit, fom.unit.c_str(),
                      fom.work_per_step));
   } catch (const std::exception& e) {
     summary.wall_seconds = seconds_since(wall_start);

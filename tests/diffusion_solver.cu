@@ -52,6 +52,13 @@ TESSERA_HD inline std::int64_t bits_of(double v) {
   return b & ((std::int64_t{1} << 52) - 1);
 }
 
+// The 7-point stencil's shape, captured by value into the kernel.
+struct Stencil {
+  int axes = 0;
+  int dir[3][3] = {};  // unit offset of each active axis
+  double inv_h2[3] = {0, 0, 0};
+};
+
 class DiffusionSolver final : public Solver {
  public:
   void setup(const deck::Deck& d, const RunContext& ctx) override {
@@ -107,11 +114,7 @@ class DiffusionSolver final : public Solver {
     const auto n = layout_->local_cells();
     const Span3<const double> u(u_.data(), box_);
     const Span3<double> out(next_.data(), box_);
-    struct Stencil {
-      int axes = 0;
-      int dir[3][3] = {};  // unit offset of each active axis
-      double inv_h2[3] = {0, 0, 0};
-    } st;
+    Stencil st;
     st.axes = naxes_;
     for (int a = 0; a < naxes_; ++a) {
       const double h = 1.0 / layout_->spec().cells[axes_[a]];
@@ -158,8 +161,8 @@ class DiffusionSolver final : public Solver {
     return {"cell-updates/s", static_cast<double>(c[0]) * c[1] * c[2]};
   }
 
- private:
   // Halo exchange, then zero-gradient ghosts on walls (copy the edge cell).
+  // Public only because nvcc forbids device lambdas in private members.
   void fill_ghosts() {
     halo_->exchange(u_.data());
     const auto n = layout_->local_cells();
@@ -184,6 +187,7 @@ class DiffusionSolver final : public Solver {
     }
   }
 
+ private:
   Device dev_;
   std::unique_ptr<CartesianLayout> layout_;
   std::unique_ptr<Transport> transport_;
