@@ -45,7 +45,7 @@ std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 
 Transport& transport() {
   static std::unique_ptr<Transport> t;
-  if (!t || !(t->device() == test_device())) t = make_transport(TransportKind::Mpi, test_device());
+  if (!t || !(t->device() == test_device())) t = make_transport(TransportKind::Auto, test_device());
   return *t;
 }
 

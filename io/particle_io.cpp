@@ -1,0 +1,145 @@
+#include "io/particle_io.hpp"
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/collectives.hpp"
+#include "runtime/error.hpp"
+
+namespace tessera::io {
+
+namespace {
+
+using Dims = std::vector<std::uint64_t>;
+
+struct Slice {
+  std::uint64_t offset = 0, count = 0, total = 0;
+};
+
+Slice my_slice(std::int64_t local) {
+  Slice s;
+  s.offset = static_cast<std::uint64_t>(collectives::exclusive_prefix_sum(local));
+  s.count = static_cast<std::uint64_t>(local);
+  s.total = static_cast<std::uint64_t>(collectives::sum(local));
+  return s;
+}
+
+// N x c interleaved rows from c per-component host arrays (first n values).
+template <class T>
+std::vector<T> interleave(const std::vector<std::vector<T>>& comps, std::size_t n) {
+  std::vector<T> out(n * comps.size());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < comps.size(); ++c) out[i * comps.size() + c] = comps[c][i];
+  return out;
+}
+
+Dims shape(std::uint64_t n, int comps) { return comps == 1 ? Dims{n} : Dims{n, static_cast<std::uint64_t>(comps)}; }
+
+template <class T>
+void write_rows(const h5::Location& loc, const std::string& name, const Slice& s, int comps, const std::vector<T>& rows) {
+  h5::Dataset ds = loc.create_dataset(name, h5::type_of<T>(), shape(s.total, comps));
+  Dims off = comps == 1 ? Dims{s.offset} : Dims{s.offset, 0};
+  ds.write(rows.data(), off, shape(s.count, comps));
+}
+
+template <class T>
+std::vector<std::vector<T>> column_to_host(const Particles& p, int col, std::size_t n) {
+  std::vector<std::vector<T>> comps;
+  for (int c = 0; c < p.components(col); ++c) {
+    std::vector<T> v;
+    if constexpr (std::is_same_v<T, double>) v = col == 0 ? p.position_to_host(c) : p.real_to_host(col, c);
+    else v = col == 1 ? p.id_to_host() : p.integer_to_host(col, c);
+    v.resize(n);
+    comps.push_back(std::move(v));
+  }
+  return comps;
+}
+
+}  // namespace
+
+XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, const std::string& relative_path,
+                                         const SnapshotMeta& meta, const Particles& p, const ParticleBox& box) {
+  const std::size_t n = static_cast<std::size_t>(p.owned());
+  const Slice s = my_slice(p.owned());
+  h5::File file(path.string(), h5::File::Mode::Create, true);
+  write_meta(file, meta);
+  h5::Location b = file.create_group("box");
+  b.set_attribute("lower", std::vector<double>(box.lower.begin(), box.lower.end()));
+  b.set_attribute("upper", std::vector<double>(box.upper.begin(), box.upper.end()));
+  b.set_attribute("periodic", std::vector<std::int64_t>{box.periodic[0], box.periodic[1], box.periodic[2]});
+  h5::Location g = file.create_group("particles");
+
+  XdmfParticleDesc desc;
+  desc.h5_path = relative_path;
+  desc.time = meta.time;
+  desc.count = static_cast<std::int64_t>(s.total);
+  std::vector<std::int64_t> conn(n);
+  for (std::size_t i = 0; i < n; ++i) conn[i] = static_cast<std::int64_t>(s.offset + i);
+  write_rows(g, "connectivity", s, 1, conn);
+  write_rows(g, "position", s, 3, interleave(column_to_host<double>(p, 0, n), n));
+  for (int col = 1; col < p.columns(); ++col) {
+    const std::string& name = p.column_name(col);
+    const int comps = p.components(col);
+    if (p.is_real(col)) {
+      write_rows(g, name, s, comps, interleave(column_to_host<double>(p, col, n), n));
+      if (comps == 1 || comps == 3) desc.arrays.push_back({name, comps, false, 8});
+    } else if (name == "type" && comps == 1) {
+      auto v = column_to_host<std::int64_t>(p, col, n)[0];
+      write_rows(g, name, s, 1, std::vector<std::int32_t>(v.begin(), v.end()));
+      desc.arrays.push_back({name, 1, true, 4});
+    } else {
+      write_rows(g, name, s, comps, interleave(column_to_host<std::int64_t>(p, col, n), n));
+      if (comps == 1 || comps == 3) desc.arrays.push_back({name, comps, true, 8});
+    }
+  }
+  file.close();
+  return desc;
+}
+
+void write_particles(const h5::Location& loc, const Particles& p) {
+  const std::size_t n = static_cast<std::size_t>(p.owned());
+  const Slice s = my_slice(p.owned());
+  loc.set_attribute("count", static_cast<std::int64_t>(s.total));
+  for (int col = 0; col < p.columns(); ++col) {
+    if (p.is_real(col)) write_rows(loc, p.column_name(col), s, p.components(col), interleave(column_to_host<double>(p, col, n), n));
+    else write_rows(loc, p.column_name(col), s, p.components(col), interleave(column_to_host<std::int64_t>(p, col, n), n));
+  }
+}
+
+void read_particles(const h5::Location& loc, Particles& p) {
+  const auto total = static_cast<std::uint64_t>(loc.attribute_int("count"));
+  const auto r = static_cast<std::uint64_t>(collectives::rank()), size = static_cast<std::uint64_t>(collectives::size());
+  const std::uint64_t begin = total * r / size, end = total * (r + 1) / size, n = end - begin;
+  p.resize_owned(static_cast<std::int64_t>(n));
+  for (int col = 0; col < p.columns(); ++col) {
+    const int comps = p.components(col);
+    h5::Dataset ds = loc.open_dataset(p.column_name(col));
+    if (ds.dims() != shape(total, comps))
+      throw Error("checkpoint particle column '" + p.column_name(col) + "' has the wrong shape");
+    const Dims off = comps == 1 ? Dims{begin} : Dims{begin, 0};
+    auto split = [&](auto& rows, auto store) {
+      using T = typename std::decay_t<decltype(rows)>::value_type;
+      ds.read(rows.data(), off, shape(n, comps));
+      for (int c = 0; c < comps; ++c) {
+        std::vector<T> v(n);
+        for (std::uint64_t i = 0; i < n; ++i) v[i] = rows[i * comps + c];
+        store(c, v);
+      }
+    };
+    if (p.is_real(col)) {
+      std::vector<double> rows(n * comps);
+      split(rows, [&](int c, const std::vector<double>& v) {
+        if (col == 0) p.position_from_host(c, v);
+        else p.real_from_host(col, c, v);
+      });
+    } else {
+      std::vector<std::int64_t> rows(n * comps);
+      split(rows, [&](int c, const std::vector<std::int64_t>& v) {
+        if (col == 1) p.id_from_host(v);
+        else p.integer_from_host(col, c, v);
+      });
+    }
+  }
+}
+
+}  // namespace tessera::io
