@@ -10,7 +10,8 @@ scripts/build.sh cuda
 grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
 rm -rf .gpu
 "$bundle_tool" .gpu build-cuda/solvers/tessera build-cuda/tests/tessera_tests \
-  build-cuda/tests/tessera_mpi_tests build-cuda/tests/tessera_test_cli
+  build-cuda/tests/tessera_mpi_tests build-cuda/tests/tessera_test_cli \
+  build-cuda/bench/tessera_bench_halo build-cuda/bench/tessera_bench_snapshot
 mkdir -p .gpu/src/tests .gpu/scripts
 cp -r tests/decks .gpu/src/tests/
 cp -r inputs .gpu/src/
