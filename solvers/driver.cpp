@@ -1,5 +1,6 @@
 #include "solvers/driver.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -54,6 +55,14 @@ deck::Deck load_deck(const std::string& path, const std::vector<std::string>& ov
     throw d.error_at("run.solver", "unknown solver '" + d.string("run.solver") + "' (this build has none)");
   }
   std::vector<std::string> problems;
+  const SolverInfo& info = *SolverRegistry::instance().find(*solver);
+  for (const auto& f : d.strings("output.fields"))
+    if (std::find(info.fields.begin(), info.fields.end(), f) == info.fields.end()) {
+      std::string msg = "key 'fields' in [output] at " + d.location("output.fields") + ": " + info.name +
+                        " has no field '" + f + "'";
+      if (auto near = deck::nearest(f, info.fields)) msg += "; did you mean '" + *near + "'?";
+      problems.push_back(msg);
+    }
   if (!d.has("run.steps") && !d.has("run.t_end"))
     problems.push_back("[run] in " + d.source_name() + " needs 'steps' or 't_end' to know when to stop");
   if (!problems.empty()) throw InputError(problems);
@@ -338,9 +347,10 @@ RunSummary run(const RunOptions& opt) {
                                   static_cast<int>(d.integer("checkpoint.keep")), d.boolean("checkpoint.at_end")};
     Series series;
     const std::string snap_name = d.string("output.name");
+    const std::vector<std::string> snap_fields = d.strings("output.fields");
     auto snapshot = [&](std::int64_t step, double t) {
       auto s = timers.scope("output");
-      SnapshotRequest req{out, snap_name, cadence.index, step, t, deck_toml, version_line()};
+      SnapshotRequest req{out, snap_name, cadence.index, step, t, deck_toml, version_line(), snap_fields};
       series.add(out, solver->write_snapshot(req));
       cadence.written(step, t);
     };

@@ -30,6 +30,8 @@ deck::Schema run_schema(const std::vector<std::string>& solver_names) {
 
   s.table("output", "snapshot cadence and naming");
   s.add("output", "name", ValueType::String).def("snapshot").doc_("snapshot file prefix: snapshots/<name>_NNNNN");
+  s.add("output", "fields", ValueType::StringArray).def(std::vector<std::string>{}).doc_(
+      "fields to write (tessera keys SOLVER lists them); empty = all");
   s.add("output", "every_steps", ValueType::Int).def(0).at_least(0).units("steps").doc_(
       "write a snapshot every N steps (0 = off)");
   s.add("output", "every_time", ValueType::Float).def(0.0).at_least(0).units("time").doc_(

@@ -1,5 +1,7 @@
 #include "solvers/solver.hpp"
 
+#include <algorithm>
+
 #include "runtime/error.hpp"
 #include "runtime/format.hpp"
 
@@ -7,6 +9,10 @@ namespace tessera {
 
 std::string SnapshotRequest::relative_path(const std::string& suffix) const {
   return strfmt("snapshots/%s%s_%05d.h5", name.c_str(), suffix.c_str(), index);
+}
+
+bool SnapshotRequest::wants(const std::string& name) const {
+  return fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end();
 }
 
 void Solver::write_checkpoint(io::CheckpointWriter&) {

@@ -45,7 +45,10 @@ struct SnapshotRequest {
   double time = 0;
   std::string deck_toml;  // the resolved deck, stored in every file
   std::string version;
+  std::vector<std::string> fields;  // [output] fields; empty = all
 
+  // Whether [output] fields asks for `name`.
+  bool wants(const std::string& name) const;
   // "snapshots/<name>_<index:05>.h5" (+ a suffix for a second kind of output).
   std::string relative_path(const std::string& suffix = "") const;
   io::SnapshotMeta meta() const { return {time, step, deck_toml, version}; }

@@ -18,6 +18,7 @@ struct SolverInfo {
   std::string summary;  // one line for `tessera keys`
   std::function<deck::Schema()> schema;
   std::function<std::unique_ptr<Solver>()> create;
+  std::vector<std::string> fields;  // what [output] fields may name
 };
 
 class SolverRegistry {

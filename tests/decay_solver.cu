@@ -119,7 +119,7 @@ void register_test_solvers() {
   auto& registry = SolverRegistry::instance();
   if (registry.find("test.decay")) return;
   registry.add({"test.decay", "test-only: independent decaying cells with an exact discrete solution", decay_schema,
-                [] { return std::make_unique<DecaySolver>(); }});
+                [] { return std::make_unique<DecaySolver>(); }, {}});
 }
 
 }  // namespace tessera::testing

@@ -148,8 +148,9 @@ class DiffusionSolver final : public Solver {
   }
 
   std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
-    io::XdmfGridDesc desc = io_->write_snapshot(r.output_dir / r.relative_path(), r.relative_path(), r.meta(),
-                                                {{"u", u_.data()}});
+    std::vector<io::GridField<double>> fields;
+    if (r.wants("u")) fields.push_back({"u", u_.data()});
+    io::XdmfGridDesc desc = io_->write_snapshot(r.output_dir / r.relative_path(), r.relative_path(), r.meta(), fields);
     return {{r.name, io::xdmf_grid(desc)}};
   }
 
@@ -206,7 +207,7 @@ void register_diffusion_solver() {
   auto& registry = SolverRegistry::instance();
   if (registry.find("test.diffusion")) return;
   registry.add({"test.diffusion", "test-only: explicit heat equation on a decomposed grid", diffusion_schema,
-                [] { return std::make_unique<DiffusionSolver>(); }});
+                [] { return std::make_unique<DiffusionSolver>(); }, {"u"}});
 }
 
 }  // namespace tessera::testing
