@@ -53,4 +53,23 @@ struct Span3 {
   }
 };
 
+// Several components over the same box, one after another (structure of
+// arrays): component c of cell (i, j, k) lives at c * stride plus the
+// cell's Span3 offset.
+template <class T>
+struct FieldView {
+  T* ptr = nullptr;
+  int ox = 0, oy = 0, oz = 0;
+  std::int64_t sy = 0, sz = 0, stride = 0;
+
+  FieldView() = default;
+  FieldView(T* p, const Range3& box)
+      : ptr(p), ox(box.lo[0]), oy(box.lo[1]), oz(box.lo[2]), sy(box.extent(0)),
+        sz(static_cast<std::int64_t>(box.extent(0)) * box.extent(1)), stride(box.size()) {}
+
+  TESSERA_HD std::int64_t offset(int i, int j, int k) const { return (i - ox) + sy * (j - oy) + sz * (k - oz); }
+  TESSERA_HD T& operator()(int c, int i, int j, int k) const { return ptr[c * stride + offset(i, j, k)]; }
+  TESSERA_HD T* component(int c) const { return ptr + c * stride; }
+};
+
 }  // namespace tessera

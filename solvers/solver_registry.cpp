@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "runtime/error.hpp"
+#include "solvers/cfd/euler_solver.hpp"
 
 namespace tessera {
 
@@ -30,8 +31,8 @@ std::vector<std::string> SolverRegistry::names() const {
 }
 
 void register_builtin_solvers() {
-  // The physics solvers (cfd.euler, md.lj, nbody.direct, ...) register here as
-  // they land; each adds one line.
+  // One line per shipped solver (md.lj, nbody.direct, ... join as they land).
+  cfd::register_euler_solver();
 }
 
 }  // namespace tessera

@@ -1,0 +1,52 @@
+#pragma once
+// cfd.euler's settings, read once from the deck: what the kernels capture.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "io/deck.hpp"
+#include "io/schema.hpp"
+#include "physics/reconstruct/limiters.hpp"
+#include "physics/reconstruct/reconstruction.hpp"
+#include "physics/riemann/riemann.hpp"
+
+namespace tessera::cfd {
+
+enum class Boundary { Periodic, Outflow, Reflecting, Inflow };
+enum class Integrator { RK2, RK3 };
+
+constexpr int kMaxScalars = 8;
+
+struct EulerConfig {
+  std::array<int, 3> cells{1, 1, 1};
+  std::array<double, 3> lower{0, 0, 0}, upper{1, 1, 1};
+  // [axis][side]: side 0 lower, 1 upper.
+  Boundary boundary[3][2] = {};
+  double inflow[3][2][5] = {};  // primitive state for Inflow faces
+
+  double gamma = 1.4;
+  double cfl = 0.4;
+  hydro::Reconstruction reconstruction = hydro::Reconstruction::PLM;
+  hydro::Limiter limiter = hydro::Limiter::VanLeer;
+  hydro::RiemannSolver riemann = hydro::RiemannSolver::HLLC;
+  Integrator integrator = Integrator::RK2;
+  double viscosity = 0;  // dynamic viscosity mu
+  double prandtl = 0.72;
+  int scalars = 0;
+  double density_floor = 1e-10, pressure_floor = 1e-10;
+
+  std::string problem;
+
+  int ghosts() const { return hydro::stencil_ghosts(reconstruction); }
+  int variables() const { return 5 + scalars; }
+
+  // Throws InputError (with deck locations) for combinations the schema
+  // cannot express: one-sided periodicity, inflow without a state.
+  static EulerConfig from_deck(const deck::Deck& d);
+};
+
+deck::Schema euler_schema();
+// Names [output] fields may use.
+std::vector<std::string> euler_fields();
+
+}  // namespace tessera::cfd

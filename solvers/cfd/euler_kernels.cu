@@ -1,0 +1,239 @@
+// Compiled by nvcc in CUDA builds and as C++ in host-only builds.
+#include "solvers/cfd/euler_kernels.hpp"
+
+#include <cmath>
+
+#include "physics/eos/ideal_gas.hpp"
+#include "physics/hydro/state.hpp"
+#include "physics/reconstruct/reconstruction.hpp"
+#include "physics/riemann/riemann.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/reduce.hpp"
+
+namespace tessera::cfd {
+
+using namespace hydro;
+
+namespace {
+// NaN and infinities fail x - x == 0 (std::isfinite is not a device function).
+TESSERA_HD inline bool is_finite(double v) { return v - v == 0.0; }
+}  // namespace
+
+void compute_primitives(const Device& dev, const EulerParams& p, const Range3& region, FieldView<double> u,
+                        FieldView<double> w, Span3<std::uint8_t> status) {
+  for_each(dev, region, [=] TESSERA_HD(int i, int j, int k) {
+    const IdealGas eos{p.gamma};
+    double uc[5], wc[5];
+    for (int c = 0; c < 5; ++c) uc[c] = u(c, i, j, k);
+    std::uint8_t flags = 0;
+    bool finite = true;
+    for (int c = 0; c < 5; ++c) finite = finite && is_finite(uc[c]);
+    if (!finite) flags |= kInvalid;
+    if (!(uc[IDN] >= p.rho_floor)) {
+      if (finite) flags |= kDensityFloor;
+      uc[IDN] = p.rho_floor;
+    }
+    eos.cons_to_prim(uc, wc);
+    if (!(wc[IPR] >= p.p_floor)) {
+      if (finite) flags |= kPressureFloor;
+      wc[IPR] = p.p_floor;
+    }
+    if (flags & (kDensityFloor | kPressureFloor)) {
+      // Keep U consistent with the floored state: what the update starts from.
+      eos.prim_to_cons(wc, uc);
+      for (int c = 0; c < 5; ++c) u(c, i, j, k) = uc[c];
+    }
+    for (int c = 0; c < 5; ++c) w(c, i, j, k) = wc[c];
+    for (int s = 0; s < p.nscalar; ++s) w(5 + s, i, j, k) = u(5 + s, i, j, k) / uc[IDN];
+    const bool owned = i >= 0 && i < p.n[0] && j >= 0 && j < p.n[1] && k >= 0 && k < p.n[2];
+    if (owned && flags) status(i, j, k) |= flags;
+  });
+}
+
+void apply_boundaries(const Device& dev, const EulerParams& p, const EulerConfig& cfg, const bool physical[3][2],
+                      const Range3& storage, FieldView<double> u) {
+  const int g = p.ghosts, nvar = p.nvar;
+  for (int axis = 0; axis < 3; ++axis) {
+    if (!p.active[axis]) continue;
+    for (int side = 0; side < 2; ++side) {
+      if (!physical[axis][side]) continue;
+      const Boundary kind = cfg.boundary[axis][side];
+      const int n = p.n[axis];
+      Range3 slab = storage;
+      slab.lo[axis] = side ? n : -g;
+      slab.hi[axis] = side ? n + g : 0;
+      struct InflowState {
+        double v[5] = {0, 0, 0, 0, 0};
+      } inflow;
+      if (kind == Boundary::Inflow) IdealGas{p.gamma}.prim_to_cons(cfg.inflow[axis][side], inflow.v);
+      const int mom = IM1 + axis;
+      for_each(dev, slab, [=] TESSERA_HD(int i, int j, int k) {
+        int at[3] = {i, j, k};
+        const int ghost = at[axis];
+        int src = 0;
+        double sign = 1.0;
+        if (kind == Boundary::Outflow) {
+          src = side ? n - 1 : 0;
+        } else {  // reflecting mirrors about the face; inflow ignores src
+          src = side ? 2 * n - 1 - ghost : -1 - ghost;
+          sign = -1.0;
+        }
+        int from[3] = {i, j, k};
+        from[axis] = src;
+        for (int c = 0; c < nvar; ++c) {
+          if (kind == Boundary::Inflow) {
+            u(c, i, j, k) = c < 5 ? inflow.v[c] : 0.0;
+          } else {
+            const double v = u(c, from[0], from[1], from[2]);
+            u(c, i, j, k) = (c == mom) ? sign * v : v;
+          }
+        }
+      });
+    }
+  }
+}
+
+namespace {
+
+// Cyclic order of the velocity components for a face normal to `axis`.
+TESSERA_HD inline void frame(int axis, int& vn, int& vt1, int& vt2) {
+  vn = IVX + axis;
+  vt1 = IVX + (axis + 1) % 3;
+  vt2 = IVX + (axis + 2) % 3;
+}
+
+}  // namespace
+
+void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w, FieldView<double> flux) {
+  Range3 faces(p.n[0], p.n[1], p.n[2]);
+  faces.hi[axis] += 1;
+  for_each(dev, faces, [=] TESSERA_HD(int i, int j, int k) {
+    int vn, vt1, vt2;
+    frame(axis, vn, vt1, vt2);
+    const int comp[5] = {IDN, vn, vt1, vt2, IPR};
+    int d[3] = {0, 0, 0};
+    d[axis] = 1;
+    const int n = p.n[axis], g = p.ghosts;
+    const int at = axis == 0 ? i : axis == 1 ? j : k;
+    // Cells at - 3 .. at + 2 along the axis, clamped to the storage (the
+    // reconstruction reads only as far as its ghosts reach).
+    auto cell = [&](int c, int off) {
+      int o = at + off;
+      o = o < -g ? -g : (o > n + g - 1 ? n + g - 1 : o);
+      const int s = o - at;
+      return w(c, i + s * d[0], j + s * d[1], k + s * d[2]);
+    };
+    double wl[5], wr[5], f[5];
+    double qm, qp, st[5];
+    for (int q = 0; q < 5; ++q) {
+      for (int o = 0; o < 5; ++o) st[o] = cell(comp[q], o - 3);
+      reconstruct(p.recon, p.limiter, st, qm, qp);
+      wl[q] = qp;  // upper face of cell at - 1
+      for (int o = 0; o < 5; ++o) st[o] = cell(comp[q], o - 2);
+      reconstruct(p.recon, p.limiter, st, qm, qp);
+      wr[q] = qm;  // lower face of cell at
+    }
+    // A reconstruction overshooting to a non-physical state falls back to
+    // first order at this face.
+    if (!(wl[IDN] > 0 && wr[IDN] > 0 && wl[IPR] > 0 && wr[IPR] > 0)) {
+      for (int q = 0; q < 5; ++q) {
+        wl[q] = cell(comp[q], -1);
+        wr[q] = cell(comp[q], 0);
+      }
+    }
+    riemann_flux(p.riemann, wl, wr, p.gamma, f);
+    flux(IDN, i, j, k) = f[IDN];
+    flux(IM1 + axis, i, j, k) = f[IM1];
+    flux(IM1 + (axis + 1) % 3, i, j, k) = f[IM2];
+    flux(IM1 + (axis + 2) % 3, i, j, k) = f[IM3];
+    flux(IEN, i, j, k) = f[IEN];
+    for (int s = 0; s < p.nscalar; ++s) {
+      for (int o = 0; o < 5; ++o) st[o] = cell(5 + s, o - 3);
+      reconstruct(p.recon, p.limiter, st, qm, qp);
+      const double sl = qp;
+      for (int o = 0; o < 5; ++o) st[o] = cell(5 + s, o - 2);
+      reconstruct(p.recon, p.limiter, st, qm, qp);
+      flux(5 + s, i, j, k) = f[IDN] * (f[IDN] >= 0 ? sl : qm);
+    }
+    if (p.mu > 0) {
+      // Navier-Stokes: second-order central differences at the face.
+      const int im = i - d[0], jm = j - d[1], km = k - d[2];
+      double grad[3][3];  // grad[a][b] = d v_b / d x_a at the face
+      for (int b = 0; b < 3; ++b) {
+        for (int a = 0; a < 3; ++a) {
+          if (!p.active[a]) {
+            grad[a][b] = 0;
+          } else if (a == axis) {
+            grad[a][b] = (w(IVX + b, i, j, k) - w(IVX + b, im, jm, km)) / p.dx[a];
+          } else {
+            const int ea[3] = {a == 0, a == 1, a == 2};
+            const double here = w(IVX + b, i + ea[0], j + ea[1], k + ea[2]) - w(IVX + b, i - ea[0], j - ea[1], k - ea[2]);
+            const double there =
+                w(IVX + b, im + ea[0], jm + ea[1], km + ea[2]) - w(IVX + b, im - ea[0], jm - ea[1], km - ea[2]);
+            grad[a][b] = 0.25 * (here + there) / p.dx[a];
+          }
+        }
+      }
+      const double div = grad[0][0] + grad[1][1] + grad[2][2];
+      double work = 0;
+      for (int b = 0; b < 3; ++b) {
+        const double tau = p.mu * (grad[axis][b] + grad[b][axis] - (b == axis ? 2.0 / 3.0 * div : 0.0));
+        flux(IM1 + b, i, j, k) -= tau;
+        work += tau * 0.5 * (w(IVX + b, i, j, k) + w(IVX + b, im, jm, km));
+      }
+      const double t_here = w(IPR, i, j, k) / w(IDN, i, j, k), t_there = w(IPR, im, jm, km) / w(IDN, im, jm, km);
+      flux(IEN, i, j, k) -= work + p.kappa * (t_here - t_there) / p.dx[axis];
+    }
+  });
+}
+
+void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const double> u0, FieldView<double> u,
+                        FieldView<const double> fx, FieldView<const double> fy, FieldView<const double> fz, double dt,
+                        double a, double b) {
+  const double cx = p.active[0] ? dt / p.dx[0] : 0.0, cy = p.active[1] ? dt / p.dx[1] : 0.0,
+               cz = p.active[2] ? dt / p.dx[2] : 0.0;
+  const int nvar = p.nvar;
+  for_each(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
+    for (int c = 0; c < nvar; ++c) {
+      double du = 0;
+      if (cx != 0.0) du -= cx * (fx(c, i + 1, j, k) - fx(c, i, j, k));
+      if (cy != 0.0) du -= cy * (fy(c, i, j + 1, k) - fy(c, i, j, k));
+      if (cz != 0.0) du -= cz * (fz(c, i, j, k + 1) - fz(c, i, j, k));
+      const double stage = u(c, i, j, k) + du;
+      u(c, i, j, k) = a == 0.0 ? stage : a * u0(c, i, j, k) + b * stage;
+    }
+  });
+}
+
+double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u) {
+  return reduce_min(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
+    const IdealGas eos{p.gamma};
+    double uc[5], wc[5];
+    for (int c = 0; c < 5; ++c) uc[c] = u(c, i, j, k);
+    eos.cons_to_prim(uc, wc);
+    const double rho = wc[IDN] > p.rho_floor ? wc[IDN] : p.rho_floor;
+    const double pr = wc[IPR] > p.p_floor ? wc[IPR] : p.p_floor;
+    const double cs = eos.sound_speed(rho, pr);
+    double dt = 1e300;
+    double dx2 = 1e300;
+    for (int a = 0; a < 3; ++a) {
+      if (!p.active[a]) continue;
+      const double v = fabs(wc[IVX + a]) + cs;
+      const double t = p.dx[a] / v;
+      dt = t < dt ? t : dt;
+      dx2 = p.dx[a] * p.dx[a] < dx2 ? p.dx[a] * p.dx[a] : dx2;
+    }
+    if (p.mu > 0) {
+      // Explicit diffusion: dt <= dx^2 / (2 d nu), nu the larger of the
+      // kinematic viscosity and the thermal diffusivity.
+      int dims = p.active[0] + p.active[1] + p.active[2];
+      const double nu_t = p.kappa * (p.gamma - 1.0) / rho;
+      const double nu = (p.mu / rho > nu_t ? p.mu / rho : nu_t);
+      const double tv = dx2 / (2.0 * dims * nu);
+      dt = tv < dt ? tv : dt;
+    }
+    return dt;
+  });
+}
+
+}  // namespace tessera::cfd

@@ -1,0 +1,51 @@
+#pragma once
+// The kernels of cfd.euler, each one pass over the grid through runtime's
+// for_each: primitives (with floors), boundary conditions, face fluxes per
+// axis (reconstruction + Riemann solver + viscous terms), the Runge-Kutta
+// update, the stable time step and the diagnostics integrals.
+#include <cstdint>
+
+#include "runtime/device.hpp"
+#include "runtime/span.hpp"
+#include "solvers/cfd/euler_config.hpp"
+
+namespace tessera::cfd {
+
+// Everything a kernel needs, captured by value.
+struct EulerParams {
+  int n[3] = {1, 1, 1};        // owned cells per axis on this rank
+  int active[3] = {0, 0, 0};   // 1 where the axis is in use
+  int ghosts = 2;
+  int nvar = 5, nscalar = 0;
+  double dx[3] = {1, 1, 1};
+  double gamma = 1.4, mu = 0, kappa = 0;
+  double rho_floor = 1e-10, p_floor = 1e-10;
+  hydro::Reconstruction recon = hydro::Reconstruction::PLM;
+  hydro::Limiter limiter = hydro::Limiter::VanLeer;
+  hydro::RiemannSolver riemann = hydro::RiemannSolver::HLLC;
+};
+
+// Status bits a primitive conversion leaves per cell (OR-ed over a step).
+constexpr std::uint8_t kDensityFloor = 1, kPressureFloor = 2, kInvalid = 4;
+
+// W = primitives of U over `region` (ghosts included); floors applied to both.
+// `status` (uint8 over the storage box) collects what happened in owned cells.
+void compute_primitives(const Device& dev, const EulerParams& p, const Range3& region, FieldView<double> u,
+                        FieldView<double> w, Span3<std::uint8_t> status);
+
+// Ghost layers beyond the physical faces of this rank, from U, axis by axis.
+void apply_boundaries(const Device& dev, const EulerParams& p, const EulerConfig& cfg, const bool physical[3][2],
+                      const Range3& storage, FieldView<double> u);
+
+// Face fluxes along `axis` for faces 0..n (face i lies between cells i-1 and i).
+void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w, FieldView<double> flux);
+
+// U = a U0 + b (U + dt L(U)) over owned cells, L from the face fluxes.
+void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const double> u0, FieldView<double> u,
+                        FieldView<const double> fx, FieldView<const double> fy, FieldView<const double> fz, double dt,
+                        double a, double b);
+
+// The largest stable dt (before the CFL factor) over owned cells.
+double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u);
+
+}  // namespace tessera::cfd
