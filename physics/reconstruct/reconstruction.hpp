@@ -36,6 +36,7 @@ TESSERA_HD inline void reconstruct(Reconstruction r, Limiter lim, const double* 
     case Reconstruction::PPM: ppm(q[0], q[1], q[2], q[3], q[4], q_minus, q_plus); return;
     case Reconstruction::WENO5: weno5(q[0], q[1], q[2], q[3], q[4], q_minus, q_plus); return;
   }
+  pcm(q[2], q_minus, q_plus);  // not reached; keeps the outputs defined for any enumerator value
 }
 
 }  // namespace tessera::hydro

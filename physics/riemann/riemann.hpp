@@ -19,6 +19,7 @@ TESSERA_HD inline void riemann_flux(RiemannSolver s, const double* wl, const dou
     case RiemannSolver::Rusanov: rusanov(wl, wr, gamma, flux); return;
     case RiemannSolver::Roe: roe(wl, wr, gamma, flux); return;
   }
+  hlle(wl, wr, gamma, flux);  // not reached; keeps the flux defined for any enumerator value
 }
 
 }  // namespace tessera::hydro

@@ -50,6 +50,11 @@ void compute_primitives(const Device& dev, const EulerParams& p, const Range3& r
   });
 }
 
+// A fixed conserved state, captured by value into the boundary kernel.
+struct InflowState {
+  double v[5] = {0, 0, 0, 0, 0};
+};
+
 void apply_boundaries(const Device& dev, const EulerParams& p, const EulerConfig& cfg, const bool physical[3][2],
                       const Range3& storage, FieldView<double> u) {
   const int g = p.ghosts, nvar = p.nvar;
@@ -62,9 +67,7 @@ void apply_boundaries(const Device& dev, const EulerParams& p, const EulerConfig
       Range3 slab = storage;
       slab.lo[axis] = side ? n : -g;
       slab.hi[axis] = side ? n + g : 0;
-      struct InflowState {
-        double v[5] = {0, 0, 0, 0, 0};
-      } inflow;
+      InflowState inflow;
       if (kind == Boundary::Inflow) IdealGas{p.gamma}.prim_to_cons(cfg.inflow[axis][side], inflow.v);
       const int mom = IM1 + axis;
       for_each(dev, slab, [=] TESSERA_HD(int i, int j, int k) {
