@@ -145,8 +145,7 @@ TEST(RiemannSolvers, ConsistentWithThePhysicalFlux) {
         const State f = flux_of(s, w, w, gamma);
         const State exact = physical_flux(w, gamma);
         for (int n = 0; n < NHYDRO; ++n) {
-          EXPECT_NEAR(f[n], exact[n], 1e-14 * std::fabs(exact[n]) + 1e-15 * flux_scale(w, w, gamma, n))
-              << "component " << n;
+          EXPECT_NEAR(f[n], exact[n], 1e-14 * std::fabs(exact[n])) << "component " << n;
         }
       }
     }
@@ -166,7 +165,7 @@ TEST(RiemannSolvers, MirrorSymmetric) {
       const State f = flux_of(s, wl, wr, 1.4);
       const State g = flux_of(s, reflect(wr), reflect(wl), 1.4);
       for (int n = 0; n < NHYDRO; ++n) {
-        EXPECT_NEAR(g[n], parity[n] * f[n], 1e-13 * flux_scale(wl, wr, 1.4, n)) << "component " << n;
+        EXPECT_NEAR(g[n], parity[n] * f[n], 1e-14 * flux_scale(wl, wr, 1.4, n)) << "component " << n;
       }
     }
   }
@@ -264,7 +263,7 @@ TEST(RiemannSolvers, UpwindSolversReturnTheUpwindFluxForSupersonicFlow) {
   }
   // Rusanov always adds S (U_R - U_L) / 2: it is not upwind.
   const State f = flux_of(RiemannSolver::Rusanov, a, b, gamma);
-  EXPECT_GT(std::fabs(f[IDN] - physical_flux(a, gamma)[IDN]), 0.1);
+  EXPECT_GT(std::fabs(f[IDN] - physical_flux(a, gamma)[IDN]), 0.01);
 }
 
 TEST(RiemannSolvers, StationaryShockIsCapturedByHllcHlleAndRoe) {
@@ -307,24 +306,61 @@ TEST(RiemannSolvers, RoeEntropyFixOnlyAddsDissipation) {
   EXPECT_DOUBLE_EQ(harten_hyman_speed(0.0, -1.0, 1.0), 1.0);
   // It interpolates |lambda_l| and lambda_r linearly in lambda.
   EXPECT_DOUBLE_EQ(harten_hyman_speed(-0.5, -1.0, 3.0), 1.0 + 0.125 * 2.0);
-  // In a transonic rarefaction (Toro's test 1, the left fan straddles x = 0)
-  // the fixed flux is continuous with the exact Godunov flux to O(jump^2):
-  // check it lies closer to the exact flux than the unfixed Roe flux would be
-  // across a sonic expansion fan, using the Godunov flux from ExactRiemann.
-  const double gamma = 1.4;
-  const State wl = {1.0, 0.75, 0.0, 0.0, 1.0}, wr = {0.125, 0.0, 0.0, 0.0, 0.1};  // Toro test 1 of ch. 6
+}
+
+TEST(RiemannSolvers, RoeEntropyFixBreaksAStationaryExpansionShock) {
+  // The Mach-2 shock of the test above reversed (subsonic left, supersonic
+  // right) satisfies Rankine-Hugoniot with speed 0 but violates the entropy
+  // condition. Unfixed Roe returns F_L = F_R and keeps it forever; with the
+  // Harten-Hyman fix the 1-wave is transonic (u_L - c_L < 0 < u* - c*) and
+  // the flux moves towards HLLE's, so the jump opens into a fan.
+  const double gamma = 1.4, m = 2.0;
+  const double rho1 = 1.0, p1 = 1.0, u1 = m * std::sqrt(gamma * p1 / rho1);
+  const double rho2 = rho1 * (gamma + 1.0) * m * m / ((gamma - 1.0) * m * m + 2.0);
+  const double p2 = p1 * (2.0 * gamma * m * m - (gamma - 1.0)) / (gamma + 1.0);
+  const double u2 = rho1 * u1 / rho2;
+  const State wl = {rho2, u2, 0.0, 0.0, p2}, wr = {rho1, u1, 0.0, 0.0, p1};
+  const State fl = physical_flux(wl, gamma);
+  const State roe_flux = flux_of(RiemannSolver::Roe, wl, wr, gamma);
+  const State hlle_flux = flux_of(RiemannSolver::HLLE, wl, wr, gamma);
+  EXPECT_GT(roe_flux[IDN], 1.1 * fl[IDN]);
+  EXPECT_LT(roe_flux[IDN], hlle_flux[IDN]);
+  EXPECT_GT(roe_flux[IEN], 1.1 * fl[IEN]);
+  EXPECT_LT(roe_flux[IEN], hlle_flux[IEN]);
+  // Mass leaves the dense side: the exact (Godunov) flux also exceeds F_L.
   const ExactRiemann exact(wl[IDN], wl[IVX], wl[IPR], wr[IDN], wr[IVX], wr[IPR], gamma);
   State w0 = {0.0, 0.0, 0.0, 0.0, 0.0};
   exact.sample(0.0, w0[IDN], w0[IVX], w0[IPR]);
-  const State godunov = physical_flux(w0, gamma);
-  const State roe_flux = flux_of(RiemannSolver::Roe, wl, wr, gamma);
-  for (int n : {IDN, IM1, IEN}) EXPECT_NEAR(roe_flux[n], godunov[n], 0.05 * std::fabs(godunov[n])) << n;
+  EXPECT_GT(physical_flux(w0, gamma)[IDN], fl[IDN]);
+}
+
+TEST(RiemannSolvers, RusanovIsTheLocalLaxFriedrichsFlux) {
+  std::mt19937_64 rng(15);
+  const double gamma = 1.4;
+  const IdealGas eos{gamma};
+  for (int t = 0; t < 200; ++t) {
+    const State wl = random_state(rng), wr = random_state(rng);
+    const double s = std::fmax(std::fabs(wl[IVX]) + eos.sound_speed(wl[IDN], wl[IPR]),
+                               std::fabs(wr[IVX]) + eos.sound_speed(wr[IDN], wr[IPR]));
+    const State fl = physical_flux(wl, gamma), fr = physical_flux(wr, gamma);
+    const State ul = conserved(wl, gamma), ur = conserved(wr, gamma);
+    const State f = flux_of(RiemannSolver::Rusanov, wl, wr, gamma);
+    for (int n = 0; n < NHYDRO; ++n) {
+      EXPECT_NEAR(f[n], 0.5 * (fl[n] + fr[n]) - 0.5 * s * (ur[n] - ul[n]), 1e-14 * flux_scale(wl, wr, gamma, n));
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
 // Exact Riemann solver: Toro (2009), Table 4.1 (data) and Table 4.3 (exact
-// p*, u*, rho*_L, rho*_R), gamma = 1.4. Each value is checked to one unit of
-// its last printed digit.
+// p*, u*, rho*_L, rho*_R), gamma = 1.4. Each value must round to the printed
+// digits (within half a unit of the last one).
+//
+// Test 5 collides the right star state of test 3 with the left star state of
+// test 4. Table 4.1 prints those states to 6 digits, but Table 4.3 was computed
+// from the unrounded ones: from the printed data the exact solution is
+// p* = 1691.647, u* = 8.689774, which does not round to the published 1691.64,
+// 8.68975. So test 5 takes its data from this solver's tests 3 and 4.
 
 namespace {
 
@@ -339,8 +375,9 @@ constexpr ToroTest kToro[] = {
     {1.0, -2.0, 0.4, 1.0, 2.0, 0.4, 0.00189, 0.00000, 0.02185, 0.02185, 1e-5, 1e-5, 1e-5},
     {1.0, 0.0, 1000.0, 1.0, 0.0, 0.01, 460.894, 19.5975, 0.57506, 5.99924, 1e-3, 1e-4, 1e-5},
     {1.0, 0.0, 0.01, 1.0, 0.0, 100.0, 46.0950, -6.19633, 5.99242, 0.57511, 1e-4, 1e-5, 1e-5},
-    {5.99924, 19.5975, 460.894, 5.99242, -6.19633, 46.0950, 1691.64, 8.68975, 14.2823, 31.0426, 1e-2, 1e-5, 1e-4},
 };
+
+constexpr double kToro5[] = {1691.64, 8.68975, 14.2823, 31.0426, 1e-2, 1e-5, 1e-4};
 
 State sample(const ExactRiemann& r, double xi) {
   State w = {0.0, 0.0, 0.0, 0.0, 0.0};
@@ -362,23 +399,44 @@ void expect_in_fan(const State& w, double xi, int sign, double rho_k, double u_k
 }  // namespace
 
 TEST(ExactRiemann, ToroTable43) {
+  std::vector<ToroTest> tests(std::begin(kToro), std::end(kToro));
+  {
+    const ToroTest& t3 = kToro[2];
+    const ToroTest& t4 = kToro[3];
+    const ExactRiemann r3(t3.rho_l, t3.u_l, t3.p_l, t3.rho_r, t3.u_r, t3.p_r, 1.4);
+    const ExactRiemann r4(t4.rho_l, t4.u_l, t4.p_l, t4.rho_r, t4.u_r, t4.p_r, 1.4);
+    const State l = sample(r3, r3.u_star() * (1.0 + 1e-12)), r = sample(r4, r4.u_star() * (1.0 + 1e-12));
+    // Table 4.1 prints these as (5.99924, 19.5975, 460.894) and (5.99242, -6.19633, 46.0950).
+    EXPECT_NEAR(l[IDN], 5.99924, 0.5e-5);
+    EXPECT_NEAR(r[IDN], 5.99242, 0.5e-5);
+    tests.push_back({l[IDN], l[IVX], l[IPR], r[IDN], r[IVX], r[IPR], kToro5[0], kToro5[1], kToro5[2], kToro5[3],
+                     kToro5[4], kToro5[5], kToro5[6]});
+  }
   int test = 0;
-  for (const ToroTest& t : kToro) {
+  for (const ToroTest& t : tests) {
     SCOPED_TRACE("Toro test " + std::to_string(++test));
     const ExactRiemann r(t.rho_l, t.u_l, t.p_l, t.rho_r, t.u_r, t.p_r, 1.4);
     EXPECT_FALSE(r.vacuum());
-    EXPECT_NEAR(r.p_star(), t.p_star, t.p_unit);
-    EXPECT_NEAR(r.u_star(), t.u_star, t.u_unit);
+    EXPECT_NEAR(r.p_star(), t.p_star, 0.5 * t.p_unit);
+    EXPECT_NEAR(r.u_star(), t.u_star, 0.5 * t.u_unit);
     EXPECT_LE(r.iterations(), 10);
     // rho*_L, rho*_R just either side of the contact.
     const double d = 1e-9 * (1.0 + std::fabs(r.u_star()));
-    EXPECT_NEAR(sample(r, r.u_star() - d)[IDN], t.rho_star_l, t.rho_unit);
-    EXPECT_NEAR(sample(r, r.u_star() + d)[IDN], t.rho_star_r, t.rho_unit);
+    EXPECT_NEAR(sample(r, r.u_star() - d)[IDN], t.rho_star_l, 0.5 * t.rho_unit);
+    EXPECT_NEAR(sample(r, r.u_star() + d)[IDN], t.rho_star_r, 0.5 * t.rho_unit);
     for (double xi : {r.u_star() - d, r.u_star() + d}) {
       EXPECT_DOUBLE_EQ(sample(r, xi)[IPR], r.p_star());
       EXPECT_DOUBLE_EQ(sample(r, xi)[IVX], r.u_star());
     }
   }
+}
+
+TEST(ExactRiemann, ToroTest5FromThePrintedData) {
+  // The rounded Table 4.1 data: the solution differs from Table 4.3 in the
+  // sixth digit (see above); pin what it is.
+  const ExactRiemann r(5.99924, 19.5975, 460.894, 5.99242, -6.19633, 46.0950, 1.4);
+  EXPECT_NEAR(r.p_star(), 1691.647, 0.5e-3);
+  EXPECT_NEAR(r.u_star(), 8.689774, 0.5e-6);
 }
 
 TEST(ExactRiemann, SodProfileAtTimeZeroPointTwo) {
@@ -679,12 +737,15 @@ TEST(Reconstruction, Weno5IsEssentiallyNonOscillatoryAtAJump) {
   // Step between cells i and i+1: the upper face of cell i takes its value
   // from the smooth stencil {i-2, i-1, i}; the weight of the others is ~1e-12.
   const Faces f = faces(Reconstruction::WENO5, Limiter::MC, {0.0, 0.0, 0.0, 1.0, 1.0});
-  EXPECT_EQ(f.minus, 0.0);
+  EXPECT_NEAR(f.minus, 0.0, 1e-10);
   EXPECT_NEAR(f.plus, 0.0, 1e-10);
-  EXPECT_GE(f.plus, 0.0);
   const Faces g = faces(Reconstruction::WENO5, Limiter::MC, {0.0, 0.0, 1.0, 1.0, 1.0});
   EXPECT_NEAR(g.minus, 1.0, 1e-10);
-  EXPECT_EQ(g.plus, 1.0);
+  EXPECT_NEAR(g.plus, 1.0, 1e-10);
+  // The linear weights would give d_2 * (-1/6) = -0.05 here.
+  const Faces h = faces(Reconstruction::WENO5, Limiter::MC, {0.0, 0.0, 0.0, 0.0, 1.0});
+  EXPECT_NEAR(h.plus, 0.0, 1e-10);
+  EXPECT_NEAR(h.minus, 0.0, 1e-10);
 }
 
 TEST(Reconstruction, Weno5FifthOrderOnASine) {

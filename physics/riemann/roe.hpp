@@ -92,12 +92,14 @@ TESSERA_HD inline void roe(const double* wl, const double* wr, double gamma, dou
 
   const double a1 = l1 * alpha1, a5 = l5 * alpha5;
   const double a2 = l2 * alpha2, a3 = l2 * alpha3, a4 = l2 * alpha4;
+  // The two acoustic waves are summed first so that the mirrored problem (the
+  // waves swap) rounds identically.
   double d[NHYDRO];
-  d[IDN] = a1 + a2 + a5;
-  d[IM1] = a1 * k1[IM1] + a2 * a.u + a5 * k5[IM1];
+  d[IDN] = (a1 + a5) + a2;
+  d[IM1] = (a1 * k1[IM1] + a5 * k5[IM1]) + a2 * a.u;
   d[IM2] = d[IDN] * a.v + a3;
   d[IM3] = d[IDN] * a.w + a4;
-  d[IEN] = a1 * k1[IEN] + a2 * ke + a3 * a.v + a4 * a.w + a5 * k5[IEN];
+  d[IEN] = (a1 * k1[IEN] + a5 * k5[IEN]) + (a2 * ke + a3 * a.v + a4 * a.w);
 
   double fl[NHYDRO], fr[NHYDRO];
   eos.flux_x(wl, fl);
