@@ -170,3 +170,25 @@ TEST(EulerDecomposition, ThreeDimensionalNavierStokesIsBitForBitAtAnyRankCount) 
                         " --set physics.reconstruction=ppm",
                         {"density", "velocity_x", "velocity_z", "pressure"});
 }
+
+TEST(EulerRobustness, AnUnfixableStateStopsWithTheCellAndAPostMortemSnapshot) {
+  const fs::path out = scratch_dir("euler_nan");
+  auto r = tessera::testing::run_cli("run " + source_path("inputs/cfd/sod.toml").string() + " --output " +
+                                     out.string() + " --set problem.left=[1,0,1e308]");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("invalid state (NaN or infinite conserved variables) at cell (0, 0, 0) in step 0"),
+            std::string::npos)
+      << r.output;
+  EXPECT_TRUE(fs::exists(out / "snapshots" / "failure_step000000.h5"));
+  EXPECT_NE(tessera::testing::read_file(out / "run.json").find("\"status\": \"failed\""), std::string::npos);
+}
+
+TEST(EulerRobustness, FloorsAreCountedNotFatal) {
+  // A strong rarefaction (the 123 problem pushed to near-vacuum) needs floors.
+  fs::path out = run_deck("sod.toml", "euler_floors",
+                          {"problem.left=[1,-6,0.4]", "problem.right=[1,6,0.4]", "physics.pressure_floor=1e-3",
+                           "physics.density_floor=1e-2", "run.t_end=0.1", "output.every_time=0"});
+  auto rows = read_csv(out / "diagnostics.csv");
+  const double pfloors = std::stod(rows.back()[11]), dfloors = std::stod(rows.back()[10]);
+  EXPECT_GT(pfloors + dfloors, 0) << "the floors should have been needed";
+}

@@ -192,6 +192,41 @@ TEST(RiemannSolvers, HllcAndRoeResolveAStationaryContactExactly) {
   }
 }
 
+TEST(RiemannSolvers, StationaryContactsStayExactForAnyData) {
+  // Bitwise exactness must not hinge on lucky round-off: random contacts.
+  std::mt19937_64 rng(16);
+  std::uniform_real_distribution<double> logu(std::log(1e-3), std::log(1e3)), vel(-2.0, 2.0), gam(1.05, 1.9);
+  for (RiemannSolver s : {RiemannSolver::HLLC, RiemannSolver::Roe}) {
+    SCOPED_TRACE(name(s));
+    for (int t = 0; t < 2000; ++t) {
+      const double p = std::exp(logu(rng)), gamma = gam(rng);
+      const State wl = {std::exp(logu(rng)), 0.0, vel(rng), vel(rng), p};
+      const State wr = {std::exp(logu(rng)), 0.0, vel(rng), vel(rng), p};
+      EXPECT_EQ(flux_of(s, wl, wr, gamma), (State{0.0, p, 0.0, 0.0, 0.0}));
+    }
+  }
+}
+
+TEST(RiemannSolvers, EinfeldtSpeedsFromRoeAveragesByHand) {
+  // sqrt(rho) = 1, 2; u~ = (1*3 + 2*0)/3 = 1; H_L = 3.5*1 + 4.5 = 8,
+  // H_R = 3.5*8/4 = 7, H~ = (8 + 14)/3 = 22/3; c~^2 = 0.4 (22/3 - 1/2) = 41/15.
+  // c_L = sqrt(1.4), c_R = sqrt(2.8): both bounds are the Roe ones.
+  const State wl = {1.0, 3.0, 0.0, 0.0, 1.0}, wr = {4.0, 0.0, 0.0, 0.0, 8.0};
+  const RoeAverage a = roe_average(wl.data(), wr.data(), 1.4);
+  EXPECT_DOUBLE_EQ(a.rho, 2.0);
+  EXPECT_DOUBLE_EQ(a.u, 1.0);
+  EXPECT_DOUBLE_EQ(a.h, 22.0 / 3.0);
+  EXPECT_DOUBLE_EQ(a.c, std::sqrt(41.0 / 15.0));
+  double sl, sr;
+  einfeldt_speeds(wl.data(), wr.data(), 1.4, sl, sr);
+  EXPECT_DOUBLE_EQ(sl, 1.0 - std::sqrt(41.0 / 15.0));
+  EXPECT_DOUBLE_EQ(sr, 1.0 + std::sqrt(41.0 / 15.0));
+  // Here the left state's own speed is the bound: u_L - c_L < u~ - c~.
+  const State ql = {1.0, -3.0, 0.0, 0.0, 1.0};
+  einfeldt_speeds(ql.data(), wr.data(), 1.4, sl, sr);
+  EXPECT_DOUBLE_EQ(sl, -3.0 - std::sqrt(1.4));
+}
+
 TEST(RiemannSolvers, HlleAndRusanovDiffuseAStationaryContactDownTheDensityGradient) {
   const double p = 0.7, gamma = 1.4;
   const State dense = {3.0, 0.0, 0.0, 0.0, p}, light = {0.2, 0.0, 0.0, 0.0, p};

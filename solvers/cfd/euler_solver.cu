@@ -107,7 +107,14 @@ class EulerSolver final : public Solver {
 
   double stable_dt() override {
     const double local = local_stable_dt(dev_, params_, FieldView<const double>(u_.data(), box_));
-    return cfg_.cfl * collectives::min(local);
+    const double dt = cfg_.cfl * collectives::min(local);
+    if (!(dt > 0) || dt - dt != 0.0) {
+      // Name the bad cell (and leave a post-mortem snapshot) if there is one.
+      fill(status_, std::uint8_t{0});
+      refresh();
+      check_state();
+    }
+    return dt;
   }
 
   void advance(double dt) override {
