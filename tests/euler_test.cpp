@@ -37,7 +37,7 @@ fs::path run_deck(const std::string& deck, const std::string& name, std::vector<
 fs::path last_snapshot(const fs::path& out) {
   fs::path last;
   for (const auto& e : fs::directory_iterator(out / "snapshots"))
-    if (e.path().extension() == ".h5" && e.path().filename().string().rfind("snapshot_", 0) == 0 &&
+    if (e.path().extension() == ".h5" && e.path().filename().string().rfind("failure", 0) != 0 &&
         (last.empty() || e.path() > last))
       last = e.path();
   return last;

@@ -190,7 +190,8 @@ void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<co
   });
 }
 
-void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const double> u0, FieldView<double> u,
+void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const double> u0, FieldView<const double> in,
+                        FieldView<double> out,
                         FieldView<const double> fx, FieldView<const double> fy, FieldView<const double> fz, double dt,
                         double a, double b) {
   const double cx = p.active[0] ? dt / p.dx[0] : 0.0, cy = p.active[1] ? dt / p.dx[1] : 0.0,
@@ -202,8 +203,8 @@ void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const
       if (cx != 0.0) du -= cx * (fx(c, i + 1, j, k) - fx(c, i, j, k));
       if (cy != 0.0) du -= cy * (fy(c, i, j + 1, k) - fy(c, i, j, k));
       if (cz != 0.0) du -= cz * (fz(c, i, j, k + 1) - fz(c, i, j, k));
-      const double stage = u(c, i, j, k) + du;
-      u(c, i, j, k) = a == 0.0 ? stage : a * u0(c, i, j, k) + b * stage;
+      const double stage = in(c, i, j, k) + du;
+      out(c, i, j, k) = a == 0.0 ? stage : a * u0(c, i, j, k) + b * stage;
     }
   });
 }

@@ -40,8 +40,11 @@ void apply_boundaries(const Device& dev, const EulerParams& p, const EulerConfig
 // Face fluxes along `axis` for faces 0..n (face i lies between cells i-1 and i).
 void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w, FieldView<double> flux);
 
-// U = a U0 + b (U + dt L(U)) over owned cells, L from the face fluxes.
-void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const double> u0, FieldView<double> u,
+// out = a U0 + b (in + dt L(in)) over owned cells, L from the face fluxes of
+// `in`. `in` may be `out` (later stages update in place); with a = 0 the first
+// stage writes a fresh buffer and leaves U0 = in untouched.
+void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const double> u0, FieldView<const double> in,
+                        FieldView<double> out,
                         FieldView<const double> fx, FieldView<const double> fy, FieldView<const double> fz, double dt,
                         double a, double b);
 

@@ -58,10 +58,6 @@ std::int64_t status_code(const Device& dev, const Range3& own, Span3<const std::
   return reduce_sum(dev, own, [=] TESSERA_HD(int i, int j, int k) { return encode_status(st(i, j, k)); });
 }
 
-void copy_field(const Device& dev, const double* from, double* to, std::int64_t n) {
-  for_each(dev, n, [=] TESSERA_HD(int i) { to[i] = from[i]; });
-}
-
 class EulerSolver final : public Solver {
  public:
   void setup(const deck::Deck& d, const RunContext& ctx) override {
@@ -86,6 +82,7 @@ class EulerSolver final : public Solver {
     w_ = Buffer<double>(dev_, cells);
     status_ = Buffer<std::uint8_t>(dev_, static_cast<std::size_t>(box_.size()));
     fill(u_, 0.0);
+    fill(u0_, 0.0);
     fill(w_, 0.0);
     fill(status_, std::uint8_t{0});
     const auto n = layout_->local_cells();
@@ -110,31 +107,38 @@ class EulerSolver final : public Solver {
     const double dt = cfg_.cfl * collectives::min(local);
     if (!(dt > 0) || dt - dt != 0.0) {
       // Name the bad cell (and leave a post-mortem snapshot) if there is one.
-      fill(status_, std::uint8_t{0});
       refresh();
       check_state();
+      throw Error(strfmt("the stable time step is %g at step %lld although every cell is finite",
+                         dt, static_cast<long long>(step_)));
     }
     return dt;
   }
 
+  // One step, no host synchronisation: stage 1 writes the second buffer so
+  // U^n stays as U0 without a copy; the buffers swap at the end. Invalid
+  // states surface in the next stable_dt (a NaN there), floors at the next
+  // diagnostics.
   void advance(double dt) override {
     ++step_;
-    fill(status_, std::uint8_t{0});
-    copy_field(dev_, u_.data(), u0_.data(), static_cast<std::int64_t>(u_.size()));
     const bool rk3 = cfg_.integrator == Integrator::RK3;
     const Stage* stages = rk3 ? kRK3 : kRK2;
     const int nstages = rk3 ? 3 : 2;
+    const FieldView<const double> u0(u_.data(), box_);
+    const FieldView<double> next(u0_.data(), box_);
     for (int s = 0; s < nstages; ++s) {
-      refresh();
+      Buffer<double>& in = s == 0 ? u_ : u0_;
+      refresh(in);
       for (int a = 0; a < 3; ++a)
         if (layout_->active(a)) face_fluxes(dev_, params_, a, FieldView<const double>(w_.data(), box_), flux(a));
-      runge_kutta_update(dev_, params_, FieldView<const double>(u0_.data(), box_), u(), cflux(0), cflux(1), cflux(2),
-                         dt, stages[s].a, stages[s].b);
+      runge_kutta_update(dev_, params_, u0, FieldView<const double>(in.data(), box_), next, cflux(0), cflux(1),
+                         cflux(2), dt, stages[s].a, stages[s].b);
     }
-    check_state();
+    std::swap(u_, u0_);
   }
 
   std::vector<Diagnostic> diagnostics() override {
+    count_floors();
     refresh();
     const auto n = layout_->local_cells();
     const Range3 own(n[0], n[1], n[2]);
@@ -222,24 +226,34 @@ class EulerSolver final : public Solver {
   }
 
   // Ghosts (neighbours, then physical faces) and primitives everywhere.
-  void refresh() {
-    halo_->exchange(u_.data());
-    apply_boundaries(dev_, params_, cfg_, physical_, box_, u());
-    compute_primitives(dev_, params_, box_, u(), w(), Span3<std::uint8_t>(status_.data(), box_));
+  void refresh() { refresh(u_); }
+  void refresh(Buffer<double>& state) {
+    const FieldView<double> s(state.data(), box_);
+    halo_->exchange(state.data());
+    apply_boundaries(dev_, params_, cfg_, physical_, box_, s);
+    compute_primitives(dev_, params_, box_, s, w(), Span3<std::uint8_t>(status_.data(), box_));
   }
 
-  // Floors are counted; a state no floor can fix ends the run after a
-  // post-mortem snapshot, naming the cell, step and rank.
-  void check_state() {
+  // Adds the cells floored since the last count (each cell counts once per
+  // diagnostics interval) and starts a new interval.
+  void count_floors() {
     const Span3<const std::uint8_t> st(status_.data(), box_);
     const auto n = layout_->local_cells();
     const std::int64_t code = status_code(dev_, Range3(n[0], n[1], n[2]), st);
     const std::int64_t mask = (std::int64_t{1} << 21) - 1;
-    std::vector<double> counts = {double(code & mask), double((code >> 21) & mask), double(code >> 42)};
-    counts = collectives::sum(counts);
+    auto counts = collectives::sum(std::vector<double>{double(code & mask), double((code >> 21) & mask)});
     density_floors_ += static_cast<std::int64_t>(counts[0]);
     pressure_floors_ += static_cast<std::int64_t>(counts[1]);
-    if (counts[2] == 0) return;
+    fill(status_, std::uint8_t{0});
+  }
+
+  // A state no floor can fix ends the run after a post-mortem snapshot,
+  // naming the cell, step and rank. Called after refresh() flagged cells.
+  void check_state() {
+    const Span3<const std::uint8_t> st(status_.data(), box_);
+    const auto n = layout_->local_cells();
+    const std::int64_t code = status_code(dev_, Range3(n[0], n[1], n[2]), st);
+    if (collectives::sum(code >> 42) == 0) return;
     std::string where = "another rank";
     if ((code >> 42) > 0) {
       auto host = status_.to_host();
