@@ -6,6 +6,7 @@
 #endif
 
 #include <algorithm>
+#include <cstring>
 
 #include "runtime/error.hpp"
 #include "runtime/memory.hpp"
@@ -41,6 +42,12 @@ void* MpiTransport::staging(std::size_t bytes) {
 }
 
 void MpiTransport::exchange(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) {
+  begin(sends, recvs);
+  finish();
+}
+
+void MpiTransport::begin(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) {
+  TESSERA_REQUIRE(requests_.empty(), "MpiTransport: an exchange is already in flight");
   // Kernels that packed the send buffers must finish before MPI reads them.
   device_.synchronize();
   std::size_t total = 0;
@@ -50,18 +57,16 @@ void MpiTransport::exchange(const std::vector<SendMessage>& sends, const std::ve
   }
   auto* stage = staged_ ? static_cast<char*>(staging(total)) : nullptr;
   const Device host = Device::host();
-
   std::vector<MPI_Request> requests;
   requests.reserve(sends.size() + recvs.size());
-  std::vector<char*> recv_stage(recvs.size(), nullptr);
+  staged_recvs_.clear();
   std::size_t offset = 0;
-  for (std::size_t i = 0; i < recvs.size(); ++i) {
-    const auto& r = recvs[i];
+  for (const auto& r : recvs) {
     if (r.bytes == 0) continue;
     void* dst = r.data;
     if (staged_) {
-      recv_stage[i] = stage + offset;
-      dst = recv_stage[i];
+      staged_recvs_.push_back({r.data, {stage + offset, r.bytes}});
+      dst = stage + offset;
       offset += r.bytes;
     }
     requests.emplace_back();
@@ -79,10 +84,28 @@ void MpiTransport::exchange(const std::vector<SendMessage>& sends, const std::ve
     TESSERA_MPI_CHECK(
         MPI_Isend(src, static_cast<int>(s.bytes), MPI_BYTE, s.peer, s.tag, MPI_COMM_WORLD, &requests.back()));
   }
-  TESSERA_MPI_CHECK(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
-  if (staged_)
-    for (std::size_t i = 0; i < recvs.size(); ++i)
-      if (recv_stage[i]) memory::copy(recvs[i].data, device_, recv_stage[i], host, recvs[i].bytes);
+  static_assert(sizeof(MPI_Request) <= sizeof(void*), "MPI_Request must fit a pointer");
+  for (MPI_Request r : requests) {
+    void* v = nullptr;
+    std::memcpy(&v, &r, sizeof r);
+    requests_.push_back(v);
+  }
+  if (requests_.empty()) requests_.push_back(nullptr);  // marks "in flight" for finish()
+}
+
+void MpiTransport::finish() {
+  std::vector<MPI_Request> requests;
+  for (void* v : requests_) {
+    if (!v) continue;
+    MPI_Request r;
+    std::memcpy(&r, &v, sizeof r);
+    requests.push_back(r);
+  }
+  requests_.clear();
+  if (!requests.empty())
+    TESSERA_MPI_CHECK(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
+  for (const auto& [dst, src] : staged_recvs_) memory::copy(dst, device_, src.first, Device::host(), src.second);
+  staged_recvs_.clear();
 }
 
 }  // namespace tessera

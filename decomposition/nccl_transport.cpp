@@ -16,8 +16,13 @@ namespace tessera {
 
 struct NcclTransport::Comm {
   ncclComm_t comm = nullptr;
+  cudaStream_t stream = nullptr;  // for begin()/finish()
+  cudaEvent_t ready = nullptr, done = nullptr;
   ~Comm() {
     if (comm) ncclCommDestroy(comm);
+    if (ready) cudaEventDestroy(ready);
+    if (done) cudaEventDestroy(done);
+    if (stream) cudaStreamDestroy(stream);
   }
 };
 
@@ -28,6 +33,9 @@ NcclTransport::NcclTransport(const Device& dev) : Transport(dev), comm_(std::mak
   TESSERA_MPI_CHECK(MPI_Bcast(&id, sizeof(id), MPI_BYTE, 0, MPI_COMM_WORLD));
   TESSERA_CUDA_CHECK(cudaSetDevice(dev.gpu()));
   TESSERA_NCCL_CHECK(ncclCommInitRank(&comm_->comm, collectives::size(), id, collectives::rank()));
+  TESSERA_CUDA_CHECK(cudaStreamCreateWithFlags(&comm_->stream, cudaStreamNonBlocking));
+  TESSERA_CUDA_CHECK(cudaEventCreateWithFlags(&comm_->ready, cudaEventDisableTiming));
+  TESSERA_CUDA_CHECK(cudaEventCreateWithFlags(&comm_->done, cudaEventDisableTiming));
 }
 
 NcclTransport::~NcclTransport() = default;
@@ -46,14 +54,32 @@ std::vector<const M*> in_peer_tag_order(const std::vector<M>& v) {
 }
 }  // namespace
 
-void NcclTransport::exchange(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) {
-  auto stream = static_cast<cudaStream_t>(device_.stream());
+namespace {
+void enqueue(ncclComm_t comm, cudaStream_t stream, const std::vector<SendMessage>& sends,
+             const std::vector<RecvMessage>& recvs) {
   auto s = in_peer_tag_order(sends);
   auto r = in_peer_tag_order(recvs);
   TESSERA_NCCL_CHECK(ncclGroupStart());
-  for (const SendMessage* m : s) TESSERA_NCCL_CHECK(ncclSend(m->data, m->bytes, ncclInt8, m->peer, comm_->comm, stream));
-  for (const RecvMessage* m : r) TESSERA_NCCL_CHECK(ncclRecv(m->data, m->bytes, ncclInt8, m->peer, comm_->comm, stream));
+  for (const SendMessage* m : s) TESSERA_NCCL_CHECK(ncclSend(m->data, m->bytes, ncclInt8, m->peer, comm, stream));
+  for (const RecvMessage* m : r) TESSERA_NCCL_CHECK(ncclRecv(m->data, m->bytes, ncclInt8, m->peer, comm, stream));
   TESSERA_NCCL_CHECK(ncclGroupEnd());
+}
+}  // namespace
+
+void NcclTransport::exchange(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) {
+  enqueue(comm_->comm, static_cast<cudaStream_t>(device_.stream()), sends, recvs);
+}
+
+void NcclTransport::begin(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) {
+  auto compute = static_cast<cudaStream_t>(device_.stream());
+  TESSERA_CUDA_CHECK(cudaEventRecord(comm_->ready, compute));
+  TESSERA_CUDA_CHECK(cudaStreamWaitEvent(comm_->stream, comm_->ready, 0));
+  enqueue(comm_->comm, comm_->stream, sends, recvs);
+}
+
+void NcclTransport::finish() {
+  TESSERA_CUDA_CHECK(cudaEventRecord(comm_->done, comm_->stream));
+  TESSERA_CUDA_CHECK(cudaStreamWaitEvent(static_cast<cudaStream_t>(device_.stream()), comm_->done, 0));
 }
 
 }  // namespace tessera

@@ -15,6 +15,10 @@ class NcclTransport final : public Transport {
   ~NcclTransport() override;
   const char* name() const override { return "nccl"; }
   void exchange(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) override;
+  // On a communication stream of its own, ordered after the work queued so
+  // far and before the work queued after finish(): kernels in between overlap.
+  void begin(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) override;
+  void finish() override;
 
  private:
   struct Comm;

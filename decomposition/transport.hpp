@@ -43,6 +43,17 @@ class Transport {
   // listed must have its partner listed on the peer.
   virtual void exchange(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) = 0;
 
+  // The same exchange in two halves, so work can run while the data travels
+  // (the N-body ring computes on one block while the next one arrives):
+  // begin() posts it, finish() returns when it is complete as exchange()
+  // would. One exchange in flight at a time; the send buffers must not change
+  // and the receive buffers must not be read in between. Backends without
+  // overlap do all the work in begin().
+  virtual void begin(const std::vector<SendMessage>& sends, const std::vector<RecvMessage>& recvs) {
+    exchange(sends, recvs);
+  }
+  virtual void finish() {}
+
  protected:
   explicit Transport(Device dev) : device_(std::move(dev)) {}
   Device device_;

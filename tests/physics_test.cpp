@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <numbers>
 #include <random>
 #include <string>
 #include <vector>
@@ -625,7 +626,7 @@ constexpr Reconstruction kRecons[] = {Reconstruction::PCM, Reconstruction::PLM, 
 // Largest face error over one period of sin(2 pi x) (exact cell averages),
 // or over [lo, hi].
 double sine_face_error(Reconstruction r, int n, double lo, double hi) {
-  const double h = (hi - lo) / n, k = 2.0 * M_PI;
+  const double h = (hi - lo) / n, k = 2.0 * std::numbers::pi;
   auto avg = [&](int i) {
     const double a = lo + i * h;
     return (std::cos(k * a) - std::cos(k * (a + h))) / (k * h);
