@@ -1,5 +1,6 @@
 #include "io/particle_io.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -58,7 +59,8 @@ std::vector<std::vector<T>> column_to_host(const Particles& p, int col, std::siz
 }  // namespace
 
 XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, const std::string& relative_path,
-                                         const SnapshotMeta& meta, const Particles& p, const ParticleBox& box) {
+                                         const SnapshotMeta& meta, const Particles& p, const ParticleBox& box,
+                                         const std::vector<std::string>& columns) {
   const std::size_t n = static_cast<std::size_t>(p.owned());
   const Slice s = my_slice(p.owned());
   h5::File file(path.string(), h5::File::Mode::Create, true);
@@ -80,6 +82,7 @@ XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, cons
   for (int col = 1; col < p.columns(); ++col) {
     const std::string& name = p.column_name(col);
     const int comps = p.components(col);
+    if (col > 1 && !columns.empty() && std::find(columns.begin(), columns.end(), name) == columns.end()) continue;
     if (p.is_real(col)) {
       write_rows(g, name, s, comps, interleave(column_to_host<double>(p, col, n), n));
       if (comps == 1 || comps == 3) desc.arrays.push_back({name, comps, false, 8});
@@ -93,6 +96,43 @@ XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, cons
     }
   }
   file.close();
+  return desc;
+}
+
+XdmfParticleDesc write_gadget_snapshot(const std::filesystem::path& path, const std::string& relative_path,
+                                       const SnapshotMeta& meta, const Particles& p, double box_size) {
+  const std::size_t n = static_cast<std::size_t>(p.owned());
+  const Slice s = my_slice(p.owned());
+  h5::File file(path.string(), h5::File::Mode::Create, true);
+  write_meta(file, meta);
+  h5::Location header = file.create_group("Header");
+  const auto total = static_cast<std::int64_t>(s.total);
+  // GADGET counts particles per type (0 gas, 1 dark matter, ...) in 32-bit
+  // words with a high word for totals beyond 2^32.
+  header.set_attribute("NumPart_ThisFile", std::vector<std::int64_t>{0, total, 0, 0, 0, 0});
+  header.set_attribute("NumPart_Total", std::vector<std::int64_t>{0, total & 0xffffffffLL, 0, 0, 0, 0});
+  header.set_attribute("NumPart_Total_HighWord", std::vector<std::int64_t>{0, total >> 32, 0, 0, 0, 0});
+  header.set_attribute("MassTable", std::vector<double>(6, 0.0));  // masses per particle, in /PartType1/Masses
+  header.set_attribute("Time", meta.time);
+  header.set_attribute("Redshift", 0.0);
+  header.set_attribute("BoxSize", box_size);
+  header.set_attribute("NumFilesPerSnapshot", std::int64_t{1});
+  h5::Location g = file.create_group("PartType1");
+  std::vector<std::int64_t> conn(n);
+  for (std::size_t i = 0; i < n; ++i) conn[i] = static_cast<std::int64_t>(s.offset + i);
+  write_rows(g, "connectivity", s, 1, conn);
+  write_rows(g, "Coordinates", s, 3, interleave(column_to_host<double>(p, 0, n), n));
+  write_rows(g, "Velocities", s, 3, interleave(column_to_host<double>(p, p.column("velocity"), n), n));
+  write_rows(g, "ParticleIDs", s, 1, column_to_host<std::int64_t>(p, 1, n)[0]);
+  write_rows(g, "Masses", s, 1, column_to_host<double>(p, p.column("mass"), n)[0]);
+  file.close();
+  XdmfParticleDesc desc;
+  desc.h5_path = relative_path;
+  desc.time = meta.time;
+  desc.count = total;
+  desc.group = "PartType1";
+  desc.position = "Coordinates";
+  desc.arrays = {{"Velocities", 3, false, 8}, {"ParticleIDs", 1, true, 8}, {"Masses", 1, false, 8}};
   return desc;
 }
 

@@ -11,6 +11,7 @@
 #include <array>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "decomposition/particles.hpp"
 #include "io/hdf5_file.hpp"
@@ -25,8 +26,19 @@ struct ParticleBox {
 };
 
 // Collective. Returns the snapshot's XDMF description (h5_path = relative_path).
+// `columns` names the extra columns to write (empty: all).
 XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, const std::string& relative_path,
-                                         const SnapshotMeta& meta, const Particles& p, const ParticleBox& box);
+                                         const SnapshotMeta& meta, const Particles& p, const ParticleBox& box,
+                                         const std::vector<std::string>& columns = {});
+
+// The same particles in the GADGET-4 HDF5 layout, as dark matter (type 1), so
+// GADGET's own tools and yt/pynbody read it: /Header (NumPart_ThisFile,
+// NumPart_Total, NumPart_Total_HighWord, MassTable, Time, Redshift, BoxSize,
+// NumFilesPerSnapshot) and /PartType1/Coordinates, Velocities, ParticleIDs,
+// Masses (from the columns "velocity" and "mass"), plus the connectivity XDMF
+// needs. Collective.
+XdmfParticleDesc write_gadget_snapshot(const std::filesystem::path& path, const std::string& relative_path,
+                                       const SnapshotMeta& meta, const Particles& p, double box_size);
 
 // Collective: every column of the owned particles into group `loc`.
 void write_particles(const h5::Location& loc, const Particles& p);

@@ -90,10 +90,10 @@ std::string xdmf_particles(const XdmfParticleDesc& p) {
   s += "      <Grid Name=\"" + grid_name(p.h5_path) + "\" GridType=\"Uniform\">\n";
   s += "        <Time Value=\"" + num(p.time) + "\"/>\n";
   s += "        <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" + n + "\" NodesPerElement=\"1\">\n";
-  s += "          " + heavy_item(n, "Int", 8, p.h5_path, "/particles/connectivity") + "\n";
+  s += "          " + heavy_item(n, "Int", 8, p.h5_path, "/" + p.group + "/connectivity") + "\n";
   s += "        </Topology>\n";
   s += "        <Geometry GeometryType=\"XYZ\">\n";
-  s += "          " + heavy_item(n + " 3", "Float", 8, p.h5_path, "/particles/position") + "\n";
+  s += "          " + heavy_item(n + " 3", "Float", 8, p.h5_path, "/" + p.group + "/" + p.position) + "\n";
   s += "        </Geometry>\n";
   for (const auto& a : p.arrays) {
     TESSERA_REQUIRE(!a.name.empty(), "XDMF particles: empty array name");
@@ -103,7 +103,7 @@ std::string xdmf_particles(const XdmfParticleDesc& p) {
     s += "        <Attribute Name=\"" + a.name + "\" AttributeType=\"" + (vector ? "Vector" : "Scalar") +
          "\" Center=\"Node\">\n";
     s += "          " +
-         heavy_item(vector ? n + " 3" : n, a.integer ? "Int" : "Float", a.bytes, p.h5_path, "/particles/" + a.name) +
+         heavy_item(vector ? n + " 3" : n, a.integer ? "Int" : "Float", a.bytes, p.h5_path, "/" + p.group + "/" + a.name) +
          "\n";
     s += "        </Attribute>\n";
   }

@@ -31,6 +31,8 @@ struct XdmfParticleArray {
 };
 struct XdmfParticleDesc {
   std::string h5_path;
+  std::string group = "particles";    // HDF5 group holding the arrays
+  std::string position = "position";  // its N x 3 coordinates dataset
   double time = 0;
   std::int64_t count = 0;
   std::vector<XdmfParticleArray> arrays;  // position excluded; connectivity is /particles/connectivity

@@ -4,6 +4,7 @@
 
 #include "runtime/error.hpp"
 #include "solvers/cfd/euler_solver.hpp"
+#include "solvers/nbody/direct_solver.hpp"
 
 namespace tessera {
 
@@ -33,6 +34,7 @@ std::vector<std::string> SolverRegistry::names() const {
 void register_builtin_solvers() {
   // One line per shipped solver (md.lj, nbody.direct, ... join as they land).
   cfd::register_euler_solver();
+  nbody::register_direct_solver();
 }
 
 }  // namespace tessera

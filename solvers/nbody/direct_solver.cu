@@ -1,0 +1,407 @@
+// Compiled by nvcc in CUDA builds and as C++ in host-only builds.
+#include "solvers/nbody/direct_solver.hpp"
+
+#include <cmath>
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "decomposition/particles.hpp"
+#include "decomposition/transport.hpp"
+#include "io/hdf5_file.hpp"
+#include "io/particle_io.hpp"
+#include "runtime/buffer.hpp"
+#include "runtime/collectives.hpp"
+#include "runtime/error.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/format.hpp"
+#include "runtime/reduce.hpp"
+#include "solvers/nbody/gravity_forces.hpp"
+#include "solvers/nbody/initial_conditions.hpp"
+#include "solvers/nbody/nbody_schema.hpp"
+#include "solvers/parallel_setup.hpp"
+#include "solvers/solver_registry.hpp"
+
+namespace tessera::nbody {
+
+namespace {
+
+// Hermite needs the jerk as well: a portable pass over a source block adding
+// acceleration, jerk and potential with Plummer softening (Makino & Aarseth 1992).
+struct HermiteBlock {
+  const double *x, *y, *z, *m, *vx, *vy, *vz;
+  std::int64_t n;
+};
+
+void accumulate_hermite(const Device& dev, double G, double eps, const HermiteBlock& s, const HermiteBlock& t,
+                        double* ax, double* ay, double* az, double* jx, double* jy, double* jz, double* pot,
+                        bool same_set) {
+  const double eps2 = eps * eps;
+  const std::int64_t ns = s.n;
+  for_each(dev, t.n, [=] TESSERA_HD(int i) {
+    double a[3] = {0, 0, 0}, j[3] = {0, 0, 0}, phi = 0;
+    for (std::int64_t k = 0; k < ns; ++k) {
+      if (same_set && k == i) continue;
+      const double dx = s.x[k] - t.x[i], dy = s.y[k] - t.y[i], dz = s.z[k] - t.z[i];
+      const double dvx = s.vx[k] - t.vx[i], dvy = s.vy[k] - t.vy[i], dvz = s.vz[k] - t.vz[i];
+      const double r2 = dx * dx + dy * dy + dz * dz + eps2;
+      const double rinv = 1.0 / sqrt(r2), rinv3 = rinv * rinv * rinv, mr3 = s.m[k] * rinv3;
+      const double rv = 3.0 * (dx * dvx + dy * dvy + dz * dvz) / r2;
+      a[0] += mr3 * dx, a[1] += mr3 * dy, a[2] += mr3 * dz;
+      j[0] += mr3 * (dvx - rv * dx), j[1] += mr3 * (dvy - rv * dy), j[2] += mr3 * (dvz - rv * dz);
+      phi -= s.m[k] * rinv;
+    }
+    ax[i] += G * a[0], ay[i] += G * a[1], az[i] += G * a[2];
+    jx[i] += G * j[0], jy[i] += G * j[1], jz[i] += G * j[2];
+    pot[i] += G * phi;
+  });
+}
+
+void pack(const Device& dev, std::int64_t n, std::int64_t stride, double* out, const double* const* in, int comps) {
+  const double* a0 = in[0];
+  const double* a1 = in[1];
+  const double* a2 = in[2];
+  const double* a3 = in[3];
+  const double* a4 = comps > 4 ? in[4] : nullptr;
+  const double* a5 = comps > 4 ? in[5] : nullptr;
+  const double* a6 = comps > 4 ? in[6] : nullptr;
+  for_each(dev, n, [=] TESSERA_HD(int i) {
+    out[i] = a0[i], out[stride + i] = a1[i], out[2 * stride + i] = a2[i], out[3 * stride + i] = a3[i];
+    if (a4) out[4 * stride + i] = a4[i], out[5 * stride + i] = a5[i], out[6 * stride + i] = a6[i];
+  });
+}
+
+double lagrangian_fraction(const Device& dev, std::int64_t n, const double* x, const double* y, const double* z,
+                           const double* m, const double c[3], double radius) {
+  const double c0 = c[0], c1 = c[1], c2 = c[2], r2 = radius * radius;
+  return reduce_sum(dev, n, [=] TESSERA_HD(int i) {
+    const double dx = x[i] - c0, dy = y[i] - c1, dz = z[i] - c2;
+    return dx * dx + dy * dy + dz * dz < r2 ? m[i] : 0.0;
+  });
+}
+
+class DirectSolver final : public Solver {
+ public:
+  void setup(const deck::Deck& d, const RunContext& ctx) override {
+    dev_ = ctx.device;
+    rank_ = ctx.rank;
+    size_ = ctx.size;
+    params_.G = d.real("physics.G");
+    params_.eps = d.real("physics.epsilon");
+    params_.softening = d.string("physics.softening") == "spline" ? gravity::Softening::Spline : gravity::Softening::Plummer;
+    params_.precision = d.string("physics.precision") == "single" ? Precision::Single : Precision::Double;
+    hermite_ = d.string("physics.integrator") == "hermite";
+    eta_ = d.real("physics.eta");
+    gadget_ = d.string("output.format") == "gadget4";
+    fixed_dt_ = d.has("run.dt");
+    if (hermite_ && (params_.softening != gravity::Softening::Plummer || params_.precision != Precision::Double))
+      throw d.error_at("physics.integrator", "hermite needs softening = \"plummer\" and precision = \"double\"");
+    if (!fixed_dt_ && params_.eps == 0)
+      throw d.error_at("physics.epsilon", "adaptive steps need epsilon > 0; set [run] dt for unsoftened runs");
+
+    particles_ = std::make_unique<Particles>(dev_);
+    vel_ = particles_->add_real_column("velocity", 3);
+    mass_ = particles_->add_real_column("mass", 1);
+    acc_ = particles_->add_real_column("acceleration", 3);
+    pot_ = particles_->add_real_column("potential", 1);
+    if (hermite_) jerk_ = particles_->add_real_column("jerk", 3);
+    load_initial_conditions(d);
+    transport_ = transport_from_deck(d, dev_);
+    allocate_ring();
+    compute_forces();
+  }
+
+  double stable_dt() override {
+    const double* ax = particles_->real(acc_, 0);
+    const double* ay = particles_->real(acc_, 1);
+    const double* az = particles_->real(acc_, 2);
+    const double k = eta_ * params_.eps;
+    const double local = reduce_min(dev_, particles_->owned(), [=] TESSERA_HD(int i) {
+      const double a = sqrt(ax[i] * ax[i] + ay[i] * ay[i] + az[i] * az[i]);
+      return a > 0 ? sqrt(k / a) : 1e300;
+    });
+    return collectives::min(local);
+  }
+
+  void advance(double dt) override {
+    if (hermite_) hermite_step(dt);
+    else leapfrog_step(dt);
+  }
+
+  std::vector<Diagnostic> diagnostics() override {
+    Particles& p = *particles_;
+    const std::int64_t n = p.owned();
+    const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
+    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2), *m = p.real(mass_), *phi = p.real(pot_);
+    std::vector<double> local = {
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * phi[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * vx[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * vy[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * vz[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * (y[i] * vz[i] - z[i] * vy[i]); }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * (z[i] * vx[i] - x[i] * vz[i]); }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * (x[i] * vy[i] - y[i] * vx[i]); }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * x[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * y[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * z[i]; })};
+    const auto g = collectives::sum(local);
+    const double kin = g[0], pot = g[1];
+    std::vector<Diagnostic> out = {{"kinetic_energy", kin},
+                                   {"potential_energy", pot},
+                                   {"total_energy", kin + pot},
+                                   {"virial_ratio", pot != 0 ? 2 * kin / std::fabs(pot) : 0.0},
+                                   {"momentum_x", g[2]},
+                                   {"momentum_y", g[3]},
+                                   {"momentum_z", g[4]},
+                                   {"angular_momentum_x", g[5]},
+                                   {"angular_momentum_y", g[6]},
+                                   {"angular_momentum_z", g[7]}};
+    // Lagrangian radii about the centre of mass, by bisection on the
+    // enclosed mass (one reduction per trial radius; no global sort).
+    const double mt = g[8], c[3] = {g[9] / mt, g[10] / mt, g[11] / mt};
+    const double c0 = c[0], c1 = c[1], c2 = c[2];
+    const double rmax = std::sqrt(collectives::max(reduce_max(dev_, n, [=] TESSERA_HD(int i) {
+      return (x[i] - c0) * (x[i] - c0) + (y[i] - c1) * (y[i] - c1) + (z[i] - c2) * (z[i] - c2);
+    })));
+    for (double q : {0.01, 0.10, 0.25, 0.50, 0.75, 0.90}) {
+      double lo = 0, hi = rmax * (1 + 1e-12) + 1e-300;
+      for (int it = 0; it < 50; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (collectives::sum(lagrangian_fraction(dev_, n, x, y, z, m, c, mid)) < q * mt ? lo : hi) = mid;
+      }
+      out.push_back({strfmt("lagrangian_radius_%02.0f", q * 100), 0.5 * (lo + hi)});
+    }
+    return out;
+  }
+
+  std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
+    const std::string rel = r.relative_path();
+    io::XdmfParticleDesc desc;
+    if (gadget_) {
+      desc = io::write_gadget_snapshot(r.output_dir / rel, rel, r.meta(), *particles_, 0.0);
+    } else {
+      io::ParticleBox box;
+      box.periodic = {false, false, false};
+      desc = io::write_particle_snapshot(r.output_dir / rel, rel, r.meta(), *particles_, box, r.fields);
+    }
+    return {{r.name, io::xdmf_particles(desc)}};
+  }
+
+  void write_checkpoint(io::CheckpointWriter& w) override { io::write_particles(w.state(), *particles_); }
+
+  void read_checkpoint(const io::CheckpointReader& r) override {
+    io::read_particles(r.state(), *particles_);
+    if (particles_->owned() != share(rank_)) throw Error("checkpoint holds a different number of bodies");
+  }
+
+  FigureOfMerit figure_of_merit() const override {
+    const double n = static_cast<double>(total_);
+    return {"interactions/s", n * (n - 1) * (hermite_ ? 1.0 : 1.0)};
+  }
+
+ private:
+  std::int64_t share(int r) const { return total_ * (r + 1) / size_ - total_ * r / size_; }
+
+  void load_initial_conditions(const deck::Deck& d) {
+    const std::string type = d.string("problem.type");
+    Bodies b;
+    if (type == "plummer") {
+      b = plummer(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")), d.real("problem.mass_cut"));
+    } else if (type == "cold_sphere") {
+      b = cold_sphere(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")),
+                      d.real("problem.radius"));
+    } else if (type == "kepler") {
+      auto m = d.reals("problem.masses");
+      b = kepler(m[0], m[1], d.real("problem.semi_major_axis"), d.real("problem.eccentricity"), params_.G);
+    } else {
+      b = read_bodies(d);
+    }
+    total_ = static_cast<std::int64_t>(b.size());
+    if (total_ < size_) throw InputError(strfmt("%lld bodies cannot be split over %d ranks", static_cast<long long>(total_), size_));
+    const std::int64_t first = total_ * rank_ / size_, n = share(rank_);
+    auto slice = [&](const std::vector<double>& v) {
+      return std::vector<double>(v.begin() + first, v.begin() + first + n);
+    };
+    Particles& p = *particles_;
+    p.resize_owned(n);
+    p.position_from_host(0, slice(b.x));
+    p.position_from_host(1, slice(b.y));
+    p.position_from_host(2, slice(b.z));
+    p.real_from_host(vel_, 0, slice(b.vx));
+    p.real_from_host(vel_, 1, slice(b.vy));
+    p.real_from_host(vel_, 2, slice(b.vz));
+    p.real_from_host(mass_, 0, slice(b.m));
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) ids[static_cast<std::size_t>(i)] = first + i;
+    p.id_from_host(ids);
+  }
+
+  // Bodies from a Tessera (/particles) or GADGET-4 (/PartType1) snapshot.
+  Bodies read_bodies(const deck::Deck& d) {
+    const std::string path = d.string("problem.path");
+    if (!h5::is_hdf5(path)) throw d.error_at("problem.path", "'" + path + "' is not a readable HDF5 file");
+    h5::File f(path, h5::File::Mode::ReadOnly, false);
+    const bool gadget = f.exists("PartType1");
+    const h5::Location g = f.open_group(gadget ? "PartType1" : "particles");
+    auto pos = g.open_dataset(gadget ? "Coordinates" : "position").read_all<double>();
+    auto vel = g.open_dataset(gadget ? "Velocities" : "velocity").read_all<double>();
+    auto mass = g.open_dataset(gadget ? "Masses" : "mass").read_all<double>();
+    Bodies b;
+    b.resize(mass.size());
+    for (std::size_t i = 0; i < mass.size(); ++i) {
+      b.x[i] = pos[3 * i], b.y[i] = pos[3 * i + 1], b.z[i] = pos[3 * i + 2];
+      b.vx[i] = vel[3 * i], b.vy[i] = vel[3 * i + 1], b.vz[i] = vel[3 * i + 2];
+      b.m[i] = mass[i];
+    }
+    return b;
+  }
+
+  void allocate_ring() {
+    nmax_ = (total_ + size_ - 1) / size_;
+    const int comps = hermite_ ? 7 : 4;
+    ring_[0] = Buffer<double>(dev_, static_cast<std::size_t>(comps * nmax_));
+    ring_[1] = Buffer<double>(dev_, static_cast<std::size_t>(comps * nmax_));
+    fill(ring_[0], 0.0);
+    fill(ring_[1], 0.0);
+    if (hermite_)
+      for (auto& b : predicted_) b = Buffer<double>(dev_, static_cast<std::size_t>(share(rank_)));
+  }
+
+  // Forces on the owned bodies at positions (and, for Hermite, velocities)
+  // tx..tvz: own block first, then each other rank's block as it comes
+  // around the ring. The transfer of the next block runs while this one is
+  // summed.
+  void compute_forces(const double* const* target = nullptr) {
+    Particles& p = *particles_;
+    const std::int64_t n = p.owned();
+    const double* own[7] = {p.position(0), p.position(1), p.position(2), p.real(mass_),
+                            p.real(vel_, 0), p.real(vel_, 1), p.real(vel_, 2)};
+    if (target) {
+      for (int c : {0, 1, 2}) own[c] = target[c];
+      for (int c : {4, 5, 6}) own[c] = target[c - 1];
+    }
+    for (int c = 0; c < 3; ++c) fill_column(acc_, c);
+    fill_column(pot_, 0);
+    if (hermite_)
+      for (int c = 0; c < 3; ++c) fill_column(jerk_, c);
+    const int comps = hermite_ ? 7 : 4;
+    pack(dev_, n, nmax_, ring_[0].data(), own, comps);
+    int cur = 0;
+    for (int hop = 0; hop < size_; ++hop) {
+      const int source_rank = (rank_ - hop + size_) % size_;
+      const bool more = hop + 1 < size_;
+      if (more) {
+        const std::size_t bytes = static_cast<std::size_t>(comps * nmax_) * sizeof(double);
+        transport_->begin({{(rank_ + 1) % size_, hop, ring_[cur].data(), bytes}},
+                          {{(rank_ - 1 + size_) % size_, hop, ring_[1 - cur].data(), bytes}});
+      }
+      const double* s = ring_[cur].data();
+      const std::int64_t ns = share(source_rank);
+      if (hermite_) {
+        HermiteBlock src{s, s + nmax_, s + 2 * nmax_, s + 3 * nmax_, s + 4 * nmax_, s + 5 * nmax_, s + 6 * nmax_, ns};
+        HermiteBlock tgt{own[0], own[1], own[2], own[3], own[4], own[5], own[6], n};
+        accumulate_hermite(dev_, params_.G, params_.eps, src, tgt, p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2),
+                           p.real(jerk_, 0), p.real(jerk_, 1), p.real(jerk_, 2), p.real(pot_), hop == 0);
+      } else {
+        Sources src{s, s + nmax_, s + 2 * nmax_, s + 3 * nmax_, ns};
+        Targets tgt{own[0], own[1], own[2], n, p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2), p.real(pot_)};
+        accumulate_gravity(dev_, params_, src, tgt, hop == 0);
+      }
+      if (more) {
+        transport_->finish();
+        cur = 1 - cur;
+      }
+    }
+  }
+
+  void fill_column(int col, int comp) {
+    double* v = particles_->real(col, comp);
+    for_each(dev_, particles_->owned(), [=] TESSERA_HD(int i) { v[i] = 0.0; });
+  }
+
+  // Kick-drift-kick: symplectic, time-reversible, second order.
+  void leapfrog_step(double dt) {
+    Particles& p = *particles_;
+    kick(0.5 * dt);
+    double *x = p.position(0), *y = p.position(1), *z = p.position(2);
+    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      x[i] += dt * vx[i];
+      y[i] += dt * vy[i];
+      z[i] += dt * vz[i];
+    });
+    compute_forces();
+    kick(0.5 * dt);
+  }
+
+  void kick(double h) {
+    Particles& p = *particles_;
+    double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    const double *ax = p.real(acc_, 0), *ay = p.real(acc_, 1), *az = p.real(acc_, 2);
+    for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      vx[i] += h * ax[i];
+      vy[i] += h * ay[i];
+      vz[i] += h * az[i];
+    });
+  }
+
+  // Hermite predictor-corrector with a global step (Makino & Aarseth 1992).
+  void hermite_step(double dt) {
+    Particles& p = *particles_;
+    const std::int64_t n = p.owned();
+    double* x[3] = {p.position(0), p.position(1), p.position(2)};
+    double* v[3] = {p.real(vel_, 0), p.real(vel_, 1), p.real(vel_, 2)};
+    double* a[3] = {p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2)};
+    double* j[3] = {p.real(jerk_, 0), p.real(jerk_, 1), p.real(jerk_, 2)};
+    // The corrector needs the old a and j: kept in buffers allocated once.
+    if (old_[0].size() != static_cast<std::size_t>(n))
+      for (auto& b : old_) b = Buffer<double>(dev_, static_cast<std::size_t>(n));
+    for (int c = 0; c < 3; ++c) {
+      double *xp = predicted_[c].data(), *vp = predicted_[3 + c].data(), *a0 = old_[c].data(), *j0 = old_[3 + c].data();
+      const double *xc = x[c], *vc = v[c], *ac = a[c], *jc = j[c];
+      for_each(dev_, n, [=] TESSERA_HD(int i) {
+        xp[i] = xc[i] + dt * (vc[i] + dt * (0.5 * ac[i] + dt * jc[i] / 6.0));
+        vp[i] = vc[i] + dt * (ac[i] + 0.5 * dt * jc[i]);
+        a0[i] = ac[i];
+        j0[i] = jc[i];
+      });
+    }
+    const double* target[6] = {predicted_[0].data(), predicted_[1].data(), predicted_[2].data(),
+                                predicted_[3].data(), predicted_[4].data(), predicted_[5].data()};
+    compute_forces(target);
+    for (int c = 0; c < 3; ++c) {
+      double *xc = x[c], *vc = v[c];
+      const double *a0 = old_[c].data(), *j0 = old_[3 + c].data(), *a1 = a[c], *j1 = j[c];
+      for_each(dev_, n, [=] TESSERA_HD(int i) {
+        const double v1 = vc[i] + 0.5 * dt * (a0[i] + a1[i]) + dt * dt * (j0[i] - j1[i]) / 12.0;
+        xc[i] += 0.5 * dt * (vc[i] + v1) + dt * dt * (a0[i] - a1[i]) / 12.0;
+        vc[i] = v1;
+      });
+    }
+  }
+
+  Device dev_;
+  int rank_ = 0, size_ = 1;
+  GravityParams params_;
+  bool hermite_ = false, gadget_ = false, fixed_dt_ = false;
+  double eta_ = 0.02;
+  std::unique_ptr<Particles> particles_;
+  int vel_ = -1, mass_ = -1, acc_ = -1, pot_ = -1, jerk_ = -1;
+  std::int64_t total_ = 0, nmax_ = 0;
+  std::unique_ptr<Transport> transport_;
+  Buffer<double> ring_[2];
+  std::array<Buffer<double>, 6> predicted_, old_;
+};
+
+}  // namespace
+
+void register_direct_solver() {
+  auto& registry = SolverRegistry::instance();
+  if (registry.find("nbody.direct")) return;
+  registry.add({"nbody.direct", "direct-summation softened gravity, ring-decomposed (leapfrog or Hermite)",
+                nbody_schema, [] { return std::make_unique<DirectSolver>(); }, nbody_fields()});
+}
+
+}  // namespace tessera::nbody

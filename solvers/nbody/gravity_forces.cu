@@ -1,0 +1,182 @@
+// The portable direct-summation gravity (any backend) and the dispatch to the
+// tiled CUDA kernel. Compiled by nvcc in CUDA builds and as C++ in host-only
+// builds.
+//
+// Work item = a block of B targets held in registers; every source is loaded
+// once per block and reused B times, so on the host each OpenMP thread streams
+// the sources once per B targets from cache (register blocking of targets,
+// cache tiles of sources). Sources go in tiles of kSourceTile: each tile is
+// summed in the working precision and then added to double accumulators, so in
+// single precision the error of a long sum grows with the tile, not with N.
+#include "solvers/nbody/gravity_forces.hpp"
+
+#include <climits>
+#include <cmath>
+#include <type_traits>
+
+#include "runtime/error.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/format.hpp"
+#include "solvers/nbody/gravity_pair.hpp"
+
+#if defined(__CUDA_ARCH__)
+#define TESSERA_NBODY_UNROLL _Pragma("unroll")
+#else
+#define TESSERA_NBODY_UNROLL
+#endif
+
+namespace tessera::nbody {
+
+namespace detail {
+
+void check_gravity_arguments(const GravityParams& p, const Sources& s, const Targets& t, bool same_set) {
+  if (!std::isfinite(p.G)) throw Error(strfmt("accumulate_gravity: G = %g is not finite", p.G));
+  if (!std::isfinite(p.eps) || p.eps < 0)
+    throw Error(strfmt("accumulate_gravity: softening length eps = %g must be finite and >= 0", p.eps));
+  if (s.n < 0 || t.n < 0)
+    throw Error(strfmt("accumulate_gravity: negative particle count (%lld sources, %lld targets)",
+                       static_cast<long long>(s.n), static_cast<long long>(t.n)));
+  if (s.n > INT_MAX || t.n > INT_MAX)
+    throw Error(strfmt("accumulate_gravity: %lld sources / %lld targets exceed the 32-bit index range",
+                       static_cast<long long>(s.n), static_cast<long long>(t.n)));
+  if (same_set && s.n != t.n)
+    throw Error(strfmt("accumulate_gravity: same_set with %lld sources but %lld targets",
+                       static_cast<long long>(s.n), static_cast<long long>(t.n)));
+  if (s.n > 0 && !(s.x && s.y && s.z && s.m)) throw Error("accumulate_gravity: null source array");
+  if (t.n > 0 && !(t.x && t.y && t.z && t.ax && t.ay && t.az && t.pot))
+    throw Error("accumulate_gravity: null target array");
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr int kSourceTile = 256;
+// Targets per work item: 16 on the host (enough reuse of each source load to
+// be compute bound, and SSE-wide inner loops over targets); 2 on a GPU, where
+// the portable version is the test reference and needs threads more than reuse.
+constexpr int kHostTargets = 16;
+constexpr int kCudaTargets = 2;
+
+template <class Real, int B>
+struct TargetBlock {
+  Real x[B], y[B], z[B];
+};
+
+template <class Acc, int B>
+struct BlockSums {
+  Acc ax[B], ay[B], az[B], pot[B];
+};
+
+// Sources [j0, j1) on the B targets of the block starting at i0; positions
+// relative to (ox, oy, oz).
+template <bool kMaySkip, class Real, int B, class Kernel>
+TESSERA_HD TESSERA_INLINE void source_tile(const Kernel& kern, const Sources& s, int j0, int j1, double ox, double oy,
+                                           double oz, const TargetBlock<Real, B>& tb, int i0,
+                                           BlockSums<Real, B>& sum) {
+  for (int j = j0; j < j1; ++j) {
+    const Real xj = static_cast<Real>(s.x[j] - ox);
+    const Real yj = static_cast<Real>(s.y[j] - oy);
+    const Real zj = static_cast<Real>(s.z[j] - oz);
+    const Real mj = static_cast<Real>(s.m[j]);
+    TESSERA_NBODY_UNROLL
+    for (int k = 0; k < B; ++k)
+      detail::add_pair<kMaySkip>(kern, xj - tb.x[k], yj - tb.y[k], zj - tb.z[k], mj, j == i0 + k, sum.ax[k],
+                                 sum.ay[k], sum.az[k], sum.pot[k]);
+  }
+}
+
+template <class Real, int B, class Kernel>
+void portable_pass(const Device& dev, const Kernel& kern, double G, const Sources& s, const Targets& t,
+                   bool same_set) {
+  // Float works relative to the block's first target; double needs no origin
+  // (x - 0.0 is exact, so double positions are used unchanged).
+  constexpr bool kRelative = std::is_same_v<Real, float>;
+  const int nt = static_cast<int>(t.n), ns = static_cast<int>(s.n);
+  for_each(dev, (t.n + B - 1) / B, [=] TESSERA_HD(int item) {
+    const int i0 = item * B;
+    const int count = nt - i0 < B ? nt - i0 : B;
+    const double ox = kRelative ? t.x[i0] : 0.0;
+    const double oy = kRelative ? t.y[i0] : 0.0;
+    const double oz = kRelative ? t.z[i0] : 0.0;
+    // A partial last block repeats its last target in the unused slots (their
+    // sums are computed and dropped), so the inner loop has a fixed length.
+    TargetBlock<Real, B> tb;
+    TESSERA_NBODY_UNROLL
+    for (int k = 0; k < B; ++k) {
+      const int i = i0 + (k < count ? k : count - 1);
+      tb.x[k] = static_cast<Real>(t.x[i] - ox);
+      tb.y[k] = static_cast<Real>(t.y[i] - oy);
+      tb.z[k] = static_cast<Real>(t.z[i] - oz);
+    }
+    BlockSums<double, B> acc{};
+    for (int j0 = 0; j0 < ns; j0 += kSourceTile) {
+      const int j1 = ns - j0 < kSourceTile ? ns : j0 + kSourceTile;
+      BlockSums<Real, B> tile{};
+      // Only tiles that overlap the block's own indices can hold i == j.
+      if (same_set && j0 < i0 + count && i0 < j1)
+        source_tile<true>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
+      else
+        source_tile<false>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
+      TESSERA_NBODY_UNROLL
+      for (int k = 0; k < B; ++k) {
+        acc.ax[k] += tile.ax[k];
+        acc.ay[k] += tile.ay[k];
+        acc.az[k] += tile.az[k];
+        acc.pot[k] += tile.pot[k];
+      }
+    }
+    for (int k = 0; k < count; ++k) {
+      const int i = i0 + k;
+      t.ax[i] += G * acc.ax[k];
+      t.ay[i] += G * acc.ay[k];
+      t.az[i] += G * acc.az[k];
+      t.pot[i] -= G * acc.pot[k];
+    }
+  });
+}
+
+template <class Real, class Kernel>
+void portable_for_backend(const Device& dev, const Kernel& kern, double G, const Sources& s, const Targets& t,
+                          bool same_set) {
+  if (dev.is_cuda())
+    portable_pass<Real, kCudaTargets>(dev, kern, G, s, t, same_set);
+  else
+    portable_pass<Real, kHostTargets>(dev, kern, G, s, t, same_set);
+}
+
+}  // namespace
+
+void accumulate_gravity_portable(const Device& dev, const GravityParams& p, const Sources& s, const Targets& t,
+                                 bool same_set) {
+  detail::check_gravity_arguments(p, s, t, same_set);
+  if (s.n == 0 || t.n == 0) return;
+  using gravity::PlummerKernel;
+  using gravity::Softening;
+  using gravity::SplineKernel;
+  if (p.precision == Precision::Single) {
+    const float eps = static_cast<float>(p.eps);
+    if (p.softening == Softening::Spline)
+      portable_for_backend<float>(dev, SplineKernel<float>(eps), p.G, s, t, same_set);
+    else
+      portable_for_backend<float>(dev, PlummerKernel<float>(eps), p.G, s, t, same_set);
+  } else {
+    if (p.softening == Softening::Spline)
+      portable_for_backend<double>(dev, SplineKernel<double>(p.eps), p.G, s, t, same_set);
+    else
+      portable_for_backend<double>(dev, PlummerKernel<double>(p.eps), p.G, s, t, same_set);
+  }
+}
+
+void accumulate_gravity(const Device& dev, const GravityParams& p, const Sources& s, const Targets& t,
+                        bool same_set) {
+#if TESSERA_HAVE_CUDA
+  if (dev.is_cuda()) {
+    detail::accumulate_gravity_tiled(dev, p, s, t, same_set);
+    return;
+  }
+#endif
+  accumulate_gravity_portable(dev, p, s, t, same_set);
+}
+
+}  // namespace tessera::nbody

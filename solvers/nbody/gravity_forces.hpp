@@ -1,0 +1,82 @@
+#pragma once
+// Direct-summation gravity: accelerations and potentials on a set of targets
+// from a set of sources, each pair softened (physics/gravity/softening.hpp).
+// The force pass of nbody.direct; the ring over ranks calls it once per hop
+// with the visiting sources, so results are added to what the targets hold.
+//
+// Two implementations of the same sum:
+//   - portable (gravity_forces.cu): for_each over blocks of targets, sources
+//     in cache-sized tiles; any backend, the reference for tests;
+//   - tiled (gravity_forces_tiled.cu, CUDA builds only): shared-memory source
+//     tiles, several targets per thread; what a CUDA device runs.
+//
+// Single precision: positions stay double in memory. Each block of targets
+// takes its first target as the origin, converts positions relative to it to
+// float (so close pairs far from the coordinate origin keep their digits),
+// does the pair arithmetic in float, sums each source tile in float and adds
+// the tile sums to double accumulators (so long sums do not lose digits).
+// Double: all double.
+#include <cstdint>
+
+#include "physics/gravity/softening.hpp"
+#include "runtime/device.hpp"
+
+namespace tessera::nbody {
+
+enum class Precision { Single, Double };
+
+struct GravityParams {
+  double G = 1;
+  double eps = 0.01;  // softening length (the Plummer scale; spline support h = 2.8 eps)
+  gravity::Softening softening = gravity::Softening::Plummer;
+  Precision precision = Precision::Double;
+};
+
+// Device pointers (on the Device passed with them).
+struct Sources {
+  const double* x;
+  const double* y;
+  const double* z;
+  const double* m;
+  std::int64_t n;
+};
+
+// Device pointers; results are ADDED to ax..pot (the ring accumulates over hops).
+struct Targets {
+  const double* x;
+  const double* y;
+  const double* z;
+  std::int64_t n;
+  double* ax;
+  double* ay;
+  double* az;
+  double* pot;
+};
+
+// Adds the accelerations and potentials (phi_i = -G sum_j m_j g(r_ij), without
+// the 1/2) on `t` from `s`. `same_set` = true when s and t are the same
+// particles in the same order: the i == j term is skipped (s.n must equal t.n).
+// Asynchronous on a CUDA device (ordered on its stream), like for_each.
+// Throws tessera::Error on invalid parameters (eps < 0, non-finite G or eps).
+void accumulate_gravity(const Device& dev, const GravityParams& p, const Sources& s, const Targets& t, bool same_set);
+
+// The portable version only (any backend): what tests compare the tuned kernel against.
+void accumulate_gravity_portable(const Device& dev, const GravityParams& p, const Sources& s, const Targets& t,
+                                 bool same_set);
+
+// Interactions per call: s.n * t.n (minus t.n when same_set) — for figures of merit.
+inline std::int64_t gravity_interactions(const Sources& s, const Targets& t, bool same_set) {
+  return s.n * t.n - (same_set ? t.n : 0);
+}
+
+namespace detail {
+// Checks the arguments both implementations share; throws tessera::Error.
+void check_gravity_arguments(const GravityParams& p, const Sources& s, const Targets& t, bool same_set);
+#if TESSERA_HAVE_CUDA
+// The tiled CUDA kernel (gravity_forces_tiled.cu); `dev` must be a CUDA device.
+void accumulate_gravity_tiled(const Device& dev, const GravityParams& p, const Sources& s, const Targets& t,
+                              bool same_set);
+#endif
+}  // namespace detail
+
+}  // namespace tessera::nbody

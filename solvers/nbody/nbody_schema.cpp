@@ -1,0 +1,48 @@
+#include "solvers/nbody/nbody_schema.hpp"
+
+namespace tessera::nbody {
+
+deck::Schema nbody_schema() {
+  using deck::ValueType;
+  deck::Schema s;
+  s.table("physics", "softened Newtonian gravity (N-body units G = M = 1 by default)");
+  s.add("physics", "G", ValueType::Float).def(1.0).above(0).doc_("gravitational constant");
+  s.add("physics", "softening", ValueType::String).def("plummer").one_of({"plummer", "spline"}).doc_(
+      "Plummer softening, or GADGET's cubic spline (exactly Newtonian beyond 2.8 epsilon)");
+  s.add("physics", "epsilon", ValueType::Float).def(0.015625).at_least(0).units("length").doc_(
+      "softening length (Plummer-equivalent)");
+  s.add("physics", "precision", ValueType::String).def("double").one_of({"double", "single"}).doc_(
+      "pair arithmetic: single keeps double positions and accumulators");
+  s.add("physics", "integrator", ValueType::String).def("leapfrog").one_of({"leapfrog", "hermite"}).doc_(
+      "kick-drift-kick leapfrog, or 4th-order Hermite (Plummer softening, double) for collisional runs");
+  s.add("physics", "eta", ValueType::Float).def(0.02).above(0).doc_(
+      "adaptive global step dt = min sqrt(eta epsilon / |a|) when [run] dt is not set");
+
+  s.table("problem", "initial conditions");
+  s.add("problem", "type", ValueType::String).one_of({"plummer", "cold_sphere", "kepler", "file"}).doc_(
+      "Plummer sphere (Henon units), uniform cold sphere, two-body Kepler orbit, or particles from HDF5");
+  s.add("problem", "n", ValueType::Int).def(1024).at_least(1).when("type", {"plummer", "cold_sphere"}).doc_(
+      "number of bodies");
+  s.add("problem", "seed", ValueType::Int).def(1).at_least(0).when("type", {"plummer", "cold_sphere"}).doc_(
+      "random seed (the same bodies at any rank count)");
+  s.add("problem", "mass_cut", ValueType::Float).def(0.999).above(0).at_most(1).when("type", {"plummer"}).doc_(
+      "largest enclosed mass fraction sampled (Aarseth, Henon & Wielen 1974)");
+  s.add("problem", "radius", ValueType::Float).def(1.0).above(0).when("type", {"cold_sphere"}).units("length").doc_(
+      "sphere radius");
+  s.add("problem", "masses", ValueType::FloatArray).def(std::vector<double>{0.5, 0.5}).len(2).above(0)
+      .when("type", {"kepler"}).doc_("the two masses");
+  s.add("problem", "semi_major_axis", ValueType::Float).def(1.0).above(0).when("type", {"kepler"}).units("length")
+      .doc_("semi-major axis a");
+  s.add("problem", "eccentricity", ValueType::Float).def(0.0).at_least(0).below(1).when("type", {"kepler"}).doc_(
+      "eccentricity e (started at apocentre)");
+  s.add("problem", "path", ValueType::String).when("type", {"file"}).doc_(
+      "HDF5 particle snapshot to start from (Tessera or GADGET-4 layout)");
+
+  s.add("output", "format", ValueType::String).def("tessera").one_of({"tessera", "gadget4"}).doc_(
+      "snapshot layout: Tessera's /particles, or GADGET-4's /Header + /PartType1");
+  return s;
+}
+
+std::vector<std::string> nbody_fields() { return {"velocity", "mass", "acceleration", "potential"}; }
+
+}  // namespace tessera::nbody
