@@ -1,0 +1,120 @@
+// nbody.direct against exact two-body motion: energy bounded without drift
+// over 10 orbits and second order in dt; the orbit closes after one period
+// to the expected phase error; Hermite is fourth order; the GADGET layout is
+// what its tools expect.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/hdf5_file.hpp"
+#include "runtime/format.hpp"
+#include "solvers/driver.hpp"
+#include "solvers/solver_registry.hpp"
+#include "tests/cli_runner.hpp"
+
+namespace fs = std::filesystem;
+using namespace tessera;
+using tessera::testing::read_csv;
+using tessera::testing::scratch_dir;
+using tessera::testing::source_path;
+
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586;
+
+fs::path run_deck(const std::string& deck, const std::string& name, std::vector<std::string> overrides) {
+  register_builtin_solvers();
+  RunOptions o;
+  o.deck_path = source_path("inputs/nbody/" + deck).string();
+  o.output_dir = scratch_dir(name).string();
+  o.overrides = std::move(overrides);
+  run(o);
+  return fs::path(*o.output_dir);
+}
+
+struct EnergyHistory {
+  std::vector<double> t, e;
+};
+
+EnergyHistory kepler(double e, double dt, double orbits, const std::string& integrator = "leapfrog") {
+  fs::path out = run_deck("kepler.toml", strfmt("kepler_%g_%g_%s", e, dt, integrator.c_str()),
+                          {strfmt("problem.eccentricity=%g", e), strfmt("run.dt=%.17g", dt),
+                           strfmt("run.t_end=%.17g", orbits * kTwoPi), "run.diagnostics_every=5",
+                           "physics.integrator=" + integrator, "output.every_time=0"});
+  auto rows = read_csv(out / "diagnostics.csv");
+  EnergyHistory h;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    h.t.push_back(std::stod(rows[r][1]));
+    h.e.push_back(std::stod(rows[r][5]));
+  }
+  return h;
+}
+
+// Largest |E - E0| / |E0| over [t0, t1).
+double max_error(const EnergyHistory& h, double t0, double t1) {
+  double worst = 0;
+  for (std::size_t i = 0; i < h.e.size(); ++i)
+    if (h.t[i] >= t0 && h.t[i] < t1) worst = std::max(worst, std::fabs(h.e[i] - h.e[0]) / std::fabs(h.e[0]));
+  return worst;
+}
+
+}  // namespace
+
+TEST(NbodyKepler, EnergyBoundedWithoutDriftAndSecondOrder) {
+  for (double e : {0.0, 0.5}) {
+    const EnergyHistory a = kepler(e, 0.004, 10), b = kepler(e, 0.002, 10);
+    const double first = max_error(a, 0, kTwoPi), last = max_error(a, 9 * kTwoPi, 10 * kTwoPi + 1);
+    EXPECT_LT(last, 1.3 * first + 1e-14) << "energy drifts at e = " << e;
+    EXPECT_LT(max_error(a, 0, 11 * kTwoPi), e == 0 ? 1e-9 : 1e-4) << "e = " << e;
+    if (e > 0) {
+      const double ratio = max_error(a, 0, 11 * kTwoPi) / max_error(b, 0, 11 * kTwoPi);
+      EXPECT_GT(ratio, 3.0) << "halving dt should divide the error by about 4";
+      EXPECT_LT(ratio, 5.0);
+    }
+  }
+}
+
+TEST(NbodyKepler, HermiteIsFourthOrder) {
+  const EnergyHistory a = kepler(0.5, 0.01, 1, "hermite"), b = kepler(0.5, 0.005, 1, "hermite");
+  const double ratio = max_error(a, 0, 2 * kTwoPi) / max_error(b, 0, 2 * kTwoPi);
+  EXPECT_GT(ratio, 10.0) << "halving dt should divide a 4th-order error by about 16";
+}
+
+TEST(NbodyKepler, OrbitClosesAfterOnePeriod) {
+  // e = 0.5 from apocentre (0.75, 0) for body 2: back there after one period,
+  // up to leapfrog's phase error O(dt^2).
+  for (double dt : {0.002, 0.001}) {
+    fs::path out = run_deck("kepler.toml", strfmt("kepler_period_%g", dt),
+                            {"problem.eccentricity=0.5", strfmt("run.dt=%.17g", dt),
+                             strfmt("run.t_end=%.17g", kTwoPi), "output.every_time=6.283185307179586"});
+    h5::File f((out / "snapshots" / "snapshot_00001.h5").string(), h5::File::Mode::ReadOnly, false);
+    auto pos = f.open_group("particles").open_dataset("position").read_all<double>();
+    auto ids = f.open_group("particles").open_dataset("id").read_all<std::int64_t>();
+    const std::size_t k = ids[0] == 1 ? 0 : 1;
+    const double dx = pos[3 * k] - 0.75, dy = pos[3 * k + 1];
+    EXPECT_LT(std::hypot(dx, dy), 60 * dt * dt) << "dt = " << dt;
+  }
+}
+
+TEST(NbodyOutput, GadgetLayoutHasTheHeaderItsToolsRead) {
+  fs::path out = run_deck("cold_collapse.toml", "gadget", {"problem.n=300", "run.t_end=0.05", "output.every_time=0.05"});
+  h5::File f((out / "snapshots" / "snapshot_00001.h5").string(), h5::File::Mode::ReadOnly, false);
+  const h5::Location header = f.open_group("Header");
+  EXPECT_EQ(header.attribute_ints("NumPart_ThisFile"), (std::vector<std::int64_t>{0, 300, 0, 0, 0, 0}));
+  EXPECT_EQ(header.attribute_ints("NumPart_Total"), (std::vector<std::int64_t>{0, 300, 0, 0, 0, 0}));
+  EXPECT_EQ(header.attribute_doubles("MassTable"), std::vector<double>(6, 0.0));
+  EXPECT_DOUBLE_EQ(header.attribute_double("Time"), 0.05);
+  const h5::Location p = f.open_group("PartType1");
+  EXPECT_EQ(p.open_dataset("Coordinates").dims(), (std::vector<std::uint64_t>{300, 3}));
+  EXPECT_EQ(p.open_dataset("Velocities").dims(), (std::vector<std::uint64_t>{300, 3}));
+  auto ids = p.open_dataset("ParticleIDs").read_all<std::int64_t>();
+  std::sort(ids.begin(), ids.end());
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(ids[i], i);
+  auto m = p.open_dataset("Masses").read_all<double>();
+  EXPECT_DOUBLE_EQ(m[17], 1.0 / 300);
+  EXPECT_TRUE(fs::exists(out / "snapshot.xmf"));
+}
