@@ -120,16 +120,20 @@ struct SplineKernel {
       : h(Real(kSplineSupportPerEps) * eps), h2(h * h), hinv(h > Real(0) ? Real(1) / h : Real(0)) {}
 
   TESSERA_HD TESSERA_INLINE PairFactors<Real> biased(Real r2) const {
+    const Real rinv = detail::inverse_sqrt(r2);
     // Outside the support (and for eps = 0) the kernel is a point mass.
-    if (!(r2 < h2)) return newtonian(r2);
-    return inside(r2);
+    if (!(r2 < h2)) return {rinv * rinv * rinv, rinv};
+    return inside(r2, rinv);
   }
   TESSERA_HD TESSERA_INLINE PairFactors<Real> operator()(Real r2) const { return biased(r2); }
 
-  // r < h: the polynomials of the header comment in Horner form. sqrt rather
-  // than r2 * rsqrt(r2), so that r = 0 (coincident particles) is finite.
-  TESSERA_HD PairFactors<Real> inside(Real r2) const {
-    const Real u = detail::square_root(r2) * hinv;
+  // r < h: the polynomials of the header comment in Horner form. r and 1/u
+  // come from rinv = r^-1/2 rather than from sqrt and a division: on the GPU
+  // those have slow paths that cost a call (and spills) in the force loop.
+  // r = 0 (coincident particles) is finite: rinv is infinite there, so r is
+  // selected, not computed, and 1/u is used only for u >= 1/2.
+  TESSERA_HD TESSERA_INLINE PairFactors<Real> inside(Real r2, Real rinv) const {
+    const Real u = (r2 > Real(0) ? r2 * rinv : Real(0)) * hinv;
     const Real u2 = u * u;
     const Real h3inv = hinv * hinv * hinv;
     if (u < Real(0.5)) {
@@ -137,10 +141,10 @@ struct SplineKernel {
       const Real g = Real(14) / Real(5) + u2 * (Real(-16) / Real(3) + u2 * (Real(48) / Real(5) - Real(32) / Real(5) * u));
       return {f * h3inv, g * hinv};
     }
-    const Real uinv = Real(1) / u;
+    const Real uinv = h * rinv;
     const Real f = Real(64) / Real(3) - Real(48) * u + u2 * (Real(192) / Real(5) - Real(32) / Real(3) * u) -
-                   uinv * uinv * uinv / Real(15);
-    const Real g = Real(16) / Real(5) - uinv / Real(15) +
+                   uinv * uinv * uinv * (Real(1) / Real(15));
+    const Real g = Real(16) / Real(5) - uinv * (Real(1) / Real(15)) +
                    u2 * (Real(-32) / Real(3) + u * (Real(16) + u * (Real(-48) / Real(5) + Real(32) / Real(15) * u)));
     return {f * h3inv, g * hinv};
   }
