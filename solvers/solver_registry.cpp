@@ -5,6 +5,7 @@
 #include "runtime/error.hpp"
 #include "solvers/cfd/euler_solver.hpp"
 #include "solvers/nbody/direct_solver.hpp"
+#include "solvers/md/lj_solver.hpp"
 
 namespace tessera {
 
@@ -35,6 +36,7 @@ void register_builtin_solvers() {
   // One line per shipped solver (md.lj, nbody.direct, ... join as they land).
   cfd::register_euler_solver();
   nbody::register_direct_solver();
+  md::register_lj_solver();
 }
 
 }  // namespace tessera

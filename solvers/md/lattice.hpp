@@ -1,0 +1,21 @@
+#pragma once
+// Crystal lattices for md.lj's initial state, as LAMMPS builds them
+// (`lattice fcc 0.8442` + `region box block 0 N 0 N 0 N`): the cubic cell
+// length follows from the reduced number density, atoms fill N^3 cells.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::md {
+
+struct Lattice {
+  double cell = 1;                        // cubic lattice constant
+  std::array<double, 3> box{1, 1, 1};     // box lengths (lower corner at 0)
+  std::vector<double> x, y, z;            // all sites, in a fixed order
+};
+
+// kind: "fcc" (4 atoms per cell), "bcc" (2) or "sc" (1).
+Lattice make_lattice(const std::string& kind, double density, const std::array<int, 3>& cells);
+
+}  // namespace tessera::md

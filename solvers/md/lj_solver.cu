@@ -1,0 +1,346 @@
+// Compiled by nvcc in CUDA builds and as C++ in host-only builds.
+#include "solvers/md/lj_solver.hpp"
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "decomposition/cartesian_layout.hpp"
+#include "decomposition/particle_exchange.hpp"
+#include "decomposition/particles.hpp"
+#include "io/particle_io.hpp"
+#include "physics/md/pair_potential.hpp"
+#include "runtime/buffer.hpp"
+#include "runtime/collectives.hpp"
+#include "runtime/counter_rng.hpp"
+#include "runtime/error.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/format.hpp"
+#include "runtime/reduce.hpp"
+#include "solvers/md/lattice.hpp"
+#include "solvers/md/md_schema.hpp"
+#include "solvers/md/neighbor_list.hpp"
+#include "solvers/parallel_setup.hpp"
+#include "solvers/solver_registry.hpp"
+
+namespace tessera::md {
+
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586;
+
+// Pair forces on owned atoms from the full list; per-atom energy and virial
+// carry half of each pair (each pair appears in both partners' lists).
+void pair_forces(const Device& dev, const PairCoeff& pot, const Particles& p, int force_col, const NeighborList& nl,
+                 double* energy, double* virial, double* fx, double* fy, double* fz) {
+  (void)force_col;
+  const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
+  const std::int32_t* list = nl.neighbors();
+  const std::int32_t* counts = nl.counts();
+  const std::int64_t stride = nl.stride();
+  for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
+    const double xi = x[i], yi = y[i], zi = z[i];
+    double f[3] = {0, 0, 0}, e = 0, w = 0;
+    const int n = counts[i];
+    for (int k = 0; k < n; ++k) {
+      const int j = list[k * stride + i];
+      const double dx = xi - x[j], dy = yi - y[j], dz = zi - z[j];
+      const double r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= pot.rc2) continue;
+      double fr, ep;
+      pair_evaluate(pot, r2, fr, ep);
+      f[0] += fr * dx, f[1] += fr * dy, f[2] += fr * dz;
+      e += 0.5 * ep;
+      w += 0.5 * fr * r2;
+    }
+    fx[i] = f[0], fy[i] = f[1], fz[i] = f[2];
+    energy[i] = e;
+    virial[i] = w;
+  });
+}
+
+// Langevin (Schneider & Stoll 1978) as a force: friction -gamma m v and a
+// random kick of variance 2 gamma m T / dt per component. The random numbers
+// are a function of (seed, atom id, step): the same on any rank count.
+void langevin_forces(const Device& dev, const Particles& p, int vel, std::uint64_t seed, std::int64_t step,
+                     double gamma, double mass, double temperature, double dt, double* fx, double* fy, double* fz) {
+  const double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
+  const std::int64_t* id = p.id();
+  const double friction = gamma * mass, amplitude = sqrt(2.0 * gamma * mass * temperature / dt);
+  const CounterRng rng{seed};
+  const auto s = static_cast<std::uint64_t>(step);
+  for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
+    double g[4];
+    for (int q = 0; q < 2; ++q) {
+      // Box-Muller from two uniforms per pair of normals.
+      const double u1 = 1.0 - rng.uniform(static_cast<std::uint64_t>(id[i]), 4 * s + 2 * q);
+      const double u2 = rng.uniform(static_cast<std::uint64_t>(id[i]), 4 * s + 2 * q + 1);
+      const double r = sqrt(-2.0 * log(u1));
+      g[2 * q] = r * cos(kTwoPi * u2);
+      g[2 * q + 1] = r * sin(kTwoPi * u2);
+    }
+    fx[i] += -friction * vx[i] + amplitude * g[0];
+    fy[i] += -friction * vy[i] + amplitude * g[1];
+    fz[i] += -friction * vz[i] + amplitude * g[2];
+  });
+}
+
+double sum_over(const Device& dev, std::int64_t n, const double* v) {
+  return reduce_sum(dev, n, [=] TESSERA_HD(int i) { return v[i]; });
+}
+
+class LjSolver final : public Solver {
+ public:
+  void setup(const deck::Deck& d, const RunContext& ctx) override {
+    dev_ = ctx.device;
+    if (!d.has("run.dt"))
+      throw InputError("md.lj integrates with a fixed step: set [run] dt in " + d.source_name() +
+                       " (LAMMPS lj units use 0.005)");
+    auto cells = d.integers("box.cells");
+    Lattice lat = make_lattice(d.string("box.lattice"), d.real("box.density"),
+                               {int(cells[0]), int(cells[1]), int(cells[2])});
+    box_ = lat.box;
+    total_ = static_cast<std::int64_t>(lat.x.size());
+    mass_ = d.real("physics.mass");
+    const std::string kind = d.string("physics.potential");
+    const double eps = d.real("physics.epsilon"), sigma = d.real("physics.sigma");
+    rc_ = kind == "wca" ? std::pow(2.0, 1.0 / 6.0) * sigma : d.real("physics.cutoff");
+    const bool shift = kind == "wca" || d.boolean("physics.shift");
+    pot_ = kind == "morse" ? morse(d.real("physics.morse_d0"), d.real("physics.morse_alpha"), d.real("physics.morse_r0"), rc_, shift)
+                           : lennard_jones(eps, sigma, rc_, shift);
+    const double rho = static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]);
+    if (d.boolean("physics.tail")) {
+      if (kind != "lj" || shift)
+        throw d.error_at("physics.tail", "tail corrections apply to the unshifted Lennard-Jones potential only");
+      tail_energy_ = lj_tail_energy_per_atom(rho, eps, sigma, rc_);
+      tail_pressure_ = lj_tail_pressure(rho, eps, sigma, rc_);
+    }
+    skin_ = d.real("neighbor.skin");
+    every_ = d.integer("neighbor.every");
+    delay_ = d.integer("neighbor.delay");
+    check_ = d.boolean("neighbor.check");
+    langevin_ = d.string("thermostat.type") == "langevin";
+    t_target_ = d.real("thermostat.temperature");
+    gamma_ = 1.0 / d.real("thermostat.damping");
+    seed_ = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
+
+    // Split the box into cells at least one list range wide: each rank's
+    // ghosts then come from its face neighbours in one hop.
+    LayoutSpec spec;
+    for (int a = 0; a < 3; ++a) {
+      spec.cells[a] = std::max(1, static_cast<int>(std::floor(box_[a] / (rc_ + skin_))));
+      spec.periodic[a] = true;
+      spec.lower[a] = 0;
+      spec.upper[a] = box_[a];
+    }
+    spec.ghosts = 1;
+    spec.ranks = process_grid_request(d);
+    layout_ = std::make_unique<CartesianLayout>(CartesianLayout::for_this_process(spec));
+    transport_ = transport_from_deck(d, dev_);
+    exchange_ = std::make_unique<ParticleExchange>(*layout_, *transport_);
+    particles_ = std::make_unique<Particles>(dev_);
+    vel_ = particles_->add_real_column("velocity", 3);
+    force_ = particles_->add_real_column("force", 3);
+    list_ = std::make_unique<NeighborList>(dev_);
+    place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")));
+    rebuild();
+    compute_forces(0.0);
+  }
+
+  double stable_dt() override { throw Error("md.lj has no adaptive step; [run] dt is required"); }
+
+  void advance(double dt) override {
+    ++step_;
+    kick(0.5 * dt);
+    Particles& p = *particles_;
+    double *x = p.position(0), *y = p.position(1), *z = p.position(2);
+    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      x[i] += dt * vx[i];
+      y[i] += dt * vy[i];
+      z[i] += dt * vz[i];
+    });
+    if (step_ - last_build_ >= delay_ && step_ % every_ == 0 && (!check_ || moved_half_skin())) rebuild();
+    else exchange_->update_ghosts(p);
+    compute_forces(dt);
+    kick(0.5 * dt);
+  }
+
+  std::vector<Diagnostic> diagnostics() override {
+    Particles& p = *particles_;
+    const std::int64_t n = p.owned();
+    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    const double m = mass_;
+    std::vector<double> local = {
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
+        sum_over(dev_, n, energy_.data()), sum_over(dev_, n, virial_.data()),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vx[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vy[i]; }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vz[i]; })};
+    const auto g = collectives::sum(local);
+    const double atoms = static_cast<double>(total_), volume = box_[0] * box_[1] * box_[2];
+    const double dof = 3.0 * atoms - 3.0;
+    const double ke = g[0], pe = g[1], virial = g[2];
+    const double temperature = 2.0 * ke / dof;
+    // LAMMPS: P = (dof k T + sum r.f) / (3 V), T from the same 3N - 3 count.
+    const double pressure = (dof * temperature + virial) / (3.0 * volume) + tail_pressure_;
+    const double pe_atom = pe / atoms + tail_energy_, ke_atom = ke / atoms;
+    return {{"temperature", temperature},
+            {"pressure", pressure},
+            {"pe_per_atom", pe_atom},
+            {"ke_per_atom", ke_atom},
+            {"etotal_per_atom", pe_atom + ke_atom},
+            {"momentum_x", g[3]},
+            {"momentum_y", g[4]},
+            {"momentum_z", g[5]},
+            {"neighbor_builds", static_cast<double>(list_->builds())}};
+  }
+
+  std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
+    io::ParticleBox box;
+    box.upper = box_;
+    const std::string rel = r.relative_path();
+    auto desc = io::write_particle_snapshot(r.output_dir / rel, rel, r.meta(), *particles_, box, r.fields);
+    return {{r.name, io::xdmf_particles(desc)}};
+  }
+
+  void write_checkpoint(io::CheckpointWriter& w) override {
+    const h5::Location s = w.state();
+    io::write_particles(s, *particles_);
+    s.set_attribute("md_step", step_);
+  }
+
+  void read_checkpoint(const io::CheckpointReader& r) override {
+    io::read_particles(r.state(), *particles_);
+    step_ = r.state().attribute_int("md_step");
+    exchange_->migrate(*particles_);
+    rebuild();
+    compute_forces(0.0);
+  }
+
+  FigureOfMerit figure_of_merit() const override { return {"atom-steps/s", static_cast<double>(total_)}; }
+
+ private:
+  // Every rank builds the same lattice and velocities (fixed order, exact
+  // momentum removal and rescaling), keeps a contiguous slice of ids, and
+  // migration hands each atom to the rank owning its position.
+  void place_atoms(const Lattice& lat, double temperature, std::uint64_t seed) {
+    const std::size_t n = lat.x.size();
+    std::vector<double> v[3] = {std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
+    const CounterRng rng{seed};
+    double mom[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < n; ++i)
+      for (int c = 0; c < 3; ++c) {
+        const double u1 = 1.0 - rng.uniform(i, 2 * c), u2 = rng.uniform(i, 2 * c + 1);
+        v[c][i] = std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+        mom[c] += v[c][i];
+      }
+    double ke2 = 0;
+    for (int c = 0; c < 3; ++c)
+      for (std::size_t i = 0; i < n; ++i) {
+        v[c][i] -= mom[c] / static_cast<double>(n);
+        ke2 += mass_ * v[c][i] * v[c][i];
+      }
+    const double dof = 3.0 * static_cast<double>(n) - 3.0;
+    const double scale = ke2 > 0 ? std::sqrt(temperature * dof / ke2) : 0.0;
+    const std::int64_t r = collectives::rank(), size = collectives::size();
+    const std::int64_t first = total_ * r / size, count = total_ * (r + 1) / size - first;
+    auto slice = [&](const std::vector<double>& a, double s) {
+      std::vector<double> out(static_cast<std::size_t>(count));
+      for (std::int64_t i = 0; i < count; ++i) out[static_cast<std::size_t>(i)] = s * a[static_cast<std::size_t>(first + i)];
+      return out;
+    };
+    Particles& p = *particles_;
+    p.resize_owned(count);
+    p.position_from_host(0, slice(lat.x, 1.0));
+    p.position_from_host(1, slice(lat.y, 1.0));
+    p.position_from_host(2, slice(lat.z, 1.0));
+    for (int c = 0; c < 3; ++c) p.real_from_host(vel_, c, slice(v[c], scale));
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(count));
+    for (std::int64_t i = 0; i < count; ++i) ids[static_cast<std::size_t>(i)] = first + i;
+    p.id_from_host(ids);
+  }
+
+  // Migration, ghosts within cutoff + skin, a new list, new reference positions.
+  void rebuild() {
+    Particles& p = *particles_;
+    exchange_->migrate(p);
+    exchange_->build_ghosts(p, rc_ + skin_);
+    std::array<double, 3> lo, hi;
+    for (int a = 0; a < 3; ++a) lo[a] = layout_->owned_lower(a), hi[a] = layout_->owned_upper(a);
+    list_->build(p, lo, hi, rc_ + skin_);
+    const auto n = static_cast<std::size_t>(p.owned());
+    if (energy_.size() < n || energy_.size() > 2 * n + 64) {
+      const std::size_t cap = n + n / 4 + 16;
+      energy_ = Buffer<double>(dev_, cap);
+      virial_ = Buffer<double>(dev_, cap);
+      for (auto& b : reference_) b = Buffer<double>(dev_, cap);
+    }
+    for (int a = 0; a < 3; ++a) {
+      const double* x = p.position(a);
+      double* ref = reference_[a].data();
+      for_each(dev_, p.owned(), [=] TESSERA_HD(int i) { ref[i] = x[i]; });
+    }
+    last_build_ = step_;
+  }
+
+  bool moved_half_skin() {
+    Particles& p = *particles_;
+    const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
+    const double *rx = reference_[0].data(), *ry = reference_[1].data(), *rz = reference_[2].data();
+    const double far = reduce_max(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      const double dx = x[i] - rx[i], dy = y[i] - ry[i], dz = z[i] - rz[i];
+      return dx * dx + dy * dy + dz * dz;
+    });
+    return collectives::any(far > 0.25 * skin_ * skin_);
+  }
+
+  void compute_forces(double dt) {
+    Particles& p = *particles_;
+    pair_forces(dev_, pot_, p, force_, *list_, energy_.data(), virial_.data(), p.real(force_, 0), p.real(force_, 1),
+                p.real(force_, 2));
+    if (langevin_ && dt > 0)
+      langevin_forces(dev_, p, vel_, seed_, step_, gamma_, mass_, t_target_, dt, p.real(force_, 0), p.real(force_, 1),
+                      p.real(force_, 2));
+  }
+
+  void kick(double h) {
+    Particles& p = *particles_;
+    double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    const double *fx = p.real(force_, 0), *fy = p.real(force_, 1), *fz = p.real(force_, 2);
+    const double c = h / mass_;
+    for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      vx[i] += c * fx[i];
+      vy[i] += c * fy[i];
+      vz[i] += c * fz[i];
+    });
+  }
+
+  Device dev_;
+  std::array<double, 3> box_{1, 1, 1};
+  std::int64_t total_ = 0, step_ = 0, last_build_ = 0, every_ = 1, delay_ = 0;
+  double mass_ = 1, rc_ = 2.5, skin_ = 0.3, tail_energy_ = 0, tail_pressure_ = 0;
+  bool check_ = true, langevin_ = false;
+  double t_target_ = 1, gamma_ = 1;
+  std::uint64_t seed_ = 0;
+  PairCoeff pot_;
+  std::unique_ptr<CartesianLayout> layout_;
+  std::unique_ptr<Transport> transport_;
+  std::unique_ptr<ParticleExchange> exchange_;
+  std::unique_ptr<Particles> particles_;
+  std::unique_ptr<NeighborList> list_;
+  int vel_ = -1, force_ = -1;
+  Buffer<double> energy_, virial_;
+  std::array<Buffer<double>, 3> reference_;
+};
+
+}  // namespace
+
+void register_lj_solver() {
+  auto& registry = SolverRegistry::instance();
+  if (registry.find("md.lj")) return;
+  registry.add({"md.lj", "molecular dynamics, short-range pair potentials (LJ, WCA, Morse), Verlet lists, NVE/Langevin",
+                md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields()});
+}
+
+}  // namespace tessera::md

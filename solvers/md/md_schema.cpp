@@ -1,0 +1,55 @@
+#include "solvers/md/md_schema.hpp"
+
+namespace tessera::md {
+
+deck::Schema md_schema() {
+  using deck::ValueType;
+  deck::Schema s;
+  s.table("box", "the initial configuration (LJ reduced units throughout)");
+  s.add("box", "lattice", ValueType::String).def("fcc").one_of({"fcc", "bcc", "sc"}).doc_(
+      "crystal the atoms start on (as LAMMPS `lattice`)");
+  s.add("box", "density", ValueType::Float).def(0.8442).above(0).units("sigma^-3").doc_("reduced number density");
+  s.add("box", "cells", ValueType::IntArray).def(std::vector<std::int64_t>{10, 10, 10}).len(3).at_least(1).doc_(
+      "lattice cells along x, y, z (fcc: 4 atoms each)");
+
+  s.table("physics", "pair potential");
+  s.add("physics", "potential", ValueType::String).def("lj").one_of({"lj", "wca", "morse"}).doc_(
+      "Lennard-Jones 12-6, WCA (LJ cut at 2^(1/6) sigma, shifted), or Morse");
+  s.add("physics", "epsilon", ValueType::Float).def(1.0).above(0).units("energy").doc_("LJ well depth");
+  s.add("physics", "sigma", ValueType::Float).def(1.0).above(0).units("length").doc_("LJ diameter");
+  s.add("physics", "cutoff", ValueType::Float).def(2.5).above(0).units("sigma").doc_("interaction cutoff rc");
+  s.add("physics", "shift", ValueType::Bool).def(false).doc_("shift the energy to zero at the cutoff");
+  s.add("physics", "tail", ValueType::Bool).def(false).doc_(
+      "long-range tail corrections to energy and pressure (LAMMPS pair_modify tail yes)");
+  s.add("physics", "morse_d0", ValueType::Float).def(1.0).above(0).when("potential", {"morse"}).doc_("Morse well depth");
+  s.add("physics", "morse_alpha", ValueType::Float).def(5.0).above(0).when("potential", {"morse"}).doc_(
+      "Morse stiffness");
+  s.add("physics", "morse_r0", ValueType::Float).def(1.0).above(0).when("potential", {"morse"}).doc_(
+      "Morse equilibrium distance");
+  s.add("physics", "mass", ValueType::Float).def(1.0).above(0).doc_("atom mass");
+
+  s.table("neighbor", "Verlet lists (as LAMMPS neighbor / neigh_modify)");
+  s.add("neighbor", "skin", ValueType::Float).def(0.3).at_least(0).units("sigma").doc_("list range = cutoff + skin");
+  s.add("neighbor", "every", ValueType::Int).def(1).at_least(1).units("steps").doc_("consider a rebuild every N steps");
+  s.add("neighbor", "delay", ValueType::Int).def(0).at_least(0).units("steps").doc_("no rebuild within N steps of the last");
+  s.add("neighbor", "check", ValueType::Bool).def(true).doc_(
+      "rebuild only when some atom moved more than half the skin");
+
+  s.table("thermostat", "temperature control (none = NVE)");
+  s.add("thermostat", "type", ValueType::String).def("none").one_of({"none", "langevin"}).doc_(
+      "none (velocity Verlet, NVE) or Langevin");
+  s.add("thermostat", "temperature", ValueType::Float).def(1.0).above(0).doc_("target temperature");
+  s.add("thermostat", "damping", ValueType::Float).def(1.0).above(0).units("time").doc_("relaxation time 1/gamma");
+  s.add("thermostat", "seed", ValueType::Int).def(12345).at_least(0).doc_(
+      "random seed (counter-based: the same forces at any rank count and on any backend)");
+
+  s.table("problem", "initial velocities");
+  s.add("problem", "temperature", ValueType::Float).def(1.44).at_least(0).doc_(
+      "initial temperature, exact with 3N - 3 degrees of freedom and zero total momentum");
+  s.add("problem", "seed", ValueType::Int).def(87287).at_least(0).doc_("velocity seed");
+  return s;
+}
+
+std::vector<std::string> md_fields() { return {"velocity", "force"}; }
+
+}  // namespace tessera::md
