@@ -20,7 +20,9 @@ std::string from_env(const char* name, const char* fallback) {
 }  // namespace
 
 CliResult run_cli(const std::string& args, const std::string& cwd, const std::string& prefix) {
-  const std::string cmd = "cd '" + cwd + "' && " + prefix + (prefix.empty() ? "" : " ") +
+  // Ranks launched together share the machine's cores: one thread each.
+  const std::string env = prefix.find("mpirun") != std::string::npos ? "OMP_NUM_THREADS=1 " : "";
+  const std::string cmd = "cd '" + cwd + "' && " + env + prefix + (prefix.empty() ? "" : " ") +
                           from_env("TESSERA_TEST_CLI", TESSERA_TEST_CLI) + " " + args + " 2>&1";
   CliResult r;
   std::FILE* p = popen(cmd.c_str(), "r");

@@ -82,7 +82,7 @@ TEST(MdNve, EnergyFluctuationScalesAsDtSquaredAndMomentumStaysZero) {
 }
 
 TEST(MdLangevin, HoldsItsTemperature) {
-  fs::path out = run_md("langevin", {"box.cells=[5,5,5]", "run.steps=3000", "run.diagnostics_every=10",
+  fs::path out = run_md("langevin", {"box.cells=[5,5,5]", "run.steps=1500", "run.diagnostics_every=10",
                                      "thermostat.type=langevin", "thermostat.temperature=1.2",
                                      "thermostat.damping=0.5", "neighbor.every=1", "neighbor.check=true"});
   auto t = column(out, "temperature");
@@ -93,6 +93,41 @@ TEST(MdLangevin, HoldsItsTemperature) {
   // 500 atoms: instantaneous fluctuations ~ T sqrt(2/(3N)) = 4 %, the mean
   // over ~200 samples is good to about 1 %.
   EXPECT_NEAR(mean, 1.2, 0.03) << "mean temperature over the last two thirds";
+}
+
+TEST(MdThermostats, NoseHooverAndBussiHoldTemperatureAndConserveTheirQuantity) {
+  for (const char* kind : {"nose_hoover", "bussi"}) {
+    fs::path out = run_md(std::string("thermo_") + kind,
+                          {"box.cells=[5,5,5]", "physics.shift=true", "run.dt=0.004", "run.steps=2000",
+                           "run.diagnostics_every=10", std::string("thermostat.type=") + kind,
+                           "thermostat.temperature=1.2", "thermostat.damping=0.2", "neighbor.every=1"});
+    auto t = column(out, "temperature");
+    auto h = column(out, "conserved_per_atom");
+    double mean = 0;
+    int n = 0;
+    for (std::size_t i = t.size() / 3; i < t.size(); ++i, ++n) mean += t[i];
+    mean /= n;
+    EXPECT_NEAR(mean, 1.2, 0.03) << kind;
+    // The extended energy stays put while the physical energy changes a lot.
+    double drift = 0;
+    for (double v : h) drift = std::max(drift, std::fabs(v - h[0]));
+    EXPECT_LT(drift, 2e-3) << kind;
+    auto e = column(out, "etotal_per_atom");
+    EXPECT_GT(std::fabs(e.back() - e.front()), 10 * drift) << kind << ": the thermostat did work";
+  }
+}
+
+TEST(MdMixtures, TwoTypesMixWithLorentzBerthelot) {
+  // A 50/50 mixture of sigma 1.0 and 1.2: equal to one type when both are 1.
+  fs::path same = run_md("mix_same", {"box.cells=[4,4,4]", "run.steps=0", "box.types=2",
+                                      "physics.type_epsilon=[1.0,1.0]", "physics.type_sigma=[1.0,1.0]",
+                                      "physics.mixing=arithmetic"});
+  fs::path one = run_md("mix_one", {"box.cells=[4,4,4]", "run.steps=0"});
+  EXPECT_DOUBLE_EQ(column(same, "pe_per_atom")[0], column(one, "pe_per_atom")[0]);
+  fs::path mix = run_md("mix_two", {"box.cells=[4,4,4]", "run.steps=0", "box.types=2",
+                                    "physics.type_epsilon=[1.0,0.5]", "physics.type_sigma=[1.0,1.2]",
+                                    "physics.mixing=arithmetic"});
+  EXPECT_NE(column(mix, "pe_per_atom")[0], column(one, "pe_per_atom")[0]);
 }
 
 TEST(MdRanks, ThermoAgreesAtEveryRankCount) {

@@ -31,21 +31,23 @@ constexpr double kTwoPi = 6.283185307179586;
 
 // Pair forces on owned atoms from the full list; per-atom energy and virial
 // carry half of each pair (each pair appears in both partners' lists).
-void pair_forces(const Device& dev, const PairCoeff& pot, const Particles& p, int force_col, const NeighborList& nl,
-                 double* energy, double* virial, double* fx, double* fy, double* fz) {
-  (void)force_col;
+void pair_forces(const Device& dev, const PairCoeff* table, int ntypes, const Particles& p, int type_col,
+                 const NeighborList& nl, double* energy, double* virial, double* fx, double* fy, double* fz) {
   const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
+  const std::int64_t* type = p.integer(type_col);
   const std::int32_t* list = nl.neighbors();
   const std::int32_t* counts = nl.counts();
   const std::int64_t stride = nl.stride();
   for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
     const double xi = x[i], yi = y[i], zi = z[i];
+    const PairCoeff* row = table + (type[i] - 1) * ntypes;
     double f[3] = {0, 0, 0}, e = 0, w = 0;
     const int n = counts[i];
     for (int k = 0; k < n; ++k) {
       const int j = list[k * stride + i];
       const double dx = xi - x[j], dy = yi - y[j], dz = zi - z[j];
       const double r2 = dx * dx + dy * dy + dz * dz;
+      const PairCoeff& pot = row[type[j] - 1];
       if (r2 >= pot.rc2) continue;
       double fr, ep;
       pair_evaluate(pot, r2, fr, ep);
@@ -85,6 +87,48 @@ void langevin_forces(const Device& dev, const Particles& p, int vel, std::uint64
   });
 }
 
+void scale_velocities(const Device& dev, Particles& p, int vel, double factor) {
+  double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
+  for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
+    vx[i] *= factor;
+    vy[i] *= factor;
+    vz[i] *= factor;
+  });
+}
+
+double kinetic_energy(const Device& dev, const Particles& p, int vel, double m) {
+  const double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
+  return collectives::sum(reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) {
+    return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]);
+  }));
+}
+
+// A standard normal and a Gamma(k, 1) variate from the counter-based
+// generator, identical on every rank: the global thermostat draws.
+struct GlobalDraws {
+  CounterRng rng;
+  std::uint64_t stream, k = 0;
+  double uniform() { return rng.uniform(stream, k++); }
+  double normal() {
+    const double u1 = 1.0 - uniform(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+  }
+  // Marsaglia & Tsang (2000), k >= 1.
+  double gamma(double shape) {
+    const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+      double x, v;
+      do {
+        x = normal();
+        v = 1.0 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const double u = uniform();
+      if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
+    }
+  }
+};
+
 double sum_over(const Device& dev, std::int64_t n, const double* v) {
   return reduce_sum(dev, n, [=] TESSERA_HD(int i) { return v[i]; });
 }
@@ -106,8 +150,7 @@ class LjSolver final : public Solver {
     const double eps = d.real("physics.epsilon"), sigma = d.real("physics.sigma");
     rc_ = kind == "wca" ? std::pow(2.0, 1.0 / 6.0) * sigma : d.real("physics.cutoff");
     const bool shift = kind == "wca" || d.boolean("physics.shift");
-    pot_ = kind == "morse" ? morse(d.real("physics.morse_d0"), d.real("physics.morse_alpha"), d.real("physics.morse_r0"), rc_, shift)
-                           : lennard_jones(eps, sigma, rc_, shift);
+    build_pair_table(d, kind, eps, sigma, shift);
     const double rho = static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]);
     if (d.boolean("physics.tail")) {
       if (kind != "lj" || shift)
@@ -119,7 +162,11 @@ class LjSolver final : public Solver {
     every_ = d.integer("neighbor.every");
     delay_ = d.integer("neighbor.delay");
     check_ = d.boolean("neighbor.check");
-    langevin_ = d.string("thermostat.type") == "langevin";
+    const std::string thermostat = d.string("thermostat.type");
+    langevin_ = thermostat == "langevin";
+    nose_hoover_ = thermostat == "nose_hoover";
+    bussi_ = thermostat == "bussi";
+    tau_ = d.real("thermostat.damping");
     t_target_ = d.real("thermostat.temperature");
     gamma_ = 1.0 / d.real("thermostat.damping");
     seed_ = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
@@ -141,6 +188,11 @@ class LjSolver final : public Solver {
     particles_ = std::make_unique<Particles>(dev_);
     vel_ = particles_->add_real_column("velocity", 3);
     force_ = particles_->add_real_column("force", 3);
+    type_ = particles_->add_int_column("type", 1);
+    lattice_types_ = static_cast<int>(d.integer("box.types"));
+    if (lattice_types_ > ntypes_)
+      throw d.error_at("box.types", strfmt("%d types on the lattice but the potential defines %d (type_epsilon)",
+                                           lattice_types_, ntypes_));
     list_ = std::make_unique<NeighborList>(dev_);
     place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")));
     rebuild();
@@ -151,6 +203,7 @@ class LjSolver final : public Solver {
 
   void advance(double dt) override {
     ++step_;
+    if (nose_hoover_) nose_hoover_half_step(dt);
     kick(0.5 * dt);
     Particles& p = *particles_;
     double *x = p.position(0), *y = p.position(1), *z = p.position(2);
@@ -164,6 +217,8 @@ class LjSolver final : public Solver {
     else exchange_->update_ghosts(p);
     compute_forces(dt);
     kick(0.5 * dt);
+    if (nose_hoover_) nose_hoover_half_step(dt);
+    if (bussi_) bussi_rescale(dt);
   }
 
   std::vector<Diagnostic> diagnostics() override {
@@ -193,6 +248,7 @@ class LjSolver final : public Solver {
             {"momentum_x", g[3]},
             {"momentum_y", g[4]},
             {"momentum_z", g[5]},
+            {"conserved_per_atom", pe_atom + ke_atom + thermostat_energy() / atoms},
             {"neighbor_builds", static_cast<double>(list_->builds())}};
   }
 
@@ -208,11 +264,16 @@ class LjSolver final : public Solver {
     const h5::Location s = w.state();
     io::write_particles(s, *particles_);
     s.set_attribute("md_step", step_);
+    s.set_attribute("thermostat", std::vector<double>{thermostat_work_, nh_xi_[0], nh_xi_[1], nh_xi_[2], nh_v_[0],
+                                                      nh_v_[1], nh_v_[2]});
   }
 
   void read_checkpoint(const io::CheckpointReader& r) override {
     io::read_particles(r.state(), *particles_);
     step_ = r.state().attribute_int("md_step");
+    const auto t = r.state().attribute_doubles("thermostat");
+    thermostat_work_ = t[0];
+    for (int k = 0; k < 3; ++k) nh_xi_[k] = t[1 + k], nh_v_[k] = t[4 + k];
     exchange_->migrate(*particles_);
     rebuild();
     compute_forces(0.0);
@@ -256,9 +317,93 @@ class LjSolver final : public Solver {
     p.position_from_host(1, slice(lat.y, 1.0));
     p.position_from_host(2, slice(lat.z, 1.0));
     for (int c = 0; c < 3; ++c) p.real_from_host(vel_, c, slice(v[c], scale));
-    std::vector<std::int64_t> ids(static_cast<std::size_t>(count));
-    for (std::int64_t i = 0; i < count; ++i) ids[static_cast<std::size_t>(i)] = first + i;
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(count)), types(static_cast<std::size_t>(count));
+    for (std::int64_t i = 0; i < count; ++i) {
+      ids[static_cast<std::size_t>(i)] = first + i;
+      types[static_cast<std::size_t>(i)] = 1 + (first + i) % lattice_types_;
+    }
     p.id_from_host(ids);
+    p.integer_from_host(type_, 0, types);
+  }
+
+  // Pair coefficients for every pair of types (mixing the per-type values).
+  void build_pair_table(const deck::Deck& d, const std::string& kind, double eps, double sigma, bool shift) {
+    std::vector<double> e{eps}, s{sigma};
+    if (d.has("physics.type_epsilon")) e = d.reals("physics.type_epsilon");
+    if (d.has("physics.type_sigma")) s = d.reals("physics.type_sigma");
+    if (e.size() != s.size())
+      throw d.error_at("physics.type_sigma", strfmt("%zu values, but type_epsilon has %zu", s.size(), e.size()));
+    ntypes_ = static_cast<int>(e.size());
+    const bool geometric = d.string("physics.mixing") == "geometric";
+    std::vector<PairCoeff> table(static_cast<std::size_t>(ntypes_ * ntypes_));
+    for (int a = 0; a < ntypes_; ++a)
+      for (int b = 0; b < ntypes_; ++b) {
+        const double eab = std::sqrt(e[a] * e[b]);
+        const double sab = geometric ? std::sqrt(s[a] * s[b]) : 0.5 * (s[a] + s[b]);
+        const double rc = kind == "wca" ? std::pow(2.0, 1.0 / 6.0) * sab : rc_;
+        table[static_cast<std::size_t>(a * ntypes_ + b)] =
+            kind == "morse" ? morse(d.real("physics.morse_d0"), d.real("physics.morse_alpha"), d.real("physics.morse_r0"),
+                                    rc, shift)
+                            : lennard_jones(eab, sab, rc, shift);
+        rc_ = std::max(rc_, rc);
+      }
+    pairs_ = Buffer<PairCoeff>(dev_, table.size());
+    pairs_.copy_from_host(table);
+  }
+
+  // Nose-Hoover chain of three (Martyna, Klein & Tuckerman 1992), half a step
+  // of the thermostat variables with Trotter splitting, as LAMMPS fix nvt.
+  void nose_hoover_half_step(double dt) {
+    const double dof = 3.0 * static_cast<double>(total_) - 3.0, T = t_target_;
+    const double q[3] = {dof * T * tau_ * tau_, T * tau_ * tau_, T * tau_ * tau_};
+    double ke2 = 2.0 * kinetic_energy(dev_, *particles_, vel_, mass_);
+    const double h = 0.5 * dt;
+    auto force = [&](int k) { return k == 0 ? (ke2 - dof * T) / q[0] : (q[k - 1] * nh_v_[k - 1] * nh_v_[k - 1] - T) / q[k]; };
+    nh_v_[2] += 0.5 * h * force(2);
+    for (int k = 1; k >= 0; --k) {
+      const double damp = std::exp(-0.25 * h * nh_v_[k + 1]);
+      nh_v_[k] = (nh_v_[k] * damp + 0.5 * h * force(k)) * damp;
+    }
+    const double scale = std::exp(-h * nh_v_[0]);
+    scale_velocities(dev_, *particles_, vel_, scale);
+    ke2 *= scale * scale;
+    for (int k = 0; k < 3; ++k) nh_xi_[k] += h * nh_v_[k];
+    for (int k = 0; k < 2; ++k) {
+      const double damp = std::exp(-0.25 * h * nh_v_[k + 1]);
+      nh_v_[k] = (nh_v_[k] * damp + 0.5 * h * force(k)) * damp;
+    }
+    nh_v_[2] += 0.5 * h * force(2);
+  }
+
+  // Bussi, Donadio & Parrinello (2007): the kinetic energy relaxes to its
+  // canonical distribution; the energy taken out is kept for the conserved
+  // quantity.
+  void bussi_rescale(double dt) {
+    const double dof = 3.0 * static_cast<double>(total_) - 3.0;
+    const double k = kinetic_energy(dev_, *particles_, vel_, mass_), target = 0.5 * dof * t_target_;
+    if (k <= 0) return;
+    GlobalDraws g{CounterRng{seed_}, ~std::uint64_t{0} - static_cast<std::uint64_t>(step_)};
+    const double c = std::exp(-dt / tau_), r1 = g.normal();
+    const double rest = dof > 1 ? 2.0 * g.gamma(0.5 * (dof - 1)) : 0.0;
+    const double alpha2 = c + (1 - c) * (rest + r1 * r1) * target / (dof * k) +
+                          2 * r1 * std::sqrt(c * (1 - c) * target / (dof * k));
+    const double sign = (r1 + std::sqrt(c * dof * k / ((1 - c) * target))) < 0 ? -1.0 : 1.0;
+    const double alpha = sign * std::sqrt(std::max(alpha2, 0.0));
+    scale_velocities(dev_, *particles_, vel_, alpha);
+    thermostat_work_ += k - alpha * alpha * k;
+  }
+
+  // Energy the thermostat has taken out of the system (so that the sum with
+  // the total energy is conserved).
+  double thermostat_energy() const {
+    if (nose_hoover_) {
+      const double dof = 3.0 * static_cast<double>(total_) - 3.0, T = t_target_;
+      const double q[3] = {dof * T * tau_ * tau_, T * tau_ * tau_, T * tau_ * tau_};
+      double e = dof * T * nh_xi_[0] + T * (nh_xi_[1] + nh_xi_[2]);
+      for (int k = 0; k < 3; ++k) e += 0.5 * q[k] * nh_v_[k] * nh_v_[k];
+      return e;
+    }
+    return thermostat_work_;
   }
 
   // Migration, ghosts within cutoff + skin, a new list, new reference positions.
@@ -297,8 +442,8 @@ class LjSolver final : public Solver {
 
   void compute_forces(double dt) {
     Particles& p = *particles_;
-    pair_forces(dev_, pot_, p, force_, *list_, energy_.data(), virial_.data(), p.real(force_, 0), p.real(force_, 1),
-                p.real(force_, 2));
+    pair_forces(dev_, pairs_.data(), ntypes_, p, type_, *list_, energy_.data(), virial_.data(), p.real(force_, 0),
+                p.real(force_, 1), p.real(force_, 2));
     if (langevin_ && dt > 0)
       langevin_forces(dev_, p, vel_, seed_, step_, gamma_, mass_, t_target_, dt, p.real(force_, 0), p.real(force_, 1),
                       p.real(force_, 2));
@@ -323,7 +468,10 @@ class LjSolver final : public Solver {
   bool check_ = true, langevin_ = false;
   double t_target_ = 1, gamma_ = 1;
   std::uint64_t seed_ = 0;
-  PairCoeff pot_;
+  Buffer<PairCoeff> pairs_;  // ntypes x ntypes
+  int ntypes_ = 1, lattice_types_ = 1, type_ = -1;
+  bool nose_hoover_ = false, bussi_ = false;
+  double tau_ = 1, thermostat_work_ = 0, nh_xi_[3] = {0, 0, 0}, nh_v_[3] = {0, 0, 0};
   std::unique_ptr<CartesianLayout> layout_;
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<ParticleExchange> exchange_;

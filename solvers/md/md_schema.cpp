@@ -11,6 +11,8 @@ deck::Schema md_schema() {
   s.add("box", "density", ValueType::Float).def(0.8442).above(0).units("sigma^-3").doc_("reduced number density");
   s.add("box", "cells", ValueType::IntArray).def(std::vector<std::int64_t>{10, 10, 10}).len(3).at_least(1).doc_(
       "lattice cells along x, y, z (fcc: 4 atoms each)");
+  s.add("box", "types", ValueType::Int).def(1).at_least(1).doc_(
+      "atom types on the lattice, assigned round-robin by site (1 = all type 1)");
 
   s.table("physics", "pair potential");
   s.add("physics", "potential", ValueType::String).def("lj").one_of({"lj", "wca", "morse"}).doc_(
@@ -26,7 +28,13 @@ deck::Schema md_schema() {
       "Morse stiffness");
   s.add("physics", "morse_r0", ValueType::Float).def(1.0).above(0).when("potential", {"morse"}).doc_(
       "Morse equilibrium distance");
-  s.add("physics", "mass", ValueType::Float).def(1.0).above(0).doc_("atom mass");
+  s.add("physics", "mass", ValueType::Float).def(1.0).above(0).doc_("atom mass (all types)");
+  s.add("physics", "type_epsilon", ValueType::FloatArray).make_optional().above(0).doc_(
+      "per-type epsilon (several atom types; pairs mix by `mixing`), overrides epsilon");
+  s.add("physics", "type_sigma", ValueType::FloatArray).make_optional().above(0).doc_(
+      "per-type sigma, as type_epsilon");
+  s.add("physics", "mixing", ValueType::String).def("geometric").one_of({"geometric", "arithmetic"}).doc_(
+      "epsilon_ij = sqrt(e_i e_j); sigma_ij = sqrt(s_i s_j) (geometric) or (s_i + s_j)/2 (arithmetic, Lorentz-Berthelot)");
 
   s.table("neighbor", "Verlet lists (as LAMMPS neighbor / neigh_modify)");
   s.add("neighbor", "skin", ValueType::Float).def(0.3).at_least(0).units("sigma").doc_("list range = cutoff + skin");
@@ -36,8 +44,8 @@ deck::Schema md_schema() {
       "rebuild only when some atom moved more than half the skin");
 
   s.table("thermostat", "temperature control (none = NVE)");
-  s.add("thermostat", "type", ValueType::String).def("none").one_of({"none", "langevin"}).doc_(
-      "none (velocity Verlet, NVE) or Langevin");
+  s.add("thermostat", "type", ValueType::String).def("none").one_of({"none", "langevin", "nose_hoover", "bussi"})
+      .doc_("none (velocity Verlet, NVE), Langevin, Nose-Hoover chain (3 thermostats), or Bussi (CSVR)");
   s.add("thermostat", "temperature", ValueType::Float).def(1.0).above(0).doc_("target temperature");
   s.add("thermostat", "damping", ValueType::Float).def(1.0).above(0).units("time").doc_("relaxation time 1/gamma");
   s.add("thermostat", "seed", ValueType::Int).def(12345).at_least(0).doc_(
