@@ -35,16 +35,14 @@ void pair_forces(const Device& dev, const PairCoeff* table, int ntypes, const Pa
                  const NeighborList& nl, double* energy, double* virial, double* fx, double* fy, double* fz) {
   const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
   const std::int64_t* type = p.integer(type_col);
-  const std::int32_t* list = nl.neighbors();
-  const std::int32_t* counts = nl.counts();
-  const std::int64_t stride = nl.stride();
+  const NeighborView list = nl.view();
   for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
     const double xi = x[i], yi = y[i], zi = z[i];
     const PairCoeff* row = table + (type[i] - 1) * ntypes;
     double f[3] = {0, 0, 0}, e = 0, w = 0;
-    const int n = counts[i];
+    const int n = list.count(i);
     for (int k = 0; k < n; ++k) {
-      const int j = list[k * stride + i];
+      const int j = list.at(i, k);
       const double dx = xi - x[j], dy = yi - y[j], dz = zi - z[j];
       const double r2 = dx * dx + dy * dy + dz * dz;
       const PairCoeff& pot = row[type[j] - 1];

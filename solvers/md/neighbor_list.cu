@@ -79,6 +79,7 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
     std::int32_t* counts = counts_.data();
     const int cap = capacity_;
     const std::int64_t stride = stride_;
+    const bool column_major = dev_.is_cuda();
     for_each(dev_, owned, [=] TESSERA_HD(int i) {
       const int bx = bins.coord(0, x[i]), by = bins.coord(1, y[i]), bz = bins.coord(2, z[i]);
       int found = 0;
@@ -97,7 +98,7 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
               if (j == i) continue;
               const double ddx = x[j] - x[i], ddy = y[j] - y[i], ddz = z[j] - z[i];
               if (ddx * ddx + ddy * ddy + ddz * ddz >= c2) continue;
-              if (found < cap) list[found * stride + i] = j;
+              if (found < cap) list[column_major ? found * stride + i : static_cast<std::int64_t>(i) * cap + found] = j;
               ++found;
             }
           }
