@@ -63,9 +63,22 @@ class Location {
   std::vector<double> attribute_doubles(const std::string& name) const;
   std::vector<std::int64_t> attribute_ints(const std::string& name) const;
   std::string attribute_string(const std::string& name) const;
+  // A rank-1 array of fixed-length strings, all padded to the longest (H5MD's
+  // box/boundary is one).
+  void set_attribute(const std::string& name, const std::vector<std::string>& texts) const;
+  std::vector<std::string> attribute_strings(const std::string& name) const;
+
+  // A second name for an existing object (`target`: a path from here or
+  // absolute), so two elements share one dataset as H5MD asks for step/time.
+  void link(const std::string& target, const std::string& name) const;
 
   // Collective in a parallel file. dims are global, slowest first (C order).
   Dataset create_dataset(const std::string& name, Type type, const std::vector<std::uint64_t>& dims) const;
+  // A chunked dataset whose first dimension can grow without bound (a time
+  // series); `dims` is the initial shape, every other dimension fixed and > 0.
+  // `chunk` empty: about 1 MiB chunks, whole trailing rows where they fit.
+  Dataset create_extendible_dataset(const std::string& name, Type type, const std::vector<std::uint64_t>& dims,
+                                    const std::vector<std::uint64_t>& chunk = {}) const;
   Dataset open_dataset(const std::string& name) const;
 
   Id id() const { return h_.id(); }
@@ -95,6 +108,25 @@ class Dataset {
   void read(T* data, const std::vector<std::uint64_t>& offset, const std::vector<std::uint64_t>& count) const {
     read(data, type_of<T>(), offset, count);
   }
+  // Writes whole rows picked by index: with k = leading.size(), the elements
+  // (leading[0], ..., leading[k-1], rows[i], *) for each i, row i taken from
+  // data[i * row_size] (row_size: product of dimensions after k). `rows`
+  // must be strictly increasing (this is what keeps parallel writes cheap and
+  // catches duplicates). Collective in a parallel file; rows may be empty.
+  void write_rows(const void* data, Type memory_type, const std::vector<std::uint64_t>& leading,
+                  const std::vector<std::uint64_t>& rows) const;
+  template <class T>
+  void write_rows(const T* data, const std::vector<std::uint64_t>& leading, const std::vector<std::uint64_t>& rows) const {
+    write_rows(data, type_of<T>(), leading, rows);
+  }
+  // Grows (or shrinks) an extendible dataset to `dims`. Collective in a
+  // parallel file, every rank passing the same dims.
+  void extend(const std::vector<std::uint64_t>& dims) const;
+  // The largest shape the dataset may take; kUnlimited where it may grow.
+  static constexpr std::uint64_t kUnlimited = ~std::uint64_t{0};
+  std::vector<std::uint64_t> max_dims() const;
+  std::vector<std::uint64_t> chunk_dims() const;  // empty for a contiguous dataset
+
   // Whole dataset into a vector (serial convenience).
   template <class T>
   std::vector<T> read_all() const;

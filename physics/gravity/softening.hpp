@@ -33,9 +33,8 @@
 // polynomials above are derived from the density; tests/gravity_test.cu checks
 // them against Gauss's law for that density.
 //
-// Both kernels take r^2 and work in any real type (float, double, long double
-// for host references). On the GPU the float inverse square root is rsqrtf (2
-// ulp), which the tiled force kernel relies on for speed.
+// Both kernels take r^2 and work in float or double. On the GPU the inverse
+// square root is rsqrtf (2 ulp) or rsqrt (1 ulp): no division, no slow path.
 #include <cmath>
 
 #include "runtime/macros.hpp"
@@ -69,24 +68,6 @@ TESSERA_HD TESSERA_INLINE double inverse_sqrt(double x) {
   return 1.0 / std::sqrt(x);
 #endif
 }
-// Host-only references (tests): long double has no device counterpart.
-inline long double inverse_sqrt(long double x) { return 1.0L / std::sqrt(x); }
-
-TESSERA_HD TESSERA_INLINE float square_root(float x) {
-#if TESSERA_ON_DEVICE
-  return sqrtf(x);
-#else
-  return std::sqrt(x);
-#endif
-}
-TESSERA_HD TESSERA_INLINE double square_root(double x) {
-#if TESSERA_ON_DEVICE
-  return ::sqrt(x);
-#else
-  return std::sqrt(x);
-#endif
-}
-inline long double square_root(long double x) { return std::sqrt(x); }
 
 }  // namespace detail
 

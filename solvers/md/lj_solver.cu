@@ -279,7 +279,9 @@ class LjSolver final : public Solver {
 
   FigureOfMerit figure_of_merit() const override { return {"atom-steps/s", static_cast<double>(total_)}; }
 
- private:
+ // Pieces of a step. Public only because nvcc forbids extended (device)
+ // lambdas in private member functions.
+ public:
   // Every rank builds the same lattice and velocities (fixed order, exact
   // momentum removal and rescaling), keeps a contiguous slice of ids, and
   // migration hands each atom to the rank owning its position.
@@ -459,6 +461,7 @@ class LjSolver final : public Solver {
     });
   }
 
+ private:
   Device dev_;
   std::array<double, 3> box_{1, 1, 1};
   std::int64_t total_ = 0, step_ = 0, last_build_ = 0, every_ = 1, delay_ = 0;

@@ -201,7 +201,9 @@ class DirectSolver final : public Solver {
     return {"interactions/s", n * (n - 1) * (hermite_ ? 1.0 : 1.0)};
   }
 
- private:
+ // Pieces of a step. Public only because nvcc forbids extended (device)
+ // lambdas in private member functions.
+ public:
   std::int64_t share(int r) const { return total_ * (r + 1) / size_ - total_ * r / size_; }
 
   void load_initial_conditions(const deck::Deck& d) {
@@ -382,6 +384,7 @@ class DirectSolver final : public Solver {
     }
   }
 
+ private:
   Device dev_;
   int rank_ = 0, size_ = 1;
   GravityParams params_;

@@ -8,15 +8,20 @@
 // cache tiles of sources). Sources go in tiles of kSourceTile: each tile is
 // summed in the working precision and then added to double accumulators, so in
 // single precision the error of a long sum grows with the tile, not with N.
+// On the host, small target sets also split the sources over work items (see
+// portable_pass) so that OpenMP has enough items.
 #include "solvers/nbody/gravity_forces.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstddef>
 #include <type_traits>
 
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
+#include "runtime/launch.hpp"
 #include "solvers/nbody/gravity_pair.hpp"
 
 #if defined(__CUDA_ARCH__)
@@ -86,6 +91,20 @@ TESSERA_HD TESSERA_INLINE void source_tile(const Kernel& kern, const Sources& s,
   }
 }
 
+// Adds the source splits' partial sums, in split order, into the outputs.
+inline void combine_splits(const Device& dev, const Targets& t, int splits, const double* partial, double G) {
+  const std::size_t plane = static_cast<std::size_t>(t.n);
+  for_each(dev, t.n, [=] TESSERA_HD(int i) {
+    double a[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int sp = 0; sp < splits; ++sp)
+      for (int c = 0; c < 4; ++c) a[c] += partial[(static_cast<std::size_t>(sp) * 4 + c) * plane + i];
+    t.ax[i] += G * a[0];
+    t.ay[i] += G * a[1];
+    t.az[i] += G * a[2];
+    t.pot[i] -= G * a[3];
+  });
+}
+
 template <class Real, int B, class Kernel>
 void portable_pass(const Device& dev, const Kernel& kern, double G, const Sources& s, const Targets& t,
                    bool same_set) {
@@ -93,9 +112,32 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
   // (x - 0.0 is exact, so double positions are used unchanged).
   constexpr bool kRelative = std::is_same_v<Real, float>;
   const int nt = static_cast<int>(t.n), ns = static_cast<int>(s.n);
-  for_each(dev, (t.n + B - 1) / B, [=] TESSERA_HD(int item) {
-    const int i0 = item * B;
+  const int blocks = (nt + B - 1) / B;
+  // The host for_each runs on one thread up to kHostParallelMin items, a
+  // threshold meant for light bodies; a block of targets is heavy (B * ns
+  // pairs). Below it, split the sources too (whole tiles, as many splits as
+  // reach the threshold) so every thread gets work; the partial sums go to
+  // Device::scratch (at most ~kHostParallelMin * B * 32 bytes, 2 MB) and are
+  // added in a fixed order, so results do not depend on the thread count.
+  int splits = 1;
+  if (dev.is_host() && blocks <= tessera::detail::kHostParallelMin)
+    splits = std::min(tessera::detail::kHostParallelMin / blocks + 1, std::max(1, ns / kSourceTile));
+  const int tiles = (ns + kSourceTile - 1) / kSourceTile;
+  const int tiles_per_split = (tiles + splits - 1) / splits;
+  splits = (tiles + tiles_per_split - 1) / tiles_per_split;  // none empty
+  const int split_len = tiles_per_split * kSourceTile;
+  double* partial =
+      splits > 1 ? static_cast<double*>(dev.scratch(sizeof(double) * 4 * static_cast<std::size_t>(splits) * nt))
+                 : nullptr;
+
+  // Split-major items: a thread's consecutive items share a source split,
+  // which stays in its cache.
+  for_each(dev, static_cast<std::int64_t>(blocks) * splits, [=] TESSERA_HD(int item) {
+    const int split = item / blocks;
+    const int i0 = (item - split * blocks) * B;
     const int count = nt - i0 < B ? nt - i0 : B;
+    const int j_begin = split * split_len;
+    const int j_end = ns - j_begin < split_len ? ns : j_begin + split_len;
     const double ox = kRelative ? t.x[i0] : 0.0;
     const double oy = kRelative ? t.y[i0] : 0.0;
     const double oz = kRelative ? t.z[i0] : 0.0;
@@ -110,8 +152,8 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
       tb.z[k] = static_cast<Real>(t.z[i] - oz);
     }
     BlockSums<double, B> acc{};
-    for (int j0 = 0; j0 < ns; j0 += kSourceTile) {
-      const int j1 = ns - j0 < kSourceTile ? ns : j0 + kSourceTile;
+    for (int j0 = j_begin; j0 < j_end; j0 += kSourceTile) {
+      const int j1 = j_end - j0 < kSourceTile ? j_end : j0 + kSourceTile;
       BlockSums<Real, B> tile{};
       // Only tiles that overlap the block's own indices can hold i == j.
       if (same_set && j0 < i0 + count && i0 < j1)
@@ -126,6 +168,17 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
         acc.pot[k] += tile.pot[k];
       }
     }
+    if (partial) {
+      const std::size_t plane = static_cast<std::size_t>(nt);
+      double* p = partial + static_cast<std::size_t>(split) * 4 * plane + i0;
+      for (int k = 0; k < count; ++k) {
+        p[k] = acc.ax[k];
+        p[plane + k] = acc.ay[k];
+        p[2 * plane + k] = acc.az[k];
+        p[3 * plane + k] = acc.pot[k];
+      }
+      return;
+    }
     for (int k = 0; k < count; ++k) {
       const int i = i0 + k;
       t.ax[i] += G * acc.ax[k];
@@ -134,6 +187,7 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
       t.pot[i] -= G * acc.pot[k];
     }
   });
+  if (partial) combine_splits(dev, t, splits, partial, G);
 }
 
 template <class Real, class Kernel>

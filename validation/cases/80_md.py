@@ -1,0 +1,93 @@
+"""md.lj against LAMMPS and published data: the in.lj benchmark's step-0
+thermo exactly as LAMMPS prints it and its melt by step 100; NVE energy
+fluctuations scaling as dt^2; and (full) the NIST SRSW state point."""
+import numpy as np
+
+from framework import Case, at_least, at_most
+
+DECK = "inputs/md/lj_melt.toml"
+
+
+class InLj(Case):
+    """LAMMPS bench/in.lj: step 0 gives pe/atom -6.7733681 and pressure
+    -5.0197073 (LAMMPS's printed digits); by step 100 the fcc crystal has
+    melted to a liquid near T = 0.76 (LAMMPS prints 0.7596 with its own
+    velocity seed)."""
+    name = "md_in_lj"
+    quick = True
+    title = "LAMMPS in.lj: 32000 atoms, step-0 thermo and the melt to step 100"
+
+    def run(self, ctx):
+        out = ctx.run_deck(DECK, "in_lj", ["run.diagnostics_every=5", "output.every_steps=0"])
+        self.d = ctx.diagnostics(out)
+        return [at_most("|pe_per_atom(0) - LAMMPS -6.7733681|", abs(self.d["pe_per_atom"][0] + 6.7733681), 5e-8),
+                at_most("|pressure(0) - LAMMPS -5.0197073|", abs(self.d["pressure"][0] + 5.0197073), 5e-8),
+                at_most("|T(100) - 0.76|", abs(self.d["temperature"][-1] - 0.76), 0.02)]
+
+    def plot(self, ctx, fig):
+        ax = fig.subplots(1, 2)
+        ax[0].plot(self.d["step"], self.d["temperature"]); ax[0].set_xlabel("step"); ax[0].set_ylabel("T")
+        ax[1].plot(self.d["step"], self.d["pe_per_atom"], label="pe/atom")
+        ax[1].plot(self.d["step"], self.d["etotal_per_atom"], label="etotal/atom")
+        ax[1].set_xlabel("step"); ax[1].legend()
+
+
+class NveScaling(Case):
+    """500 atoms of the melted in.lj liquid, shifted potential, 1 time unit:
+    halving dt divides the standard deviation of the total energy by 4
+    (within 30 %)."""
+    name = "md_nve_dt2"
+    quick = True
+    title = "NVE energy fluctuations vs dt (500 atoms, shifted LJ)"
+
+    def run(self, ctx):
+        self.e = {}
+        for dt in (0.004, 0.002):
+            out = ctx.run_deck(DECK, "nve_dt%g" % dt,
+                               ["box.cells=[5,5,5]", "physics.shift=true", "run.dt=%g" % dt,
+                                "run.steps=%d" % round(1.0 / dt), "run.diagnostics_every=2", "neighbor.every=1",
+                                "neighbor.check=true", "output.every_steps=0"])
+            d = ctx.diagnostics(out)
+            keep = d["time"] > 0.1
+            self.e[dt] = (d["time"][keep], d["etotal_per_atom"][keep])
+        ratio = np.std(self.e[0.004][1]) / np.std(self.e[0.002][1])
+        return [at_least("std(E) ratio dt / (dt/2) (4 expected)", ratio, 2.8),
+                at_most("std(E) ratio dt / (dt/2), upper", ratio, 5.2)]
+
+    def plot(self, ctx, fig):
+        ax = fig.subplots()
+        for dt, (t, e) in self.e.items():
+            ax.plot(t, e - e.mean(), label="dt = %g" % dt)
+        ax.set_xlabel("t"); ax.set_ylabel("E/N - mean"); ax.legend()
+
+
+class NistStatePoint(Case):
+    """NIST SRSW LJ reference (https://www.nist.gov/mml/csd/chemical-
+    informatics-research-group/lennard-jones-fluid-properties), LJ truncated
+    at 3.0 with tail corrections, T = 0.85, rho = 0.776: U/N = -5.5121,
+    P = 0.0068. NVT (Nose-Hoover) averages with N = 864 after equilibration."""
+    name = "md_nist_state_point"
+    quick = False
+    title = "NIST SRSW state point T = 0.85, rho = 0.776 (rc = 3, tail corrections)"
+
+    def run(self, ctx):
+        out = ctx.run_deck(DECK, "nist", ["box.cells=[6,6,6]", "box.density=0.776", "physics.cutoff=3.0",
+                                          "physics.tail=true", "problem.temperature=0.85",
+                                          "thermostat.type=nose_hoover", "thermostat.temperature=0.85",
+                                          "thermostat.damping=0.5", "run.dt=0.005", "run.steps=40000",
+                                          "run.diagnostics_every=20", "neighbor.every=1", "neighbor.check=true",
+                                          "output.every_steps=0"])
+        d = ctx.diagnostics(out)
+        keep = d["step"] > 10000
+        self.d = d
+        u, p = d["pe_per_atom"][keep].mean(), d["pressure"][keep].mean()
+        return [at_most("|U/N - (-5.5121)|", abs(u + 5.5121), 0.01),
+                at_most("|P - 0.0068|", abs(p - 0.0068), 0.02)]
+
+    def plot(self, ctx, fig):
+        ax = fig.subplots(1, 2)
+        ax[0].plot(self.d["time"], self.d["pe_per_atom"]); ax[0].axhline(-5.5121, ls="--"); ax[0].set_ylabel("U/N")
+        ax[1].plot(self.d["time"], self.d["pressure"]); ax[1].axhline(0.0068, ls="--"); ax[1].set_ylabel("P")
+
+
+CASES = [InLj(), NveScaling(), NistStatePoint()]
