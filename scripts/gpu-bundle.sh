@@ -11,9 +11,9 @@ grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/ex
 rm -rf .gpu
 "$bundle_tool" .gpu build-cuda/solvers/tessera build-cuda/tests/tessera_tests \
   build-cuda/tests/tessera_mpi_tests build-cuda/tests/tessera_test_cli \
-  build-cuda/bench/tessera_bench_halo build-cuda/bench/tessera_bench_snapshot
+  build-cuda/bench/tessera_bench_halo build-cuda/bench/tessera_bench_snapshot build-cuda/bench/tessera_bench_gravity
 mkdir -p .gpu/src/tests .gpu/scripts
 cp -r tests/decks .gpu/src/tests/
-cp -r inputs .gpu/src/
+cp -r inputs bench .gpu/src/
 cp scripts/gpu-tests.sh .gpu/scripts/
 du -sh .gpu
