@@ -93,8 +93,8 @@ void H5mdWriter::append(std::int64_t step, double time, const Particles& p, int 
   const std::string frame = file_.path() + ": H5MD frame at step " + std::to_string(step) + ": ";
   if (any_problem) throw Error(frame + (problem.empty() ? "refused on another rank" : problem));
   if (total != n_)
-    throw Error(frame + strfmt("the ranks hold %lld particles, the file was made for %lld", static_cast<long long>(total),
-                               static_cast<long long>(n_)));
+    throw Error(frame + strfmt("the ranks hold %lld particles, the file was made for %lld",
+                               static_cast<long long>(total), static_cast<long long>(n_)));
   if (frames_ > 0 && step <= last_step_)
     throw Error(frame + "step must increase (the previous frame was step " + std::to_string(last_step_) + ")");
   if (frames_ > 0 && (velocity_column >= 0) != has_velocity_)

@@ -236,7 +236,8 @@ std::vector<std::string> Location::attribute_strings(const std::string& name) co
   Handle a = open_attribute(h_.id(), name);
   Handle type(H5CALL(H5Aget_type(a.id())), K::Datatype);
   if (H5CALL(H5Tget_class(type.id())) != H5T_STRING) throw Error("HDF5: attribute '" + name + "' is not a string");
-  if (H5CALL(H5Tis_variable_str(type.id())) > 0) throw Error("HDF5: attribute '" + name + "' is a variable-length string");
+  if (H5CALL(H5Tis_variable_str(type.id())) > 0)
+    throw Error("HDF5: attribute '" + name + "' is a variable-length string");
   const std::size_t width = H5Tget_size(type.id()), n = attribute_length(a);
   std::string buf(width * n, '\0');
   H5CALL(H5Aread(a.id(), type.id(), buf.data()));

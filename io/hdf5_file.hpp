@@ -116,7 +116,8 @@ class Dataset {
   void write_rows(const void* data, Type memory_type, const std::vector<std::uint64_t>& leading,
                   const std::vector<std::uint64_t>& rows) const;
   template <class T>
-  void write_rows(const T* data, const std::vector<std::uint64_t>& leading, const std::vector<std::uint64_t>& rows) const {
+  void write_rows(const T* data, const std::vector<std::uint64_t>& leading,
+                  const std::vector<std::uint64_t>& rows) const {
     write_rows(data, type_of<T>(), leading, rows);
   }
   // Grows (or shrinks) an extendible dataset to `dims`. Collective in a

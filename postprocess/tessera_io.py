@@ -8,7 +8,9 @@ The layout is the one DESIGN.md fixes for users' scripts:
   runs (nz = 1, ny = 1);
 * particle snapshot: the same root attributes; ``/particles/<name>`` arrays
   of length N (or N x 3): ``id``, ``position``, ``velocity``, ``mass``,
-  ``type``...; ``/box`` attributes ``lower``, ``upper``, ``periodic``.
+  ``type``...; ``/box`` attributes ``lower``, ``upper``, ``periodic``;
+* H5MD trajectory (io/h5md.hpp, or any H5MD 1.x file with one particle
+  group and a cuboid box): every frame's positions, row i = particle i.
 
 Example::
 
@@ -24,7 +26,7 @@ Needs numpy and h5py (Debian: python3-numpy, python3-h5py).
 import h5py
 import numpy as np
 
-__all__ = ["load_grid", "load_particles", "cell_centres"]
+__all__ = ["load_grid", "load_particles", "load_h5md", "cell_centres"]
 
 
 def _root(f):
@@ -89,4 +91,59 @@ def load_particles(path):
     out.update({name: data[order] for name, data in arrays.items()})
     if box is not None:
         out["box"] = box
+    return out
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _series(ds, frames):
+    """An H5MD step or time dataset as one value per frame: explicit storage
+    holds them; fixed storage holds the increment and an ``offset`` attribute."""
+    if ds.shape == ():
+        return ds.attrs.get("offset", 0) + ds[()] * np.arange(frames)
+    return np.asarray(ds[()])
+
+
+def load_h5md(path, group=None):
+    """An H5MD trajectory as a dict.
+
+    Keys: ``step`` (int64 [T]), ``time`` (float64 [T]), ``position`` (T, N, 3),
+    ``velocity`` (T, N, 3) when stored, ``species`` (N) when stored, ``id``
+    (the row numbers: H5MD keeps one particle per row) and ``box``: ``lower``
+    (Tessera's ``box/lower`` attribute, else zeros), ``upper`` (lower plus the
+    first frame's edges), ``edges`` (T, 3), ``periodic`` (bool [3]).
+    ``group`` picks the particle group (default: the only one, or ``all``).
+    """
+    with h5py.File(path, "r") as f:
+        if "h5md" not in f or "particles" not in f:
+            raise ValueError("%s: not an H5MD file with particles (no /h5md or /particles group)" % path)
+        groups = list(f["particles"])
+        if group is None:
+            group = "all" if "all" in groups else groups[0]
+        g = f["particles"][group]
+        box = g["box"]
+        dim = int(box.attrs["dimension"])
+        periodic = np.array([_text(b) == "periodic" for b in box.attrs["boundary"]], dtype=bool)
+        pos = g["position"]
+        out = {"position": pos["value"][()]}
+        frames = out["position"].shape[0]
+        out["step"] = _series(pos["step"], frames).astype(np.int64)
+        out["time"] = _series(pos["time"], frames).astype(np.float64) if "time" in pos else out["step"] * 1.0
+        if "velocity" in g:
+            out["velocity"] = g["velocity"]["value"][()]
+        if "species" in g and isinstance(g["species"], h5py.Dataset):
+            out["species"] = g["species"][()]
+        if "edges" not in box:
+            edges = np.full((len(out["step"]), dim), np.inf)
+        elif isinstance(box["edges"], h5py.Dataset):
+            edges = np.tile(np.asarray(box["edges"][()], dtype=np.float64), (len(out["step"]), 1))
+        else:
+            edges = np.asarray(box["edges"]["value"][()], dtype=np.float64)
+        if edges.ndim == 3:
+            raise ValueError("%s: triclinic boxes are not supported" % path)
+        lower = np.asarray(box.attrs["lower"], dtype=np.float64) if "lower" in box.attrs else np.zeros(dim)
+        out["box"] = {"lower": lower, "upper": lower + edges[0], "edges": edges, "periodic": periodic}
+        out["id"] = np.arange(out["position"].shape[1], dtype=np.int64)
     return out
