@@ -9,7 +9,8 @@ namespace {
 constexpr const char* kAxis[3] = {"x", "y", "z"};
 constexpr const char* kSide[2] = {"lower", "upper"};
 const std::vector<std::string> kProblems = {"shock_tube",       "sedov",       "isentropic_vortex",
-                                            "kelvin_helmholtz", "taylor_green", "shu_osher", "uniform"};
+                                            "kelvin_helmholtz", "taylor_green", "shu_osher", "uniform",
+                                            "density_wave"};
 }  // namespace
 
 deck::Schema euler_schema() {
@@ -37,6 +38,10 @@ deck::Schema euler_schema() {
   s.add("physics", "gamma", ValueType::Float).def(1.4).above(1).doc_("ratio of specific heats");
   s.add("physics", "cfl_number", ValueType::Float).def(0.4).above(0).at_most(1).doc_(
       "dt = cfl_number * min over cells and axes of dx / (|v| + c) (and the viscous limit)");
+  s.add("physics", "scheme", ValueType::String).def("finite_volume").one_of({"finite_volume", "finite_difference"}).doc_(
+      "finite_volume: cell averages, reconstructed primitives and a Riemann flux per face (second order in 2-D/3-D); "
+      "finite_difference: point values, conservative WENO5 of Lax-Friedrichs-split fluxes (fifth order in any "
+      "dimension; needs reconstruction = weno5, ignores riemann)");
   s.add("physics", "reconstruction", ValueType::String).def("plm").one_of({"pcm", "plm", "ppm", "weno5"}).doc_(
       "face reconstruction of primitive variables");
   s.add("physics", "limiter", ValueType::String).def("vanleer").one_of({"minmod", "vanleer", "mc"}).doc_(
@@ -78,12 +83,16 @@ deck::Schema euler_schema() {
       "uniform background velocity (x, y)");
   only("density_contrast", ValueType::Float, "kelvin_helmholtz").def(0.0).at_least(0).doc_(
       "Delta rho / rho_0 between the layers (Lecoanet et al. 2016: 0 or 1)");
-  only("amplitude", ValueType::Float, "kelvin_helmholtz").def(0.01).doc_("seed perturbation amplitude A");
+  s.add("problem", "amplitude", ValueType::Float).when("type", {"kelvin_helmholtz", "density_wave"}).def(0.01).doc_(
+      "kelvin_helmholtz: seed perturbation amplitude A; density_wave: density = density + amplitude sin(2 pi x / L_x)");
   only("reynolds", ValueType::Float, "taylor_green").def(1600.0).above(0).doc_("Re = rho0 V0 L / mu (sets viscosity)");
   only("mach", ValueType::Float, "taylor_green").def(0.1).above(0).doc_("M = V0 / c0");
-  only("density", ValueType::Float, "uniform").def(1.0).above(0).doc_("uniform state density");
-  only("velocity", ValueType::FloatArray, "uniform").def(std::vector<double>{0, 0, 0}).len(3).doc_("uniform velocity");
-  only("pressure", ValueType::Float, "uniform").def(1.0).above(0).doc_("uniform pressure");
+  const std::vector<std::string> flat = {"uniform", "density_wave"};
+  s.add("problem", "density", ValueType::Float).when("type", flat).def(1.0).above(0).doc_(
+      "uniform state density (density_wave: the mean density)");
+  s.add("problem", "velocity", ValueType::FloatArray).when("type", flat).def(std::vector<double>{0, 0, 0}).len(3).doc_(
+      "uniform velocity");
+  s.add("problem", "pressure", ValueType::Float).when("type", flat).def(1.0).above(0).doc_("uniform pressure");
   return s;
 }
 
@@ -143,6 +152,11 @@ EulerConfig EulerConfig::from_deck(const deck::Deck& d) {
               : rs == "roe"  ? hydro::RiemannSolver::Roe
                              : hydro::RiemannSolver::Rusanov;
   c.integrator = d.string("physics.integrator") == "rk3" ? Integrator::RK3 : Integrator::RK2;
+  c.scheme = d.string("physics.scheme") == "finite_difference" ? Scheme::FiniteDifference : Scheme::FiniteVolume;
+  if (c.scheme == Scheme::FiniteDifference && c.reconstruction != hydro::Reconstruction::WENO5)
+    problems.push_back(d.error_at("physics.scheme", "scheme = \"finite_difference\" needs reconstruction = \"weno5\" (got \"" +
+                                                        r + "\" at " + d.location("physics.reconstruction") + ")")
+                           .problems()[0]);
   c.viscosity = d.real("physics.viscosity");
   c.prandtl = d.real("physics.prandtl");
   c.scalars = static_cast<int>(d.integer("physics.scalars"));

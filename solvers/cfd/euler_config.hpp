@@ -14,6 +14,11 @@ namespace tessera::cfd {
 
 enum class Boundary { Periodic, Outflow, Reflecting, Inflow };
 enum class Integrator { RK2, RK3 };
+// finite_volume: cell averages, reconstruction + Riemann flux at face midpoints
+// (second order in multi-D). finite_difference: point values at cell centres,
+// conservative FD WENO5 with Lax-Friedrichs flux splitting (Shu & Osher 1988,
+// 1989; Jiang & Shu 1996): fifth order in any dimension on smooth flows.
+enum class Scheme { FiniteVolume, FiniteDifference };
 
 constexpr int kMaxScalars = 8;
 
@@ -30,6 +35,7 @@ struct EulerConfig {
   hydro::Limiter limiter = hydro::Limiter::VanLeer;
   hydro::RiemannSolver riemann = hydro::RiemannSolver::HLLC;
   Integrator integrator = Integrator::RK2;
+  Scheme scheme = Scheme::FiniteVolume;
   double viscosity = 0;  // dynamic viscosity mu
   double prandtl = 0.72;
   int scalars = 0;

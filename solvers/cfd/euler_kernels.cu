@@ -105,11 +105,103 @@ TESSERA_HD inline void frame(int axis, int& vn, int& vt1, int& vt2) {
   vt2 = IVX + (axis + 2) % 3;
 }
 
+// Navier-Stokes: second-order central differences at face (i, j, k) normal
+// to `axis`, subtracted from the inviscid flux there.
+TESSERA_HD inline void add_viscous_flux(const EulerParams& p, int axis, FieldView<const double> w,
+                                        FieldView<double> flux, int i, int j, int k) {
+  int d[3] = {0, 0, 0};
+  d[axis] = 1;
+  const int im = i - d[0], jm = j - d[1], km = k - d[2];
+  double grad[3][3];  // grad[a][b] = d v_b / d x_a at the face
+  for (int b = 0; b < 3; ++b) {
+    for (int a = 0; a < 3; ++a) {
+      if (!p.active[a]) {
+        grad[a][b] = 0;
+      } else if (a == axis) {
+        grad[a][b] = (w(IVX + b, i, j, k) - w(IVX + b, im, jm, km)) / p.dx[a];
+      } else {
+        const int ea[3] = {a == 0, a == 1, a == 2};
+        const double here = w(IVX + b, i + ea[0], j + ea[1], k + ea[2]) - w(IVX + b, i - ea[0], j - ea[1], k - ea[2]);
+        const double there =
+            w(IVX + b, im + ea[0], jm + ea[1], km + ea[2]) - w(IVX + b, im - ea[0], jm - ea[1], km - ea[2]);
+        grad[a][b] = 0.25 * (here + there) / p.dx[a];
+      }
+    }
+  }
+  const double div = grad[0][0] + grad[1][1] + grad[2][2];
+  double work = 0;
+  for (int b = 0; b < 3; ++b) {
+    const double tau = p.mu * (grad[axis][b] + grad[b][axis] - (b == axis ? 2.0 / 3.0 * div : 0.0));
+    flux(IM1 + b, i, j, k) -= tau;
+    work += tau * 0.5 * (w(IVX + b, i, j, k) + w(IVX + b, im, jm, km));
+  }
+  const double t_here = w(IPR, i, j, k) / w(IDN, i, j, k), t_there = w(IPR, im, jm, km) / w(IDN, im, jm, km);
+  flux(IEN, i, j, k) -= work + p.kappa * (t_here - t_there) / p.dx[axis];
+}
+
+// Conservative finite-difference WENO5 (Shu & Osher 1988, 1989; Jiang & Shu
+// 1996) at face `at` (between cells at - 1 and at) from the point values of
+// cells at - 3 .. at + 2: the fluxes split as f+- = (F(U) +- alpha U) / 2,
+// alpha = max |v_n| + c over those six cells (local Lax-Friedrichs), and
+// F = WENO5(f+, upwinded from cell at - 1) + WENO5(f-, upwinded from cell at),
+// component by component (passive scalars as rho s).
+TESSERA_HD inline void fd_weno5_flux(const EulerParams& p, int axis, FieldView<const double> w,
+                                     FieldView<double> flux, int i, int j, int k) {
+  const int vn = IVX + axis;
+  int d[3] = {0, 0, 0};
+  d[axis] = 1;
+  const IdealGas eos{p.gamma};
+  const int nvar = p.nvar;
+  double alpha = 0;
+  for (int o = -3; o < 3; ++o) {
+    const int a = i + o * d[0], b = j + o * d[1], c = k + o * d[2];
+    const double s = fabs(w(vn, a, b, c)) + eos.sound_speed(w(IDN, a, b, c), w(IPR, a, b, c));
+    alpha = s > alpha ? s : alpha;
+  }
+  // fp[o], fm[o]: split fluxes of cell at - 3 + o, one variable at a time.
+  for (int q = 0; q < nvar; ++q) {
+    double fp[6], fm[6];
+    for (int o = 0; o < 6; ++o) {
+      const int s = o - 3;
+      const int a = i + s * d[0], b = j + s * d[1], c = k + s * d[2];
+      const double rho = w(IDN, a, b, c), un = w(vn, a, b, c);
+      double uq, fq;
+      if (q == IDN) {
+        uq = rho;
+        fq = rho * un;
+      } else if (q < IEN) {
+        uq = rho * w(IVX + (q - IM1), a, b, c);
+        fq = uq * un + (q - IM1 == axis ? w(IPR, a, b, c) : 0.0);
+      } else if (q == IEN) {
+        const double vx = w(IVX, a, b, c), vy = w(IVY, a, b, c), vz = w(IVZ, a, b, c), pr = w(IPR, a, b, c);
+        uq = pr / (p.gamma - 1.0) + 0.5 * rho * (vx * vx + vy * vy + vz * vz);
+        fq = (uq + pr) * un;
+      } else {
+        uq = rho * w(q, a, b, c);
+        fq = uq * un;
+      }
+      fp[o] = 0.5 * (fq + alpha * uq);
+      fm[o] = 0.5 * (fq - alpha * uq);
+    }
+    double lo, hi, plus, minus;
+    weno5(fp[0], fp[1], fp[2], fp[3], fp[4], lo, plus);   // upper face of cell at - 1
+    weno5(fm[1], fm[2], fm[3], fm[4], fm[5], minus, hi);  // lower face of cell at
+    flux(q, i, j, k) = plus + minus;
+  }
+}
+
 }  // namespace
 
 void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w, FieldView<double> flux) {
   Range3 faces(p.n[0], p.n[1], p.n[2]);
   faces.hi[axis] += 1;
+  if (p.finite_difference) {
+    for_each(dev, faces, [=] TESSERA_HD(int i, int j, int k) {
+      fd_weno5_flux(p, axis, w, flux, i, j, k);
+      if (p.mu > 0) add_viscous_flux(p, axis, w, flux, i, j, k);
+    });
+    return;
+  }
   for_each(dev, faces, [=] TESSERA_HD(int i, int j, int k) {
     int vn, vt1, vt2;
     frame(axis, vn, vt1, vt2);
@@ -158,35 +250,7 @@ void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<co
       reconstruct(p.recon, p.limiter, st, qm, qp);
       flux(5 + s, i, j, k) = f[IDN] * (f[IDN] >= 0 ? sl : qm);
     }
-    if (p.mu > 0) {
-      // Navier-Stokes: second-order central differences at the face.
-      const int im = i - d[0], jm = j - d[1], km = k - d[2];
-      double grad[3][3];  // grad[a][b] = d v_b / d x_a at the face
-      for (int b = 0; b < 3; ++b) {
-        for (int a = 0; a < 3; ++a) {
-          if (!p.active[a]) {
-            grad[a][b] = 0;
-          } else if (a == axis) {
-            grad[a][b] = (w(IVX + b, i, j, k) - w(IVX + b, im, jm, km)) / p.dx[a];
-          } else {
-            const int ea[3] = {a == 0, a == 1, a == 2};
-            const double here = w(IVX + b, i + ea[0], j + ea[1], k + ea[2]) - w(IVX + b, i - ea[0], j - ea[1], k - ea[2]);
-            const double there =
-                w(IVX + b, im + ea[0], jm + ea[1], km + ea[2]) - w(IVX + b, im - ea[0], jm - ea[1], km - ea[2]);
-            grad[a][b] = 0.25 * (here + there) / p.dx[a];
-          }
-        }
-      }
-      const double div = grad[0][0] + grad[1][1] + grad[2][2];
-      double work = 0;
-      for (int b = 0; b < 3; ++b) {
-        const double tau = p.mu * (grad[axis][b] + grad[b][axis] - (b == axis ? 2.0 / 3.0 * div : 0.0));
-        flux(IM1 + b, i, j, k) -= tau;
-        work += tau * 0.5 * (w(IVX + b, i, j, k) + w(IVX + b, im, jm, km));
-      }
-      const double t_here = w(IPR, i, j, k) / w(IDN, i, j, k), t_there = w(IPR, im, jm, km) / w(IDN, im, jm, km);
-      flux(IEN, i, j, k) -= work + p.kappa * (t_here - t_there) / p.dx[axis];
-    }
+    if (p.mu > 0) add_viscous_flux(p, axis, w, flux, i, j, k);
   });
 }
 

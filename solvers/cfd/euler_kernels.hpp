@@ -23,6 +23,7 @@ struct EulerParams {
   hydro::Reconstruction recon = hydro::Reconstruction::PLM;
   hydro::Limiter limiter = hydro::Limiter::VanLeer;
   hydro::RiemannSolver riemann = hydro::RiemannSolver::HLLC;
+  bool finite_difference = false;  // Scheme::FiniteDifference: point values, FD WENO5
 };
 
 // Status bits a primitive conversion leaves per cell (OR-ed over a step).
@@ -38,6 +39,8 @@ void apply_boundaries(const Device& dev, const EulerParams& p, const EulerConfig
                       const Range3& storage, FieldView<double> u);
 
 // Face fluxes along `axis` for faces 0..n (face i lies between cells i-1 and i).
+// Finite volumes: reconstruction + Riemann solver; finite differences
+// (p.finite_difference): WENO5 of the Lax-Friedrichs-split point fluxes.
 void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w, FieldView<double> flux);
 
 // out = a U0 + b (in + dt L(in)) over owned cells, L from the face fluxes of

@@ -1,7 +1,8 @@
 #pragma once
 // Initial conditions of cfd.euler ([problem] type): primitive variables
 // (and passive scalars) on the owned cells, from cell-centre or, where the
-// order of accuracy is measured, cell-averaged values.
+// order of accuracy is measured, cell-averaged values (finite volumes) or
+// exact point values (finite differences).
 #include "decomposition/cartesian_layout.hpp"
 #include "io/deck.hpp"
 #include "runtime/device.hpp"

@@ -223,6 +223,7 @@ class EulerSolver final : public Solver {
     params_.recon = cfg_.reconstruction;
     params_.limiter = cfg_.limiter;
     params_.riemann = cfg_.riemann;
+    params_.finite_difference = cfg_.scheme == Scheme::FiniteDifference;
   }
 
   // Ghosts (neighbours, then physical faces) and primitives everywhere.
@@ -308,7 +309,8 @@ void register_euler_solver() {
   auto& registry = SolverRegistry::instance();
   if (registry.find("cfd.euler")) return;
   registry.add({"cfd.euler",
-                "compressible Euler / Navier-Stokes, finite volumes (PLM/PPM/WENO5, HLLC/HLLE/Rusanov/Roe, SSP-RK)",
+                "compressible Euler / Navier-Stokes, finite volumes (PLM/PPM/WENO5, HLLC/HLLE/Rusanov/Roe, SSP-RK) or "
+                "finite-difference WENO5",
                 euler_schema, [] { return std::make_unique<EulerSolver>(); }, euler_fields()});
 }
 
