@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "io/hdf5_file.hpp"
+#include "io/lammps_data.hpp"
 #include "runtime/format.hpp"
+#include "solvers/md/lattice.hpp"
 #include "solvers/driver.hpp"
 #include "solvers/solver_registry.hpp"
 #include "tests/cli_runner.hpp"
@@ -28,7 +31,7 @@ fs::path run_md(const std::string& name, std::vector<std::string> overrides) {
   o.deck_path = source_path("inputs/md/lj_melt.toml").string();
   o.output_dir = scratch_dir(name).string();
   o.overrides = std::move(overrides);
-  o.overrides.push_back("output.every_steps=0");
+  o.overrides.insert(o.overrides.begin(), "output.every_steps=0");
   run(o);
   return fs::path(*o.output_dir);
 }
@@ -148,4 +151,38 @@ TEST(MdRanks, ThermoAgreesAtEveryRankCount) {
       EXPECT_NEAR(std::stod(par[c]), std::stod(serial[c]), 1e-10 * std::fabs(std::stod(serial[c])))
           << "column " << c << " at " << ranks << " ranks";
   }
+}
+
+TEST(MdLammpsData, StartsFromADataFileAndWritesH5md) {
+  // The in.lj lattice (4^3 cells) written as a LAMMPS data file gives the
+  // same potential energy as the lattice built in place; velocities in the
+  // file are used as they are.
+  md::Lattice lat = md::make_lattice("fcc", 0.8442, {4, 4, 4});
+  io::LammpsData data;
+  data.lower = {0, 0, 0};
+  data.upper = lat.box;
+  data.types = 1;
+  data.masses = {1.0};
+  const std::size_t n = lat.x.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    data.id.push_back(static_cast<std::int64_t>(i + 1));
+    data.type.push_back(1);
+    data.vx.push_back(0.01 * (i % 7) - 0.03);
+    data.vy.push_back(0.02 * (i % 5) - 0.04);
+    data.vz.push_back(0.0);
+  }
+  data.x = lat.x, data.y = lat.y, data.z = lat.z;
+  const fs::path file = scratch_dir("lj.data");
+  io::write_lammps_data(file.string(), data);
+  fs::path from_file = run_md("md_from_data", {"run.steps=0", "box.data_file=\"" + file.string() + "\"",
+                                               "output.every_steps=1", "output.h5md=true"});
+  fs::path lattice = run_md("md_lattice_4", {"run.steps=0", "box.cells=[4,4,4]"});
+  EXPECT_DOUBLE_EQ(column(from_file, "pe_per_atom")[0], column(lattice, "pe_per_atom")[0]);
+  double ke = 0;
+  for (std::size_t i = 0; i < n; ++i) ke += 0.5 * (data.vx[i] * data.vx[i] + data.vy[i] * data.vy[i]);
+  EXPECT_NEAR(column(from_file, "ke_per_atom")[0], ke / n, 1e-15);
+  h5::File traj((from_file / "trajectory.h5md").string(), h5::File::Mode::ReadOnly, false);
+  EXPECT_EQ(traj.open_group("h5md").attribute_ints("version"), (std::vector<std::int64_t>{1, 1}));
+  auto steps = traj.open_group("particles").open_group("all").open_group("position").open_dataset("step").read_all<std::int64_t>();
+  EXPECT_EQ(steps, (std::vector<std::int64_t>{0}));
 }

@@ -8,6 +8,8 @@
 #include "decomposition/cartesian_layout.hpp"
 #include "decomposition/particle_exchange.hpp"
 #include "decomposition/particles.hpp"
+#include "io/h5md.hpp"
+#include "io/lammps_data.hpp"
 #include "io/particle_io.hpp"
 #include "physics/md/pair_potential.hpp"
 #include "runtime/buffer.hpp"
@@ -138,12 +140,28 @@ class LjSolver final : public Solver {
     if (!d.has("run.dt"))
       throw InputError("md.lj integrates with a fixed step: set [run] dt in " + d.source_name() +
                        " (LAMMPS lj units use 0.005)");
-    auto cells = d.integers("box.cells");
-    Lattice lat = make_lattice(d.string("box.lattice"), d.real("box.density"),
-                               {int(cells[0]), int(cells[1]), int(cells[2])});
-    box_ = lat.box;
-    total_ = static_cast<std::int64_t>(lat.x.size());
     mass_ = d.real("physics.mass");
+    Lattice lat;
+    std::vector<std::int64_t> file_types;
+    std::vector<double> file_v[3];
+    if (d.has("box.data_file")) {
+      io::LammpsData data = io::read_lammps_data(d.string("box.data_file"));
+      for (double m : data.masses)
+        if (m != data.masses.front())
+          throw d.error_at("box.data_file", "md.lj runs with one mass for all types; the file has several");
+      if (!data.masses.empty()) mass_ = data.masses.front();
+      for (int a = 0; a < 3; ++a) lower_[a] = data.lower[a], box_[a] = data.upper[a] - data.lower[a];
+      lat.x = data.x, lat.y = data.y, lat.z = data.z;
+      file_types.assign(data.type.begin(), data.type.end());
+      if (!data.vx.empty()) file_v[0] = data.vx, file_v[1] = data.vy, file_v[2] = data.vz;
+      file_types_ = static_cast<int>(data.types);
+    } else {
+      auto cells = d.integers("box.cells");
+      lat = make_lattice(d.string("box.lattice"), d.real("box.density"), {int(cells[0]), int(cells[1]), int(cells[2])});
+      box_ = lat.box;
+    }
+    total_ = static_cast<std::int64_t>(lat.x.size());
+    h5md_ = d.boolean("output.h5md");
     const std::string kind = d.string("physics.potential");
     const double eps = d.real("physics.epsilon"), sigma = d.real("physics.sigma");
     rc_ = kind == "wca" ? std::pow(2.0, 1.0 / 6.0) * sigma : d.real("physics.cutoff");
@@ -175,8 +193,8 @@ class LjSolver final : public Solver {
     for (int a = 0; a < 3; ++a) {
       spec.cells[a] = std::max(1, static_cast<int>(std::floor(box_[a] / (rc_ + skin_))));
       spec.periodic[a] = true;
-      spec.lower[a] = 0;
-      spec.upper[a] = box_[a];
+      spec.lower[a] = lower_[a];
+      spec.upper[a] = lower_[a] + box_[a];
     }
     spec.ghosts = 1;
     spec.ranks = process_grid_request(d);
@@ -188,11 +206,13 @@ class LjSolver final : public Solver {
     force_ = particles_->add_real_column("force", 3);
     type_ = particles_->add_int_column("type", 1);
     lattice_types_ = static_cast<int>(d.integer("box.types"));
-    if (lattice_types_ > ntypes_)
-      throw d.error_at("box.types", strfmt("%d types on the lattice but the potential defines %d (type_epsilon)",
-                                           lattice_types_, ntypes_));
+    if (std::max(lattice_types_, file_types_) > ntypes_)
+      throw d.error_at(d.has("box.data_file") ? "box.data_file" : "box.types",
+                       strfmt("%d atom types but the potential defines %d (type_epsilon)",
+                              std::max(lattice_types_, file_types_), ntypes_));
     list_ = std::make_unique<NeighborList>(dev_);
-    place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")));
+    place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")), file_types,
+                file_v);
     rebuild();
     compute_forces(0.0);
   }
@@ -231,7 +251,7 @@ class LjSolver final : public Solver {
         reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vy[i]; }),
         reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vz[i]; })};
     const auto g = collectives::sum(local);
-    const double atoms = static_cast<double>(total_), volume = box_[0] * box_[1] * box_[2];
+    const double atoms = static_cast<double>(total_), volume = box_[0] * box_[1] * box_[2];  // orthogonal box
     const double dof = 3.0 * atoms - 3.0;
     const double ke = g[0], pe = g[1], virial = g[2];
     const double temperature = 2.0 * ke / dof;
@@ -252,9 +272,18 @@ class LjSolver final : public Solver {
 
   std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
     io::ParticleBox box;
-    box.upper = box_;
+    for (int a = 0; a < 3; ++a) box.lower[a] = lower_[a], box.upper[a] = lower_[a] + box_[a];
     const std::string rel = r.relative_path();
     auto desc = io::write_particle_snapshot(r.output_dir / rel, rel, r.meta(), *particles_, box, r.fields);
+    if (h5md_) {
+      if (!trajectory_) {
+        // A restarted run starts a new file: H5MD frames cannot be appended
+        // to an earlier run's file.
+        const std::string name = r.step == 0 ? "trajectory.h5md" : strfmt("trajectory_from_%lld.h5md", (long long)r.step);
+        trajectory_ = std::make_unique<io::H5mdWriter>(r.output_dir / name, box, total_, "Tessera md.lj");
+      }
+      trajectory_->append(r.step, r.time, *particles_, vel_);
+    }
     return {{r.name, io::xdmf_particles(desc)}};
   }
 
@@ -285,25 +314,31 @@ class LjSolver final : public Solver {
   // Every rank builds the same lattice and velocities (fixed order, exact
   // momentum removal and rescaling), keeps a contiguous slice of ids, and
   // migration hands each atom to the rank owning its position.
-  void place_atoms(const Lattice& lat, double temperature, std::uint64_t seed) {
+  void place_atoms(const Lattice& lat, double temperature, std::uint64_t seed, const std::vector<std::int64_t>& file_types,
+                   const std::vector<double> (&file_v)[3]) {
     const std::size_t n = lat.x.size();
     std::vector<double> v[3] = {std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
-    const CounterRng rng{seed};
-    double mom[3] = {0, 0, 0};
-    for (std::size_t i = 0; i < n; ++i)
-      for (int c = 0; c < 3; ++c) {
-        const double u1 = 1.0 - rng.uniform(i, 2 * c), u2 = rng.uniform(i, 2 * c + 1);
-        v[c][i] = std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
-        mom[c] += v[c][i];
-      }
-    double ke2 = 0;
-    for (int c = 0; c < 3; ++c)
-      for (std::size_t i = 0; i < n; ++i) {
-        v[c][i] -= mom[c] / static_cast<double>(n);
-        ke2 += mass_ * v[c][i] * v[c][i];
-      }
-    const double dof = 3.0 * static_cast<double>(n) - 3.0;
-    const double scale = ke2 > 0 ? std::sqrt(temperature * dof / ke2) : 0.0;
+    double scale = 1.0;
+    if (!file_v[0].empty()) {
+      for (int c = 0; c < 3; ++c) v[c] = file_v[c];  // a LAMMPS state continues as it was
+    } else {
+      const CounterRng rng{seed};
+      double mom[3] = {0, 0, 0};
+      for (std::size_t i = 0; i < n; ++i)
+        for (int c = 0; c < 3; ++c) {
+          const double u1 = 1.0 - rng.uniform(i, 2 * c), u2 = rng.uniform(i, 2 * c + 1);
+          v[c][i] = std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+          mom[c] += v[c][i];
+        }
+      double ke2 = 0;
+      for (int c = 0; c < 3; ++c)
+        for (std::size_t i = 0; i < n; ++i) {
+          v[c][i] -= mom[c] / static_cast<double>(n);
+          ke2 += mass_ * v[c][i] * v[c][i];
+        }
+      const double dof = 3.0 * static_cast<double>(n) - 3.0;
+      scale = ke2 > 0 ? std::sqrt(temperature * dof / ke2) : 0.0;
+    }
     const std::int64_t r = collectives::rank(), size = collectives::size();
     const std::int64_t first = total_ * r / size, count = total_ * (r + 1) / size - first;
     auto slice = [&](const std::vector<double>& a, double s) {
@@ -320,7 +355,8 @@ class LjSolver final : public Solver {
     std::vector<std::int64_t> ids(static_cast<std::size_t>(count)), types(static_cast<std::size_t>(count));
     for (std::int64_t i = 0; i < count; ++i) {
       ids[static_cast<std::size_t>(i)] = first + i;
-      types[static_cast<std::size_t>(i)] = 1 + (first + i) % lattice_types_;
+      types[static_cast<std::size_t>(i)] = file_types.empty() ? 1 + (first + i) % lattice_types_
+                                                              : file_types[static_cast<std::size_t>(first + i)];
     }
     p.id_from_host(ids);
     p.integer_from_host(type_, 0, types);
@@ -463,7 +499,10 @@ class LjSolver final : public Solver {
 
  private:
   Device dev_;
-  std::array<double, 3> box_{1, 1, 1};
+  std::array<double, 3> box_{1, 1, 1}, lower_{0, 0, 0};
+  int file_types_ = 0;
+  bool h5md_ = false;
+  std::unique_ptr<io::H5mdWriter> trajectory_;
   std::int64_t total_ = 0, step_ = 0, last_build_ = 0, every_ = 1, delay_ = 0;
   double mass_ = 1, rc_ = 2.5, skin_ = 0.3, tail_energy_ = 0, tail_pressure_ = 0;
   bool check_ = true, langevin_ = false;

@@ -11,6 +11,8 @@ deck::Schema md_schema() {
   s.add("box", "density", ValueType::Float).def(0.8442).above(0).units("sigma^-3").doc_("reduced number density");
   s.add("box", "cells", ValueType::IntArray).def(std::vector<std::int64_t>{10, 10, 10}).len(3).at_least(1).doc_(
       "lattice cells along x, y, z (fcc: 4 atoms each)");
+  s.add("box", "data_file", ValueType::String).make_optional().doc_(
+      "start from a LAMMPS data file (atom_style atomic, orthogonal box; Velocities used when present) instead of a lattice");
   s.add("box", "types", ValueType::Int).def(1).at_least(1).doc_(
       "atom types on the lattice, assigned round-robin by site (1 = all type 1)");
 
@@ -55,6 +57,8 @@ deck::Schema md_schema() {
   s.add("problem", "temperature", ValueType::Float).def(1.44).at_least(0).doc_(
       "initial temperature, exact with 3N - 3 degrees of freedom and zero total momentum");
   s.add("problem", "seed", ValueType::Int).def(87287).at_least(0).doc_("velocity seed");
+  s.add("output", "h5md", ValueType::Bool).def(false).doc_(
+      "also append every snapshot to an H5MD 1.1 trajectory, <output_dir>/trajectory.h5md (MDAnalysis, OVITO, VMD)");
   return s;
 }
 
