@@ -19,6 +19,10 @@ void SolverRegistry::add(SolverInfo info) {
   solvers_.push_back(std::move(info));
 }
 
+void SolverRegistry::add_once(SolverInfo info) {
+  if (!find(info.name)) solvers_.push_back(std::move(info));
+}
+
 const SolverInfo* SolverRegistry::find(std::string_view name) const {
   for (const auto& s : solvers_)
     if (s.name == name) return &s;

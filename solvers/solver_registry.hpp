@@ -25,6 +25,9 @@ class SolverRegistry {
  public:
   static SolverRegistry& instance();
   void add(SolverInfo info);  // a duplicate name is a programming error
+  // Adds `info` unless a solver of that name is registered (registration
+  // functions may run more than once: tests and the CLI both call them).
+  void add_once(SolverInfo info);
   const SolverInfo* find(std::string_view name) const;
   std::vector<std::string> names() const;  // sorted
 

@@ -116,10 +116,9 @@ class DecaySolver final : public Solver {
 
 void register_test_solvers() {
   register_diffusion_solver();
-  auto& registry = SolverRegistry::instance();
-  if (registry.find("test.decay")) return;
-  registry.add({"test.decay", "test-only: independent decaying cells with an exact discrete solution", decay_schema,
-                [] { return std::make_unique<DecaySolver>(); }, {}});
+  SolverRegistry::instance().add_once({"test.decay",
+                                       "test-only: independent decaying cells with an exact discrete solution",
+                                       decay_schema, [] { return std::make_unique<DecaySolver>(); }, {}});
 }
 
 }  // namespace tessera::testing

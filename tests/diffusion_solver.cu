@@ -204,9 +204,7 @@ class DiffusionSolver final : public Solver {
 }  // namespace
 
 void register_diffusion_solver() {
-  auto& registry = SolverRegistry::instance();
-  if (registry.find("test.diffusion")) return;
-  registry.add({"test.diffusion", "test-only: explicit heat equation on a decomposed grid", diffusion_schema,
+  SolverRegistry::instance().add_once({"test.diffusion", "test-only: explicit heat equation on a decomposed grid", diffusion_schema,
                 [] { return std::make_unique<DiffusionSolver>(); }, {"u"}});
 }
 

@@ -306,9 +306,7 @@ class EulerSolver final : public Solver {
 }  // namespace
 
 void register_euler_solver() {
-  auto& registry = SolverRegistry::instance();
-  if (registry.find("cfd.euler")) return;
-  registry.add({"cfd.euler",
+  SolverRegistry::instance().add_once({"cfd.euler",
                 "compressible Euler / Navier-Stokes, finite volumes (PLM/PPM/WENO5, HLLC/HLLE/Rusanov/Roe, SSP-RK) or "
                 "finite-difference WENO5",
                 euler_schema, [] { return std::make_unique<EulerSolver>(); }, euler_fields()});

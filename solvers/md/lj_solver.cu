@@ -525,9 +525,7 @@ class LjSolver final : public Solver {
 }  // namespace
 
 void register_lj_solver() {
-  auto& registry = SolverRegistry::instance();
-  if (registry.find("md.lj")) return;
-  registry.add({"md.lj", "molecular dynamics, short-range pair potentials (LJ, WCA, Morse), Verlet lists, NVE/Langevin",
+  SolverRegistry::instance().add_once({"md.lj", "molecular dynamics, short-range pair potentials (LJ, WCA, Morse), Verlet lists, NVE/Langevin",
                 md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields()});
 }
 

@@ -401,9 +401,7 @@ class DirectSolver final : public Solver {
 }  // namespace
 
 void register_direct_solver() {
-  auto& registry = SolverRegistry::instance();
-  if (registry.find("nbody.direct")) return;
-  registry.add({"nbody.direct", "direct-summation softened gravity, ring-decomposed (leapfrog or Hermite)",
+  SolverRegistry::instance().add_once({"nbody.direct", "direct-summation softened gravity, ring-decomposed (leapfrog or Hermite)",
                 nbody_schema, [] { return std::make_unique<DirectSolver>(); }, nbody_fields()});
 }
 
