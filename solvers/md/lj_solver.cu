@@ -525,8 +525,9 @@ class LjSolver final : public Solver {
 }  // namespace
 
 void register_lj_solver() {
-  SolverRegistry::instance().add_once({"md.lj", "molecular dynamics, short-range pair potentials (LJ, WCA, Morse), Verlet lists, NVE/Langevin",
-                md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields()});
+  SolverRegistry::instance().add_once(
+      {"md.lj", "molecular dynamics: LJ/WCA/Morse pairs, Verlet lists, NVE, Langevin, Nose-Hoover chain, Bussi",
+       md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields()});
 }
 
 }  // namespace tessera::md
