@@ -223,3 +223,14 @@ TEST(Cli, GpuRequestWithoutGpuIsAUsageError) {
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--device gpu requested"), std::string::npos) << r.output;
 }
+
+TEST(Cli, EveryExampleDeckChecks) {
+  int decks = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(source("inputs"))) {
+    if (entry.path().extension() != ".toml") continue;
+    ++decks;
+    auto r = run_cli("check " + entry.path().string());
+    EXPECT_EQ(r.code, 0) << entry.path() << "\n" << r.output;
+  }
+  EXPECT_GE(decks, 10);
+}
