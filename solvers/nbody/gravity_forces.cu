@@ -205,21 +205,10 @@ void accumulate_gravity_portable(const Device& dev, const GravityParams& p, cons
                                  bool same_set) {
   detail::check_gravity_arguments(p, s, t, same_set);
   if (s.n == 0 || t.n == 0) return;
-  using gravity::PlummerKernel;
-  using gravity::Softening;
-  using gravity::SplineKernel;
-  if (p.precision == Precision::Single) {
-    const float eps = static_cast<float>(p.eps);
-    if (p.softening == Softening::Spline)
-      portable_for_backend<float>(dev, SplineKernel<float>(eps), p.G, s, t, same_set);
-    else
-      portable_for_backend<float>(dev, PlummerKernel<float>(eps), p.G, s, t, same_set);
-  } else {
-    if (p.softening == Softening::Spline)
-      portable_for_backend<double>(dev, SplineKernel<double>(p.eps), p.G, s, t, same_set);
-    else
-      portable_for_backend<double>(dev, PlummerKernel<double>(p.eps), p.G, s, t, same_set);
-  }
+  detail::with_softening_kernel(p, [&](const auto& kern) {
+    using Real = typename detail::kernel_real<std::decay_t<decltype(kern)>>::type;
+    portable_for_backend<Real>(dev, kern, p.G, s, t, same_set);
+  });
 }
 
 void accumulate_gravity(const Device& dev, const GravityParams& p, const Sources& s, const Targets& t,

@@ -17,6 +17,7 @@
 // the tile sums to double accumulators (so long sums do not lose digits).
 // Double: all double.
 #include <cstdint>
+#include <type_traits>
 
 #include "physics/gravity/softening.hpp"
 #include "runtime/device.hpp"
@@ -70,6 +71,30 @@ inline std::int64_t gravity_interactions(const Sources& s, const Targets& t, boo
 }
 
 namespace detail {
+// Calls f(kernel) with the softening kernel `p` asks for, in its precision
+// (PlummerKernel<float>, SplineKernel<double>, ...): the one place where the
+// run-time choices become kernel types, for both implementations.
+template <class F>
+void with_softening_kernel(const GravityParams& p, F&& f) {
+  const bool spline = p.softening == gravity::Softening::Spline;
+  if (p.precision == Precision::Single) {
+    const auto eps = static_cast<float>(p.eps);
+    if (spline) f(gravity::SplineKernel<float>(eps));
+    else f(gravity::PlummerKernel<float>(eps));
+  } else {
+    if (spline) f(gravity::SplineKernel<double>(p.eps));
+    else f(gravity::PlummerKernel<double>(p.eps));
+  }
+}
+
+// The real type of a softening kernel (float or double).
+template <class Kernel>
+struct kernel_real;
+template <template <class> class K, class Real>
+struct kernel_real<K<Real>> {
+  using type = Real;
+};
+
 // Checks the arguments both implementations share; throws tessera::Error.
 void check_gravity_arguments(const GravityParams& p, const Sources& s, const Targets& t, bool same_set);
 #if TESSERA_HAVE_CUDA

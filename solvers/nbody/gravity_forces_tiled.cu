@@ -244,21 +244,10 @@ void accumulate_gravity_tiled(const Device& dev, const GravityParams& p, const S
   check_gravity_arguments(p, s, t, same_set);
   if (!dev.is_cuda()) throw Error("accumulate_gravity_tiled: the tiled kernel needs a CUDA device");
   if (s.n == 0 || t.n == 0) return;
-  using gravity::PlummerKernel;
-  using gravity::Softening;
-  using gravity::SplineKernel;
-  if (p.precision == Precision::Single) {
-    const float eps = static_cast<float>(p.eps);
-    if (p.softening == Softening::Spline)
-      launch_tiled<float>(dev, SplineKernel<float>(eps), p.G, s, t, same_set);
-    else
-      launch_tiled<float>(dev, PlummerKernel<float>(eps), p.G, s, t, same_set);
-  } else {
-    if (p.softening == Softening::Spline)
-      launch_tiled<double>(dev, SplineKernel<double>(p.eps), p.G, s, t, same_set);
-    else
-      launch_tiled<double>(dev, PlummerKernel<double>(p.eps), p.G, s, t, same_set);
-  }
+  with_softening_kernel(p, [&](const auto& kern) {
+    using Real = typename kernel_real<std::decay_t<decltype(kern)>>::type;
+    launch_tiled<Real>(dev, kern, p.G, s, t, same_set);
+  });
 }
 
 }  // namespace tessera::nbody::detail
