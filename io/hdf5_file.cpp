@@ -323,24 +323,30 @@ Type Dataset::type() const {
   throw Error("HDF5: dataset of an unsupported type class");
 }
 
-void Dataset::write(const void* data, Type memory, const std::vector<std::uint64_t>& offset,
-                    const std::vector<std::uint64_t>& count) const {
-  Handle file_space(H5CALL(H5Dget_space(h_.id())), K::Dataspace);
+namespace {
+// One collective (or serial) transfer of the block at `offset` x `count`
+// between a dense host array and the dataset.
+void transfer(hid_t dataset, bool parallel, bool write, void* data, Type memory,
+              const std::vector<std::uint64_t>& offset, const std::vector<std::uint64_t>& count) {
+  Handle file_space(H5CALL(H5Dget_space(dataset)), K::Dataspace);
   select(file_space.id(), offset, count);
   Handle mem_space = simple_space(count);
   select(mem_space.id(), std::vector<std::uint64_t>(count.size(), 0), count);
-  Handle xfer = transfer_list(parallel_);
-  H5CALL(H5Dwrite(h_.id(), memory_type(memory), mem_space.id(), file_space.id(), xfer.id(), data));
+  Handle xfer = transfer_list(parallel);
+  if (write) H5CALL(H5Dwrite(dataset, memory_type(memory), mem_space.id(), file_space.id(), xfer.id(), data));
+  else H5CALL(H5Dread(dataset, memory_type(memory), mem_space.id(), file_space.id(), xfer.id(), data));
+}
+}  // namespace
+
+void Dataset::write(const void* data, Type memory, const std::vector<std::uint64_t>& offset,
+                    const std::vector<std::uint64_t>& count) const {
+  // HDF5 takes a non-const buffer for both directions; a write only reads it.
+  transfer(h_.id(), parallel_, true, const_cast<void*>(data), memory, offset, count);
 }
 
 void Dataset::read(void* data, Type memory, const std::vector<std::uint64_t>& offset,
                    const std::vector<std::uint64_t>& count) const {
-  Handle file_space(H5CALL(H5Dget_space(h_.id())), K::Dataspace);
-  select(file_space.id(), offset, count);
-  Handle mem_space = simple_space(count);
-  select(mem_space.id(), std::vector<std::uint64_t>(count.size(), 0), count);
-  Handle xfer = transfer_list(parallel_);
-  H5CALL(H5Dread(h_.id(), memory_type(memory), mem_space.id(), file_space.id(), xfer.id(), data));
+  transfer(h_.id(), parallel_, false, data, memory, offset, count);
 }
 
 void Dataset::write_rows(const void* data, Type memory, const std::vector<std::uint64_t>& leading,

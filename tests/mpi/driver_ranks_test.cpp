@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/collectives.hpp"
+#include "tests/cli_runner.hpp"
 #include "runtime/error.hpp"
 #include "solvers/driver.hpp"
 
@@ -36,16 +37,7 @@ RunOptions decay_options(const fs::path& out) {
   return o;
 }
 
-std::vector<std::string> last_row(const fs::path& csv) {
-  std::ifstream in(csv);
-  std::string line, last;
-  while (std::getline(in, line)) last = line;
-  std::vector<std::string> cells;
-  std::stringstream ss(last);
-  std::string c;
-  while (std::getline(ss, c, ',')) cells.push_back(c);
-  return cells;
-}
+std::vector<std::string> last_row(const fs::path& csv) { return tessera::testing::read_csv(csv).back(); }
 
 }  // namespace
 

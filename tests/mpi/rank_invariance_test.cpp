@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/collectives.hpp"
+#include "tests/cli_runner.hpp"
 #include "runtime/format.hpp"
 #include "solvers/driver.hpp"
 #include "tests/diffusion_stencil.hpp"
@@ -100,16 +101,7 @@ Serial serial_diffusion(std::array<int, 3> c, bool periodic, double cfl, double 
   return s;
 }
 
-std::vector<std::string> last_row(const fs::path& csv) {
-  std::ifstream in(csv);
-  std::string line, last;
-  while (std::getline(in, line)) last = line;
-  std::vector<std::string> cells;
-  std::stringstream ss(last);
-  std::string v;
-  while (std::getline(ss, v, ',')) cells.push_back(v);
-  return cells;
-}
+std::vector<std::string> last_row(const fs::path& csv) { return tessera::testing::read_csv(csv).back(); }
 
 void expect_rank_invariant(const std::string& name, std::array<int, 3> cells, bool periodic, int ghosts,
                            const std::string& ranks) {
