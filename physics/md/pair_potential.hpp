@@ -4,6 +4,10 @@
 // idea): Lennard-Jones 12-6 (WCA is LJ cut at 2^(1/6) sigma and shifted) and
 // Morse. A new potential is one `kind`, one branch here and one line in the
 // md schema.
+//
+// The evaluation is written once for any real type: double, and float for
+// precision = "mixed" (single-precision pair arithmetic from coefficients
+// rounded once with `in_precision`).
 #include <cmath>
 
 #include "runtime/macros.hpp"
@@ -12,24 +16,46 @@ namespace tessera::md {
 
 enum class PairKind { LennardJones = 0, Morse = 1 };
 
-struct PairCoeff {
+template <class Real>
+struct PairCoeffT {
   int kind = 0;
-  double a = 0, b = 0, c = 0, d = 0;  // LJ: 48 e s^12, 24 e s^6, 4 e s^12, 4 e s^6; Morse: D0, alpha, r0, -
-  double offset = 0;                  // energy shift making E(rc) = 0 when requested
-  double rc2 = 0;                     // cutoff squared; 0 = no interaction
+  Real a = 0, b = 0, c = 0, d = 0;  // LJ: 48 e s^12, 24 e s^6, 4 e s^12, 4 e s^6; Morse: D0, alpha, r0, -
+  Real offset = 0;                  // energy shift making E(rc) = 0 when requested
+  Real rc2 = 0;                     // cutoff squared; 0 = no interaction
 };
+using PairCoeff = PairCoeffT<double>;
+
+// The coefficients rounded to Real once, so the force loop converts nothing.
+template <class Real>
+PairCoeffT<Real> in_precision(const PairCoeff& p) {
+  PairCoeffT<Real> q;
+  q.kind = p.kind;
+  q.a = static_cast<Real>(p.a), q.b = static_cast<Real>(p.b), q.c = static_cast<Real>(p.c);
+  q.d = static_cast<Real>(p.d), q.offset = static_cast<Real>(p.offset), q.rc2 = static_cast<Real>(p.rc2);
+  return q;
+}
+
+namespace detail {
+// Explicit float versions: unqualified sqrt/exp of a float would go through
+// the double C functions on the host.
+TESSERA_HD TESSERA_INLINE float pair_sqrt(float x) { return sqrtf(x); }
+TESSERA_HD TESSERA_INLINE double pair_sqrt(double x) { return sqrt(x); }
+TESSERA_HD TESSERA_INLINE float pair_exp(float x) { return expf(x); }
+TESSERA_HD TESSERA_INLINE double pair_exp(double x) { return exp(x); }
+}  // namespace detail
 
 // force_over_r = -(dE/dr) / r and the pair energy at separation^2 r2 < rc2.
-TESSERA_HD inline void pair_evaluate(const PairCoeff& p, double r2, double& force_over_r, double& energy) {
+template <class Real>
+TESSERA_HD TESSERA_INLINE void pair_evaluate(const PairCoeffT<Real>& p, Real r2, Real& force_over_r, Real& energy) {
   if (p.kind == static_cast<int>(PairKind::LennardJones)) {
-    const double r2i = 1.0 / r2, r6i = r2i * r2i * r2i;
+    const Real r2i = Real(1) / r2, r6i = r2i * r2i * r2i;
     force_over_r = r6i * (p.a * r6i - p.b) * r2i;
     energy = r6i * (p.c * r6i - p.d) - p.offset;
   } else {
     // E = D0 (exp(-2 alpha (r - r0)) - 2 exp(-alpha (r - r0)))
-    const double r = sqrt(r2), e1 = exp(-p.b * (r - p.c));
-    force_over_r = 2.0 * p.b * p.a * (e1 * e1 - e1) / r;
-    energy = p.a * (e1 * e1 - 2.0 * e1) - p.offset;
+    const Real r = detail::pair_sqrt(r2), e1 = detail::pair_exp(-p.b * (r - p.c));
+    force_over_r = Real(2) * p.b * p.a * (e1 * e1 - e1) / r;
+    energy = p.a * (e1 * e1 - Real(2) * e1) - p.offset;
   }
 }
 

@@ -33,27 +33,39 @@ constexpr double kTwoPi = 6.283185307179586;
 
 // Pair forces on owned atoms from the full list; per-atom energy and virial
 // carry half of each pair (each pair appears in both partners' lists).
-void pair_forces(const Device& dev, const PairCoeff* table, int ntypes, const Particles& p, int type_col,
+//
+// Real is the pair arithmetic: double, or float for precision = "mixed"
+// (instantiated for those two only). The separation is formed from the
+// double positions and only then rounded, so a pair far from the origin of
+// a large box keeps all its digits. Every pair term is added to double sums
+// (force, energy, virial), not to float partial sums: a pair's force is then
+// exactly antisymmetric (the rounded separation and r^2 are the same from
+// both ends) and summed without further error, so total momentum stays at
+// double round-off and each atom's force carries the float error of its own
+// pairs only, not one growing with the neighbour count; in NVE that keeps the
+// energy error at the level of the pair arithmetic, with no drift.
+template <class Real>
+void pair_forces(const Device& dev, const PairCoeffT<Real>* table, int ntypes, const Particles& p, int type_col,
                  const NeighborList& nl, double* energy, double* virial, double* fx, double* fy, double* fz) {
   const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
   const std::int64_t* type = p.integer(type_col);
   const NeighborView list = nl.view();
   for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
     const double xi = x[i], yi = y[i], zi = z[i];
-    const PairCoeff* row = table + (type[i] - 1) * ntypes;
+    const PairCoeffT<Real>* row = table + (type[i] - 1) * ntypes;
     double f[3] = {0, 0, 0}, e = 0, w = 0;
     const int n = list.count(i);
     for (int k = 0; k < n; ++k) {
       const int j = list.at(i, k);
-      const double dx = xi - x[j], dy = yi - y[j], dz = zi - z[j];
-      const double r2 = dx * dx + dy * dy + dz * dz;
-      const PairCoeff& pot = row[type[j] - 1];
+      const Real dx = static_cast<Real>(xi - x[j]), dy = static_cast<Real>(yi - y[j]), dz = static_cast<Real>(zi - z[j]);
+      const Real r2 = dx * dx + dy * dy + dz * dz;
+      const PairCoeffT<Real>& pot = row[type[j] - 1];
       if (r2 >= pot.rc2) continue;
-      double fr, ep;
+      Real fr, ep;
       pair_evaluate(pot, r2, fr, ep);
-      f[0] += fr * dx, f[1] += fr * dy, f[2] += fr * dz;
-      e += 0.5 * ep;
-      w += 0.5 * fr * r2;
+      f[0] += static_cast<double>(fr * dx), f[1] += static_cast<double>(fr * dy), f[2] += static_cast<double>(fr * dz);
+      e += 0.5 * static_cast<double>(ep);
+      w += 0.5 * static_cast<double>(fr * r2);
     }
     fx[i] = f[0], fy[i] = f[1], fz[i] = f[2];
     energy[i] = e;
@@ -166,6 +178,7 @@ class LjSolver final : public Solver {
     const double eps = d.real("physics.epsilon"), sigma = d.real("physics.sigma");
     rc_ = kind == "wca" ? std::pow(2.0, 1.0 / 6.0) * sigma : d.real("physics.cutoff");
     const bool shift = kind == "wca" || d.boolean("physics.shift");
+    mixed_ = d.string("physics.precision") == "mixed";
     build_pair_table(d, kind, eps, sigma, shift);
     const double rho = static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]);
     if (d.boolean("physics.tail")) {
@@ -385,6 +398,12 @@ class LjSolver final : public Solver {
       }
     pairs_ = Buffer<PairCoeff>(dev_, table.size());
     pairs_.copy_from_host(table);
+    if (mixed_) {
+      std::vector<PairCoeffT<float>> narrow;
+      for (const PairCoeff& c : table) narrow.push_back(in_precision<float>(c));
+      pairs_single_ = Buffer<PairCoeffT<float>>(dev_, narrow.size());
+      pairs_single_.copy_from_host(narrow);
+    }
   }
 
   // Nose-Hoover chain of three (Martyna, Klein & Tuckerman 1992), half a step
@@ -478,8 +497,12 @@ class LjSolver final : public Solver {
 
   void compute_forces(double dt) {
     Particles& p = *particles_;
-    pair_forces(dev_, pairs_.data(), ntypes_, p, type_, *list_, energy_.data(), virial_.data(), p.real(force_, 0),
-                p.real(force_, 1), p.real(force_, 2));
+    if (mixed_)
+      pair_forces(dev_, pairs_single_.data(), ntypes_, p, type_, *list_, energy_.data(), virial_.data(),
+                  p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
+    else
+      pair_forces(dev_, pairs_.data(), ntypes_, p, type_, *list_, energy_.data(), virial_.data(), p.real(force_, 0),
+                  p.real(force_, 1), p.real(force_, 2));
     if (langevin_ && dt > 0)
       langevin_forces(dev_, p, vel_, seed_, step_, gamma_, mass_, t_target_, dt, p.real(force_, 0), p.real(force_, 1),
                       p.real(force_, 2));
@@ -509,6 +532,8 @@ class LjSolver final : public Solver {
   double t_target_ = 1, gamma_ = 1;
   std::uint64_t seed_ = 0;
   Buffer<PairCoeff> pairs_;  // ntypes x ntypes
+  bool mixed_ = false;       // precision = "mixed": the force pass uses pairs_single_
+  Buffer<PairCoeffT<float>> pairs_single_;
   int ntypes_ = 1, lattice_types_ = 1, type_ = -1;
   bool nose_hoover_ = false, bussi_ = false;
   double tau_ = 1, thermostat_work_ = 0, nh_xi_[3] = {0, 0, 0}, nh_v_[3] = {0, 0, 0};

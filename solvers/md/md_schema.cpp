@@ -37,6 +37,9 @@ deck::Schema md_schema() {
       "per-type sigma, as type_epsilon");
   s.add("physics", "mixing", ValueType::String).def("geometric").one_of({"geometric", "arithmetic"}).doc_(
       "epsilon_ij = sqrt(e_i e_j); sigma_ij = sqrt(s_i s_j) (geometric) or (s_i + s_j)/2 (arithmetic, Lorentz-Berthelot)");
+  s.add("physics", "precision", ValueType::String).def("double").one_of({"double", "mixed"}).doc_(
+      "pair arithmetic: mixed forms each separation in double, then does r^2, the cutoff test, force and energy in "
+      "float, summing forces, energy and virial in double (positions stay double; as LAMMPS GPU/KOKKOS mixed)");
 
   s.table("neighbor", "Verlet lists (as LAMMPS neighbor / neigh_modify)");
   s.add("neighbor", "skin", ValueType::Float).def(0.3).at_least(0).units("sigma").doc_("list range = cutoff + skin");
