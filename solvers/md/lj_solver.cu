@@ -65,7 +65,7 @@ void pair_forces(const Device& dev, const PairCoeffT<Real>* table, int ntypes, c
       pair_evaluate(pot, r2, fr, ep);
       f[0] += static_cast<double>(fr * dx), f[1] += static_cast<double>(fr * dy), f[2] += static_cast<double>(fr * dz);
       e += 0.5 * static_cast<double>(ep);
-      w += 0.5 * static_cast<double>(fr * r2);
+      w += static_cast<double>(Real(0.5) * fr * r2);
     }
     fx[i] = f[0], fy[i] = f[1], fz[i] = f[2];
     energy[i] = e;
