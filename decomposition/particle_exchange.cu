@@ -251,18 +251,46 @@ void ParticleExchange::State::throw_runaway(const Particles& p, int axis, int sw
                      axis_name(axis), sweeps));
 }
 
+namespace {
+
+std::array<double, 3> narrowest_boxes(const CartesianLayout& layout) {
+  std::array<double, 3> m{};
+  for (int a = 0; a < 3; ++a) {
+    m[a] = layout.length(a);
+    for (int r = 0; r < layout.size(); ++r) {
+      const Range3 box = layout.owned_of(r);
+      m[a] = std::min(m[a], layout.face_position(a, box.hi[a]) - layout.face_position(a, box.lo[a]));
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
 ParticleExchange::ParticleExchange(const CartesianLayout& layout, Transport& transport)
     : s_(std::make_unique<State>(layout, transport)) {
   // Every rank's box, from the layout's arithmetic: all ranks reach the same
   // verdict on a ghost width without communicating.
-  for (int a = 0; a < 3; ++a) {
-    double m = layout.length(a);
-    for (int r = 0; r < layout.size(); ++r) m = std::min(m, s_->upper_of(r, a) - s_->lower_of(r, a));
-    s_->min_box[a] = m;
-  }
+  s_->min_box = narrowest_boxes(layout);
 }
 
 ParticleExchange::~ParticleExchange() = default;
+
+std::array<double, 3> ParticleExchange::smallest_rank_box() const { return s_->min_box; }
+
+void ParticleExchange::set_box(const CartesianLayout& layout) {
+  State& s = *s_;
+  const LayoutSpec &now = s.layout.spec(), &next = layout.spec();
+  if (layout.process_grid() != s.layout.process_grid() || next.cells != now.cells || next.periodic != now.periodic ||
+      layout.rank() != s.layout.rank())
+    throw Error("ParticleExchange::set_box: only the box bounds may change, not the process grid, cells or periodicity");
+  s.layout = layout;
+  s.min_box = narrowest_boxes(layout);
+  // Shifts are +-L exactly, as build_ghosts computes them from the new L.
+  for (int axis = 0; axis < 3; ++axis)
+    for (GhostRoute& r : s.routes[axis])
+      if (r.shift != 0) r.shift = std::copysign(layout.length(axis), r.shift);
+}
 
 void ParticleExchange::migrate(Particles& p) {
   State& s = *s_;

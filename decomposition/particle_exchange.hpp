@@ -17,6 +17,7 @@
 // re-selecting: what a Verlet-list step needs between rebuilds.
 //
 // Counts are exchanged before data; buffers grow geometrically and are reused.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -40,6 +41,15 @@ class ParticleExchange {
   // Refreshes positions (and the given extra columns) of the ghosts of the
   // last build_ghosts; the owned particles must not have been reordered.
   void update_ghosts(Particles& p, const std::vector<int>& extra_columns = {});
+  // The box was dilated (a barostat): `layout` has the new bounds, the same
+  // process grid and cells. The ghosts of the last build keep their routes
+  // with the periodic shifts of the new box lengths, so update_ghosts() stays
+  // valid once the caller has dilated the owned positions; the next
+  // build_ghosts checks its width against the new rank boxes.
+  void set_box(const CartesianLayout& layout);
+  // The smallest rank box along each axis, over all ranks: the widest ghost
+  // shell build_ghosts accepts along an axis that has ghosts.
+  std::array<double, 3> smallest_rank_box() const;
 
  private:
   struct State;

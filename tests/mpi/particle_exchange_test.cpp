@@ -639,3 +639,69 @@ TEST(ParticleExchange, RoundingOntoTheFarFaceSettlesOnTheLowerFace) {
   EXPECT_EQ(collectives::sum(bad), 0);
   EXPECT_EQ(collectives::sum(p.owned()), 2);
 }
+
+TEST(ParticleExchange, SetBoxKeepsGhostRoutesWithShiftsOfTheNewBox) {
+  // A barostat dilates the box and every position about the centre between
+  // two builds: update_ghosts must then place each ghost at its owner's new
+  // position plus a shift of the new box length, bit for bit.
+  const LayoutSpec spec = cube({true, true, true});
+  const std::int64_t n = 2000;
+  const World w = make_world(spec, n, 51);
+  const CartesianLayout layout = CartesianLayout::for_this_process(spec);
+  Columns c;
+  auto p = make_particles(w, c);
+  ParticleExchange ex(layout, transport());
+  ex.migrate(*p);
+  const double width = 0.4 * smallest_box(spec);
+  ex.build_ghosts(*p, width);
+  const auto ids = p->id_to_host();
+  std::array<std::vector<double>, 3> before;
+  for (int d = 0; d < 3; ++d) before[d] = p->position_to_host(d);
+  // Each ghost's image: -1, 0 or +1 box lengths from its owner's position.
+  std::vector<std::array<int, 3>> image;
+  for (std::int64_t i = p->owned(); i < p->total(); ++i) {
+    std::array<int, 3> k{};
+    for (int d = 0; d < 3; ++d) {
+      const double x = w.settled[ids[i]][d];
+      k[d] = before[d][i] == x ? 0 : (before[d][i] > x ? 1 : -1);
+    }
+    image.push_back(k);
+  }
+
+  const auto narrowest = ex.smallest_rank_box();
+  const double mu = 0.97;
+  LayoutSpec dilated = spec;
+  dilated.ranks = layout.process_grid();
+  Vec centre{};
+  for (int d = 0; d < 3; ++d) {
+    centre[d] = 0.5 * (spec.lower[d] + spec.upper[d]);
+    dilated.lower[d] = centre[d] + mu * (spec.lower[d] - centre[d]);
+    dilated.upper[d] = centre[d] + mu * (spec.upper[d] - centre[d]);
+  }
+  const CartesianLayout next(dilated, layout.size(), layout.rank());
+  for (int d = 0; d < 3; ++d) {
+    std::vector<double> x(before[d].begin(), before[d].begin() + p->owned());
+    for (double& v : x) v = centre[d] + mu * (v - centre[d]);
+    p->position_from_host(d, x);
+  }
+  ex.set_box(next);
+  ex.update_ghosts(*p);
+
+  std::int64_t bad = 0;
+  for (int d = 0; d < 3; ++d) {
+    const auto x = p->position_to_host(d);
+    for (std::int64_t i = p->owned(); i < p->total(); ++i) {
+      const double owner = centre[d] + mu * (w.settled[ids[i]][d] - centre[d]);
+      const int k = image[i - p->owned()][d];
+      if (bits(x[i]) != bits(k == 0 ? owner : owner + k * next.length(d))) ++bad;
+    }
+  }
+  EXPECT_EQ(collectives::sum(bad), 0);
+  EXPECT_GT(collectives::sum(p->ghosts()), 0);
+  for (int d = 0; d < 3; ++d) EXPECT_NEAR(ex.smallest_rank_box()[d], mu * narrowest[d], 1e-12);
+
+  // Only the bounds may change.
+  LayoutSpec other = dilated;
+  other.cells = {12, 24, 24};
+  EXPECT_THROW(ex.set_box(CartesianLayout(other, layout.size(), layout.rank())), Error);
+}
