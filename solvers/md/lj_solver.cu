@@ -7,6 +7,7 @@
 
 #include "decomposition/cartesian_layout.hpp"
 #include "decomposition/particle_exchange.hpp"
+#include "decomposition/particle_order.hpp"
 #include "decomposition/particles.hpp"
 #include "io/h5md.hpp"
 #include "io/lammps_data.hpp"
@@ -19,6 +20,7 @@
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
 #include "runtime/reduce.hpp"
+#include "solvers/md/berendsen_barostat.hpp"
 #include "solvers/md/lattice.hpp"
 #include "solvers/md/md_schema.hpp"
 #include "solvers/md/neighbor_list.hpp"
@@ -37,13 +39,16 @@ constexpr double kTwoPi = 6.283185307179586;
 // Real is the pair arithmetic: double, or float for precision = "mixed"
 // (instantiated for those two only). The separation is formed from the
 // double positions and only then rounded, so a pair far from the origin of
-// a large box keeps all its digits. Every pair term is added to double sums
-// (force, energy, virial), not to float partial sums: a pair's force is then
-// exactly antisymmetric (the rounded separation and r^2 are the same from
-// both ends) and summed without further error, so total momentum stays at
-// double round-off and each atom's force carries the float error of its own
-// pairs only, not one growing with the neighbour count; in NVE that keeps the
-// energy error at the level of the pair arithmetic, with no drift.
+// a large box keeps all its digits; r^2, the cutoff test, force/r and the
+// energy are Real. The force vector is force/r times the double separation
+// (exact direction, and one conversion per pair instead of three), and every
+// pair term goes straight into double sums (force, energy, virial), never
+// into float partial sums: a pair's force is then exactly antisymmetric (the
+// same r^2 and force/r from both ends) and summed without further error, so
+// total momentum stays at double round-off and each atom's force carries
+// the float error of its own pairs only, not one growing with the neighbour
+// count; in NVE that keeps the energy error at the level of the pair
+// arithmetic, with no drift.
 template <class Real>
 void pair_forces(const Device& dev, const PairCoeffT<Real>* table, int ntypes, const Particles& p, int type_col,
                  const NeighborList& nl, double* energy, double* virial, double* fx, double* fy, double* fz) {
@@ -57,13 +62,15 @@ void pair_forces(const Device& dev, const PairCoeffT<Real>* table, int ntypes, c
     const int n = list.count(i);
     for (int k = 0; k < n; ++k) {
       const int j = list.at(i, k);
-      const Real dx = static_cast<Real>(xi - x[j]), dy = static_cast<Real>(yi - y[j]), dz = static_cast<Real>(zi - z[j]);
+      const double sx = xi - x[j], sy = yi - y[j], sz = zi - z[j];
+      const Real dx = static_cast<Real>(sx), dy = static_cast<Real>(sy), dz = static_cast<Real>(sz);
       const Real r2 = dx * dx + dy * dy + dz * dz;
       const PairCoeffT<Real>& pot = row[type[j] - 1];
       if (r2 >= pot.rc2) continue;
       Real fr, ep;
       pair_evaluate(pot, r2, fr, ep);
-      f[0] += static_cast<double>(fr * dx), f[1] += static_cast<double>(fr * dy), f[2] += static_cast<double>(fr * dz);
+      const double frd = fr;
+      f[0] += frd * sx, f[1] += frd * sy, f[2] += frd * sz;
       e += 0.5 * static_cast<double>(ep);
       w += static_cast<double>(Real(0.5) * fr * r2);
     }
@@ -180,13 +187,12 @@ class LjSolver final : public Solver {
     const bool shift = kind == "wca" || d.boolean("physics.shift");
     mixed_ = d.string("physics.precision") == "mixed";
     build_pair_table(d, kind, eps, sigma, shift);
-    const double rho = static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]);
     if (d.boolean("physics.tail")) {
       if (kind != "lj" || shift)
         throw d.error_at("physics.tail", "tail corrections apply to the unshifted Lennard-Jones potential only");
-      tail_energy_ = lj_tail_energy_per_atom(rho, eps, sigma, rc_);
-      tail_pressure_ = lj_tail_pressure(rho, eps, sigma, rc_);
+      tail_ = true, tail_epsilon_ = eps, tail_sigma_ = sigma;
     }
+    update_tail_corrections();
     skin_ = d.real("neighbor.skin");
     every_ = d.integer("neighbor.every");
     delay_ = d.integer("neighbor.delay");
@@ -199,6 +205,10 @@ class LjSolver final : public Solver {
     t_target_ = d.real("thermostat.temperature");
     gamma_ = 1.0 / d.real("thermostat.damping");
     seed_ = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
+    barostat_ = BerendsenBarostat::from_deck(d);
+    if (barostat_.enabled && h5md_)
+      throw d.error_at("output.h5md", "the H5MD trajectory records one fixed box; with a barostat the box changes: "
+                                      "use the particle snapshots (their /box follows it)");
 
     // Split the box into cells at least one list range wide: each rank's
     // ghosts then come from its face neighbours in one hop.
@@ -244,12 +254,18 @@ class LjSolver final : public Solver {
       y[i] += dt * vy[i];
       z[i] += dt * vz[i];
     });
-    if (step_ - last_build_ >= delay_ && step_ % every_ == 0 && (!check_ || moved_half_skin())) rebuild();
-    else exchange_->update_ghosts(p);
+    if (list_outdated_by_box() ||
+        (step_ - last_build_ >= delay_ && step_ % every_ == 0 && (!check_ || moved_half_skin())))
+      rebuild();
+    else
+      exchange_->update_ghosts(p);
     compute_forces(dt);
     kick(0.5 * dt);
     if (nose_hoover_) nose_hoover_half_step(dt);
     if (bussi_) bussi_rescale(dt);
+    // As LAMMPS fix press/berendsen (end of step): from this step's virial
+    // and final velocities; the forces stay those of the undilated positions.
+    if (barostat_.due(step_)) dilate_box(barostat_.dilation(pressure(), static_cast<double>(barostat_.every) * dt));
   }
 
   std::vector<Diagnostic> diagnostics() override {
@@ -276,11 +292,13 @@ class LjSolver final : public Solver {
             {"pe_per_atom", pe_atom},
             {"ke_per_atom", ke_atom},
             {"etotal_per_atom", pe_atom + ke_atom},
+            {"volume", volume},
+            {"density", atoms / volume},
             {"momentum_x", g[3]},
             {"momentum_y", g[4]},
             {"momentum_z", g[5]},
             {"conserved_per_atom", pe_atom + ke_atom + thermostat_energy() / atoms},
-            {"neighbor_builds", static_cast<double>(list_->builds())}};
+            {"neighbor_builds", static_cast<double>(neighbor_builds())}};
   }
 
   std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
@@ -306,6 +324,13 @@ class LjSolver final : public Solver {
     s.set_attribute("md_step", step_);
     s.set_attribute("thermostat", std::vector<double>{thermostat_work_, nh_xi_[0], nh_xi_[1], nh_xi_[2], nh_v_[0],
                                                       nh_v_[1], nh_v_[2]});
+    s.set_attribute("box_lower", std::vector<double>(lower_.begin(), lower_.end()));
+    s.set_attribute("box_length", std::vector<double>(box_.begin(), box_.end()));
+    s.set_attribute("neighbor_builds", neighbor_builds());
+    // A restart rebuilds order, ghosts and lists from this state; doing the
+    // same here lets the restarted run continue bit for bit (at the same rank
+    // count). The forces, saved above, stay as they are in both runs.
+    canonical_rebuild();
   }
 
   void read_checkpoint(const io::CheckpointReader& r) override {
@@ -314,9 +339,25 @@ class LjSolver final : public Solver {
     const auto t = r.state().attribute_doubles("thermostat");
     thermostat_work_ = t[0];
     for (int k = 0; k < 3; ++k) nh_xi_[k] = t[1 + k], nh_v_[k] = t[4 + k];
-    exchange_->migrate(*particles_);
-    rebuild();
+    const h5::Location s = r.state();
+    if (s.has_attribute("box_length")) {
+      const auto lo = s.attribute_doubles("box_lower"), len = s.attribute_doubles("box_length");
+      set_box({lo[0], lo[1], lo[2]}, {len[0], len[1], len[2]});
+    }
+    canonical_rebuild();
+    // The saved forces are the ones the next half kick uses (with their
+    // Langevin part, which a recomputation would lack); the pair pass below
+    // only refills the per-atom energies and virials for diagnostics.
+    Particles& p = *particles_;
+    std::vector<double> saved[3];
+    for (int c = 0; c < 3; ++c) {
+      saved[c] = p.real_to_host(force_, c);
+      saved[c].resize(static_cast<std::size_t>(p.owned()));
+    }
     compute_forces(0.0);
+    for (int c = 0; c < 3; ++c) p.real_from_host(force_, c, saved[c]);
+    if (s.has_attribute("neighbor_builds"))
+      builds_offset_ = s.attribute_int("neighbor_builds") + 1 - list_->builds();
   }
 
   FigureOfMerit figure_of_merit() const override { return {"atom-steps/s", static_cast<double>(total_)}; }
@@ -461,6 +502,88 @@ class LjSolver final : public Solver {
     return thermostat_work_;
   }
 
+  // Long-range corrections at the current density (they follow the volume).
+  void update_tail_corrections() {
+    if (!tail_) return;
+    const double rho = static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]);
+    tail_energy_ = lj_tail_energy_per_atom(rho, tail_epsilon_, tail_sigma_, rc_);
+    tail_pressure_ = lj_tail_pressure(rho, tail_epsilon_, tail_sigma_, rc_);
+  }
+
+  // The instantaneous pressure as the thermo prints it (LAMMPS compute
+  // pressure): (2 KE + sum r.f) / (3 V) + tail.
+  double pressure() {
+    Particles& p = *particles_;
+    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    const double m = mass_;
+    const std::int64_t n = p.owned();
+    const auto g = collectives::sum(std::vector<double>{
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
+        sum_over(dev_, n, virial_.data())});
+    return (2.0 * g[0] + g[1]) / (3.0 * box_[0] * box_[1] * box_[2]) + tail_pressure_;
+  }
+
+  // Dilates the box, every position (owned and ghost) and the list's
+  // reference positions about the box centre by mu. Owned atoms stay owned
+  // (the rank boxes dilate with them, to round-off, which the next migration
+  // settles); the ghosts keep their routes with shifts of the new lengths.
+  void dilate_box(double mu) {
+    Particles& p = *particles_;
+    std::array<double, 3> lower, length;
+    for (int a = 0; a < 3; ++a) {
+      const double c = lower_[a] + 0.5 * box_[a];
+      length[a] = mu * box_[a];
+      lower[a] = c - 0.5 * length[a];
+      double* x = p.position(a);
+      double* ref = reference_[a].data();
+      const std::int64_t owned = p.owned();
+      for_each(dev_, p.total(), [=] TESSERA_HD(int i) {
+        x[i] = c + mu * (x[i] - c);
+        if (i < owned) ref[i] = c + mu * (ref[i] - c);
+      });
+    }
+    list_scale_ *= mu;
+    set_box(lower, length);
+  }
+
+  // A new box (same process grid and cells): the layout, the exchange's view
+  // of it and the density-dependent corrections follow. Refuses a box whose
+  // rank boxes got narrower than the ghost shell.
+  void set_box(const std::array<double, 3>& lower, const std::array<double, 3>& length) {
+    lower_ = lower, box_ = length;
+    LayoutSpec spec = layout_->spec();
+    for (int a = 0; a < 3; ++a) spec.lower[a] = lower_[a], spec.upper[a] = lower_[a] + box_[a];
+    spec.ranks = layout_->process_grid();
+    layout_ = std::make_unique<CartesianLayout>(spec, layout_->size(), layout_->rank());
+    exchange_->set_box(*layout_);
+    update_tail_corrections();
+    const std::array<double, 3> narrowest = exchange_->smallest_rank_box();
+    const char* axis[3] = {"x", "y", "z"};
+    for (int a = 0; a < 3; ++a)
+      if (narrowest[a] < rc_ + skin_)
+        throw Error(strfmt("md.lj: the box is now %.6g x %.6g x %.6g (density %.6g); along %s the narrowest rank box "
+                           "(%.6g, %d rank(s) along %s) is below cutoff + skin = %.6g, the ghost shell that must come "
+                           "from one neighbour: run on fewer ranks along %s, use a larger system, or start nearer the "
+                           "target density",
+                           box_[0], box_[1], box_[2], static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]),
+                           axis[a], narrowest[a], layout_->process_grid()[a], axis[a], rc_ + skin_, axis[a]));
+  }
+
+  // Migration, then id order, then ghosts and lists: the state a restart
+  // reaches from the checkpoint, whatever order it reads the atoms in.
+  void canonical_rebuild() {
+    exchange_->migrate(*particles_);
+    sort_owned_by_id(*particles_);
+    rebuild();
+  }
+
+  // A dilation shrinks unlisted separations: once they may have fallen
+  // below the cutoff without any atom moving, the list is wrong whatever
+  // `every` and `delay` say.
+  bool list_outdated_by_box() const { return list_scale_ * (rc_ + skin_) <= rc_; }
+
+  std::int64_t neighbor_builds() const { return builds_offset_ + list_->builds(); }
+
   // Migration, ghosts within cutoff + skin, a new list, new reference positions.
   void rebuild() {
     Particles& p = *particles_;
@@ -482,6 +605,7 @@ class LjSolver final : public Solver {
       for_each(dev_, p.owned(), [=] TESSERA_HD(int i) { ref[i] = x[i]; });
     }
     last_build_ = step_;
+    list_scale_ = 1.0;
   }
 
   bool moved_half_skin() {
@@ -492,7 +616,10 @@ class LjSolver final : public Solver {
       const double dx = x[i] - rx[i], dy = y[i] - ry[i], dz = z[i] - rz[i];
       return dx * dx + dy * dy + dz * dz;
     });
-    return collectives::any(far > 0.25 * skin_ * skin_);
+    // Unlisted pairs were >= rc + skin apart at the build, >= s (rc + skin)
+    // after dilations by s in all: each atom may move half of what is left.
+    const double half = list_scale_ < 1.0 ? 0.5 * (list_scale_ * (rc_ + skin_) - rc_) : 0.5 * skin_;
+    return collectives::any(far > half * half);
   }
 
   void compute_forces(double dt) {
@@ -545,13 +672,19 @@ class LjSolver final : public Solver {
   int vel_ = -1, force_ = -1;
   Buffer<double> energy_, virial_;
   std::array<Buffer<double>, 3> reference_;
+  BerendsenBarostat barostat_;
+  double list_scale_ = 1.0;  // box dilation since the last list build
+  bool tail_ = false;
+  double tail_epsilon_ = 1, tail_sigma_ = 1;
+  std::int64_t builds_offset_ = 0;  // list builds before a restart
 };
 
 }  // namespace
 
 void register_lj_solver() {
   SolverRegistry::instance().add_once(
-      {"md.lj", "molecular dynamics: LJ/WCA/Morse pairs, Verlet lists, NVE, Langevin, Nose-Hoover chain, Bussi",
+      {"md.lj", "molecular dynamics: LJ/WCA/Morse pairs, Verlet lists, NVE, Langevin, Nose-Hoover chain, Bussi, "
+       "Berendsen barostat",
        md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields()});
 }
 

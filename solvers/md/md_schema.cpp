@@ -1,5 +1,7 @@
 #include "solvers/md/md_schema.hpp"
 
+#include "solvers/md/berendsen_barostat.hpp"
+
 namespace tessera::md {
 
 deck::Schema md_schema() {
@@ -62,6 +64,7 @@ deck::Schema md_schema() {
   s.add("problem", "seed", ValueType::Int).def(87287).at_least(0).doc_("velocity seed");
   s.add("output", "h5md", ValueType::Bool).def(false).doc_(
       "also append every snapshot to an H5MD 1.1 trajectory, <output_dir>/trajectory.h5md (MDAnalysis, OVITO, VMD)");
+  add_barostat_keys(s);
   return s;
 }
 

@@ -1,0 +1,159 @@
+// md.lj's Berendsen barostat: the time-averaged pressure relaxes to its
+// target and the density moves the way the target asks; the same thermo at
+// 1, 2 and 4 ranks; a clear refusal of bad [barostat] keys and of a box
+// that shrinks below what the decomposition supports.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runtime/format.hpp"
+#include "tests/cli_runner.hpp"
+
+namespace fs = std::filesystem;
+using namespace tessera;
+using tessera::testing::read_csv;
+using tessera::testing::run_cli;
+using tessera::testing::scratch_dir;
+using tessera::testing::source_path;
+
+namespace {
+
+const std::string kDeck = source_path("inputs/md/lj_melt.toml").string();
+
+// 500 atoms of a supercritical LJ fluid (T = 1.5, rc = 2.5) from the in.lj
+// lattice at density 0.8442, where NVT gives P = 5.25.
+const std::string kFluid =
+    " --set box.cells=[5,5,5] --set problem.temperature=1.5 --set thermostat.type=bussi"
+    " --set thermostat.temperature=1.5 --set thermostat.damping=0.1 --set neighbor.every=1"
+    " --set neighbor.check=true --set output.every_steps=0";
+
+fs::path run_ok(const std::string& name, const std::string& args, const std::string& prefix = "") {
+  const fs::path out = scratch_dir(name);
+  auto r = run_cli("run " + kDeck + " --output " + out.string() + args, ".", prefix);
+  EXPECT_EQ(r.code, 0) << r.output;
+  return out;
+}
+
+std::vector<double> column(const fs::path& out, const std::string& name) {
+  auto rows = read_csv(out / "diagnostics.csv");
+  std::size_t c = 0;
+  while (c < rows[0].size() && rows[0][c] != name) ++c;
+  EXPECT_LT(c, rows[0].size()) << name;
+  std::vector<double> v;
+  for (std::size_t r = 1; r < rows.size() && c < rows[0].size(); ++r) v.push_back(std::stod(rows[r][c]));
+  return v;
+}
+
+struct Average {
+  double mean = 0, error = 0;  // error: standard error from 10 block means
+};
+
+Average block_average(const std::vector<double>& v, std::size_t from) {
+  constexpr int kBlocks = 10;
+  const std::size_t n = (v.size() - from) / kBlocks;
+  double means[kBlocks], total = 0;
+  for (int b = 0; b < kBlocks; ++b) {
+    means[b] = 0;
+    for (std::size_t i = 0; i < n; ++i) means[b] += v[from + b * n + i] / static_cast<double>(n);
+    total += means[b] / kBlocks;
+  }
+  double var = 0;
+  for (double m : means) var += (m - total) * (m - total) / (kBlocks - 1);
+  return {total, std::sqrt(var / kBlocks)};
+}
+
+}  // namespace
+
+TEST(MdBarostat, PressureRelaxesToTheTargetAndTheDensityFollowsIt) {
+  // Below and above the NVT pressure at the start: the box must grow for
+  // the lower target and shrink for the higher one.
+  for (double target : {3.0, 7.0}) {
+    const fs::path out = run_ok(strfmt("baro_%g", target),
+                                kFluid + strfmt(" --set run.steps=2000 --set run.diagnostics_every=5"
+                                                " --set barostat.type=berendsen --set barostat.pressure=%g"
+                                                " --set barostat.damping=0.5",
+                                                target));
+    const auto p = column(out, "pressure"), rho = column(out, "density"), t = column(out, "temperature");
+    ASSERT_EQ(p.size(), 401u);
+    // Equilibrated after ~6 tau_P (600 steps); average over the rest.
+    const Average pa = block_average(p, 120), rhoa = block_average(rho, 120);
+    EXPECT_LT(std::fabs(pa.mean - target), 4 * pa.error + 1e-3)
+        << "target " << target << ": <P> = " << pa.mean << " +- " << pa.error;
+    EXPECT_LT(pa.error, 0.05) << "the average is long enough to mean something";
+    if (target < 5.25)
+      EXPECT_LT(rhoa.mean, 0.8442 - 10 * rhoa.error) << "a lower pressure expands the fluid";
+    else
+      EXPECT_GT(rhoa.mean, 0.8442 + 10 * rhoa.error) << "a higher pressure compresses it";
+    // The volume column is the box the density comes from.
+    EXPECT_NEAR(column(out, "volume").back() * rho.back(), 500.0, 1e-9);
+    EXPECT_NEAR(block_average(t, 120).mean, 1.5, 0.03) << "the thermostat still holds T";
+  }
+}
+
+TEST(MdBarostat, ThermoAgreesAtEveryRankCount) {
+  // The box changes every step here, so the dilation, the migration into
+  // dilated rank boxes and the ghost shifts all enter the comparison.
+  auto thermo = [](int ranks) {
+    const fs::path out = run_ok(strfmt("baro_ranks_%d", ranks),
+                                " --set box.cells=[6,6,6] --set run.steps=30 --set run.diagnostics_every=30"
+                                " --set output.every_steps=0 --set thermostat.type=nose_hoover"
+                                " --set thermostat.temperature=1.0 --set barostat.type=berendsen"
+                                " --set barostat.pressure=0.5 --set barostat.damping=0.1 --set neighbor.every=1",
+                                strfmt("mpirun -np %d --oversubscribe", ranks));
+    return std::vector<double>{column(out, "pressure").back(), column(out, "pe_per_atom").back(),
+                               column(out, "temperature").back(), column(out, "volume").back()};
+  };
+  const auto serial = thermo(1);
+  EXPECT_GT(std::fabs(serial[3] / 864.0 * 0.8442 - 1.0), 1e-3) << "the box moved";
+  for (int ranks : {2, 4}) {
+    const auto par = thermo(ranks);
+    for (std::size_t c = 0; c < serial.size(); ++c)
+      EXPECT_NEAR(par[c], serial[c], 1e-10 * std::fabs(serial[c])) << "value " << c << " at " << ranks << " ranks";
+  }
+}
+
+TEST(MdBarostat, BadKeysAreRefusedWithTheReason) {
+  struct Case {
+    std::string set, expected;
+  };
+  const std::vector<Case> cases = {
+      {"barostat.type=parrinello", "berendsen"},
+      {"barostat.type=berendsen --set barostat.damping=1", "missing required key 'pressure' in [barostat]"},
+      {"barostat.type=berendsen --set barostat.pressure=1", "missing required key 'damping' in [barostat]"},
+      {"barostat.type=berendsen --set barostat.pressure=1 --set barostat.damping=-1", "damping"},
+      {"barostat.type=berendsen --set barostat.pressure=1 --set barostat.damping=1 --set barostat.presure=2",
+       "did you mean 'pressure'"},
+      {"barostat.pressure=1", "applies only when type is 'berendsen'"},
+      {"barostat.type=berendsen --set barostat.pressure=1 --set barostat.damping=1 --set barostat.coupling=aniso",
+       "is not one of 'iso'"},
+  };
+  for (const Case& c : cases) {
+    auto r = run_cli("check " + kDeck + " --set " + c.set);
+    EXPECT_EQ(r.code, 2) << c.set << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.set << "\n" << r.output;
+  }
+  // Checked when the run starts: tau_P below the coupling interval.
+  auto r = run_cli("run " + kDeck + " --output " + scratch_dir("baro_tau").string() +
+                   " --set run.steps=1 --set barostat.type=berendsen --set barostat.pressure=1"
+                   " --set barostat.damping=0.001");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("shorter than the coupling interval"), std::string::npos) << r.output;
+}
+
+TEST(MdBarostat, RefusesABoxTooSmallForTheRanks) {
+  // 864 atoms at density 0.5: a 12 sigma box, 3 sigma per rank over 4 ranks
+  // along x. Compressed toward the liquid, a rank box soon falls below
+  // cutoff + skin = 2.8.
+  const fs::path out = scratch_dir("baro_small");
+  auto r = run_cli("run " + kDeck + " --output " + out.string() +
+                       " --set box.cells=[6,6,6] --set box.density=0.5 --set parallel.ranks=[4,1,1]"
+                       " --set run.steps=2000 --set output.every_steps=0 --set barostat.type=berendsen"
+                       " --set barostat.pressure=10 --set barostat.damping=0.05 --set barostat.modulus=50",
+                   ".", "mpirun -np 4 --oversubscribe");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("narrowest rank box"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("run on fewer ranks along x"), std::string::npos) << r.output;
+}
