@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # cfd.euler figure of merit: 3-D PLM + HLLC + RK2 (double) at N^3 for each N
 # given (default 128 256 384), 20 steps each; prints cell-updates/s.
-#   bench/euler.sh [N...]                     (TESSERA=path/to/tessera, DEVICE=gpu|cpu)
+#   bench/euler.sh [N...]    (TESSERA=path/to/tessera, DEVICE=gpu|cpu, KERNEL=auto|fused|split)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tessera=${TESSERA:-$here/../build/solvers/tessera}
 device=${DEVICE:-auto}
+kernel=${KERNEL:-auto}
 sizes=${*:-128 256 384}
 for n in $sizes; do
   out=$(mktemp -d)
   "$tessera" run "$here/decks/euler_plm_hllc_3d.toml" --device "$device" --output "$out/run" \
-    --set "grid.cells=[$n,$n,$n]" | grep -E "figure of merit|device" | sed "s/^/$n^3: /"
+    --set "grid.cells=[$n,$n,$n]" --set "physics.kernel=$kernel" | grep -E "figure of merit|device|stage kernel" | sed "s/^/$n^3: /"
   rm -rf "$out"
 done

@@ -18,3 +18,14 @@
 #else
 #define TESSERA_ON_DEVICE 0
 #endif
+
+// Full unrolling of a short fixed-trip loop (axes, conserved components), so
+// that small per-thread arrays indexed by the loop variable stay in
+// registers on GPUs instead of local memory.
+#if defined(__CUDACC__)
+#define TESSERA_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__) && !defined(__clang__)
+#define TESSERA_UNROLL _Pragma("GCC unroll 8")
+#else
+#define TESSERA_UNROLL
+#endif

@@ -15,5 +15,5 @@ rm -rf .gpu
 mkdir -p .gpu/src/tests .gpu/scripts
 cp -r tests/decks .gpu/src/tests/
 cp -r inputs bench .gpu/src/
-cp scripts/gpu-tests.sh .gpu/scripts/
+cp scripts/gpu-tests.sh scripts/compare-backends.sh scripts/compare_snapshots.py .gpu/scripts/
 du -sh .gpu

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs inside a bundle made by gpu-bundle.sh, on the GPU machine: the whole
 # suite on the CUDA backend, the MPI tests with 1 and 2 ranks sharing the GPU,
+# the CUDA results against the host ones (scripts/compare-backends.sh),
 # then (with --bench) the figure-of-merit benchmarks; logs go to $OUT if set.
 #   source .gpu/env.sh && .gpu/scripts/gpu-tests.sh [--bench]
 set -uo pipefail
@@ -13,6 +14,9 @@ TESSERA_DEVICE=cuda bin/tessera_tests 2>&1 | tee "$log/unit_cuda.log" | tail -5 
 for np in 1 2; do
   TESSERA_DEVICE=cuda mpirun -np $np --oversubscribe bin/tessera_mpi_tests 2>&1 | tail -3 || status=1
 done
+# The CUDA backend against the host one on the same decks (cfd.euler 1e-12).
+scripts/compare-backends.sh bin/tessera src 2>&1 | tee "$log/backends.log" | grep -E "^(ok|FAIL)" || status=1
+grep -q "^FAIL" "$log/backends.log" && status=1
 if [ "${1:-}" = "--bench" ]; then
   {
     bin/tessera_bench_halo --device gpu --cells 256 --transport nccl
@@ -21,6 +25,7 @@ if [ "${1:-}" = "--bench" ]; then
     bin/tessera_bench_gravity --device gpu --precision single
     bin/tessera_bench_gravity --device gpu --precision double
     TESSERA=bin/tessera DEVICE=gpu src/bench/euler.sh 128 256 384
+    TESSERA=bin/tessera DEVICE=gpu KERNEL=split src/bench/euler.sh 256
     for n in 20 40 80; do
       bin/tessera run src/inputs/md/lj_melt.toml --device gpu --output /tmp/md_$n --set "box.cells=[$n,$n,$n]" \
         --set run.diagnostics_every=100 | grep "figure of merit"

@@ -38,7 +38,10 @@ TESSERA_HD inline void hllc(const double* wl, const double* wr, double gamma, do
   const double p_star = 0.5 * ((wl[IPR] + dl * (s_m - wl[IVX])) + (wr[IPR] + dr * (s_m - wr[IVX])));
 
   // The star state on the side of the face (x = 0) the contact leaves behind.
-  const double* w = s_m >= 0.0 ? wl : wr;
+  // Selected by value: a pointer to either side would put both states in
+  // local memory on GPUs.
+  double w[NHYDRO];
+  for (int n = 0; n < NHYDRO; ++n) w[n] = s_m >= 0.0 ? wl[n] : wr[n];
   const double s_k = s_m >= 0.0 ? s_l : s_r;
   double f[NHYDRO], u[NHYDRO];
   eos.flux_x(w, f);

@@ -22,4 +22,18 @@ TESSERA_HD inline void riemann_flux(RiemannSolver s, const double* wl, const dou
   hlle(wl, wr, gamma, flux);  // not reached; keeps the flux defined for any enumerator value
 }
 
+// The same with the solver fixed at compile time (for per-scheme hot loops).
+template <RiemannSolver S>
+TESSERA_HD inline void riemann_flux(const double* wl, const double* wr, double gamma, double* flux) {
+  if constexpr (S == RiemannSolver::HLLC) {
+    hllc(wl, wr, gamma, flux);
+  } else if constexpr (S == RiemannSolver::HLLE) {
+    hlle(wl, wr, gamma, flux);
+  } else if constexpr (S == RiemannSolver::Rusanov) {
+    rusanov(wl, wr, gamma, flux);
+  } else {
+    roe(wl, wr, gamma, flux);
+  }
+}
+
 }  // namespace tessera::hydro

@@ -48,6 +48,10 @@ deck::Schema euler_schema() {
       "slope limiter for plm");
   s.add("physics", "riemann", ValueType::String).def("hllc").one_of({"hllc", "hlle", "rusanov", "roe"}).doc_(
       "approximate Riemann solver");
+  s.add("physics", "kernel", ValueType::String).def("auto").one_of({"auto", "fused", "split"}).doc_(
+      "finite-volume stage: fused (one pass, each cell computes its own face fluxes: least memory traffic, "
+      "faces computed twice), split (face fluxes stored per axis, then the update: each face once), "
+      "auto (fused on GPUs, split on CPUs); the results are identical");
   s.add("physics", "integrator", ValueType::String).def("rk2").one_of({"rk2", "rk3"}).doc_(
       "SSP Runge-Kutta time integration");
   s.add("physics", "viscosity", ValueType::Float).def(0.0).at_least(0).units("mass/(length time)").doc_(
@@ -156,6 +160,12 @@ EulerConfig EulerConfig::from_deck(const deck::Deck& d) {
   if (c.scheme == Scheme::FiniteDifference && c.reconstruction != hydro::Reconstruction::WENO5)
     problems.push_back(d.error_at("physics.scheme", "scheme = \"finite_difference\" needs reconstruction = \"weno5\" (got \"" +
                                                         r + "\" at " + d.location("physics.reconstruction") + ")")
+                           .problems()[0]);
+  const std::string kernel = d.string("physics.kernel");
+  c.kernel = kernel == "fused" ? StageKernel::Fused : kernel == "split" ? StageKernel::Split : StageKernel::Auto;
+  if (c.scheme == Scheme::FiniteDifference && c.kernel == StageKernel::Fused)
+    problems.push_back(d.error_at("physics.kernel", "kernel = \"fused\" is for scheme = \"finite_volume\"; the "
+                                                    "finite-difference scheme runs split")
                            .problems()[0]);
   c.viscosity = d.real("physics.viscosity");
   c.prandtl = d.real("physics.prandtl");

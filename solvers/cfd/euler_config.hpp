@@ -19,6 +19,8 @@ enum class Integrator { RK2, RK3 };
 // conservative FD WENO5 with Lax-Friedrichs flux splitting (Shu & Osher 1988,
 // 1989; Jiang & Shu 1996): fifth order in any dimension on smooth flows.
 enum class Scheme { FiniteVolume, FiniteDifference };
+// How a finite-volume stage runs: Auto picks Fused on GPUs and Split on CPUs.
+enum class StageKernel { Auto, Fused, Split };
 
 constexpr int kMaxScalars = 8;
 
@@ -36,6 +38,7 @@ struct EulerConfig {
   hydro::RiemannSolver riemann = hydro::RiemannSolver::HLLC;
   Integrator integrator = Integrator::RK2;
   Scheme scheme = Scheme::FiniteVolume;
+  StageKernel kernel = StageKernel::Auto;
   double viscosity = 0;  // dynamic viscosity mu
   double prandtl = 0.72;
   int scalars = 0;

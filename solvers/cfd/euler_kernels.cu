@@ -1,6 +1,8 @@
 // Compiled by nvcc in CUDA builds and as C++ in host-only builds.
 #include "solvers/cfd/euler_kernels.hpp"
 
+#include "solvers/cfd/euler_faces.hpp"
+
 #include <cmath>
 
 #include "physics/eos/ideal_gas.hpp"
@@ -98,47 +100,6 @@ void apply_boundaries(const Device& dev, const EulerParams& p, const EulerConfig
 
 namespace {
 
-// Cyclic order of the velocity components for a face normal to `axis`.
-TESSERA_HD inline void frame(int axis, int& vn, int& vt1, int& vt2) {
-  vn = IVX + axis;
-  vt1 = IVX + (axis + 1) % 3;
-  vt2 = IVX + (axis + 2) % 3;
-}
-
-// Navier-Stokes: second-order central differences at face (i, j, k) normal
-// to `axis`, subtracted from the inviscid flux there.
-TESSERA_HD inline void add_viscous_flux(const EulerParams& p, int axis, FieldView<const double> w,
-                                        FieldView<double> flux, int i, int j, int k) {
-  int d[3] = {0, 0, 0};
-  d[axis] = 1;
-  const int im = i - d[0], jm = j - d[1], km = k - d[2];
-  double grad[3][3];  // grad[a][b] = d v_b / d x_a at the face
-  for (int b = 0; b < 3; ++b) {
-    for (int a = 0; a < 3; ++a) {
-      if (!p.active[a]) {
-        grad[a][b] = 0;
-      } else if (a == axis) {
-        grad[a][b] = (w(IVX + b, i, j, k) - w(IVX + b, im, jm, km)) / p.dx[a];
-      } else {
-        const int ea[3] = {a == 0, a == 1, a == 2};
-        const double here = w(IVX + b, i + ea[0], j + ea[1], k + ea[2]) - w(IVX + b, i - ea[0], j - ea[1], k - ea[2]);
-        const double there =
-            w(IVX + b, im + ea[0], jm + ea[1], km + ea[2]) - w(IVX + b, im - ea[0], jm - ea[1], km - ea[2]);
-        grad[a][b] = 0.25 * (here + there) / p.dx[a];
-      }
-    }
-  }
-  const double div = grad[0][0] + grad[1][1] + grad[2][2];
-  double work = 0;
-  for (int b = 0; b < 3; ++b) {
-    const double tau = p.mu * (grad[axis][b] + grad[b][axis] - (b == axis ? 2.0 / 3.0 * div : 0.0));
-    flux(IM1 + b, i, j, k) -= tau;
-    work += tau * 0.5 * (w(IVX + b, i, j, k) + w(IVX + b, im, jm, km));
-  }
-  const double t_here = w(IPR, i, j, k) / w(IDN, i, j, k), t_there = w(IPR, im, jm, km) / w(IDN, im, jm, km);
-  flux(IEN, i, j, k) -= work + p.kappa * (t_here - t_there) / p.dx[axis];
-}
-
 // Conservative finite-difference WENO5 (Shu & Osher 1988, 1989; Jiang & Shu
 // 1996) at face `at` (between cells at - 1 and at) from the point values of
 // cells at - 3 .. at + 2: the fluxes split as f+- = (F(U) +- alpha U) / 2,
@@ -192,65 +153,40 @@ TESSERA_HD inline void fd_weno5_flux(const EulerParams& p, int axis, FieldView<c
 
 }  // namespace
 
-void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w, FieldView<double> flux) {
+namespace detail {
+
+template <Reconstruction R, RiemannSolver S>
+void fv_face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w,
+                    FieldView<double> flux) {
   Range3 faces(p.n[0], p.n[1], p.n[2]);
   faces.hi[axis] += 1;
+  for_each(dev, faces, [=] TESSERA_HD(int i, int j, int k) {
+    double f[5];
+    fv_face_flux<R, S>(p, axis, w, i, j, k, f);
+    for (int q = 0; q < 5; ++q) flux(q, i, j, k) = f[q];
+    for (int s = 0; s < p.nscalar; ++s) flux(5 + s, i, j, k) = fv_scalar_flux<R>(p, axis, w, i, j, k, s, f[IDN]);
+  });
+}
+
+}  // namespace detail
+
+void face_fluxes(const Device& dev, const EulerParams& p, int axis, FieldView<const double> w, FieldView<double> flux) {
   if (p.finite_difference) {
+    Range3 faces(p.n[0], p.n[1], p.n[2]);
+    faces.hi[axis] += 1;
     for_each(dev, faces, [=] TESSERA_HD(int i, int j, int k) {
       fd_weno5_flux(p, axis, w, flux, i, j, k);
-      if (p.mu > 0) add_viscous_flux(p, axis, w, flux, i, j, k);
+      if (p.mu > 0) {
+        double f[5];
+        for (int q = 0; q < 5; ++q) f[q] = flux(q, i, j, k);
+        subtract_viscous_flux(p, axis, w, i, j, k, f);
+        for (int q = 0; q < 5; ++q) flux(q, i, j, k) = f[q];
+      }
     });
     return;
   }
-  for_each(dev, faces, [=] TESSERA_HD(int i, int j, int k) {
-    int vn, vt1, vt2;
-    frame(axis, vn, vt1, vt2);
-    const int comp[5] = {IDN, vn, vt1, vt2, IPR};
-    int d[3] = {0, 0, 0};
-    d[axis] = 1;
-    const int n = p.n[axis], g = p.ghosts;
-    const int at = axis == 0 ? i : axis == 1 ? j : k;
-    // Cells at - 3 .. at + 2 along the axis, clamped to the storage (the
-    // reconstruction reads only as far as its ghosts reach).
-    auto cell = [&](int c, int off) {
-      int o = at + off;
-      o = o < -g ? -g : (o > n + g - 1 ? n + g - 1 : o);
-      const int s = o - at;
-      return w(c, i + s * d[0], j + s * d[1], k + s * d[2]);
-    };
-    double wl[5], wr[5], f[5];
-    double qm, qp, st[5];
-    for (int q = 0; q < 5; ++q) {
-      for (int o = 0; o < 5; ++o) st[o] = cell(comp[q], o - 3);
-      reconstruct(p.recon, p.limiter, st, qm, qp);
-      wl[q] = qp;  // upper face of cell at - 1
-      for (int o = 0; o < 5; ++o) st[o] = cell(comp[q], o - 2);
-      reconstruct(p.recon, p.limiter, st, qm, qp);
-      wr[q] = qm;  // lower face of cell at
-    }
-    // A reconstruction overshooting to a non-physical state falls back to
-    // first order at this face.
-    if (!(wl[IDN] > 0 && wr[IDN] > 0 && wl[IPR] > 0 && wr[IPR] > 0)) {
-      for (int q = 0; q < 5; ++q) {
-        wl[q] = cell(comp[q], -1);
-        wr[q] = cell(comp[q], 0);
-      }
-    }
-    riemann_flux(p.riemann, wl, wr, p.gamma, f);
-    flux(IDN, i, j, k) = f[IDN];
-    flux(IM1 + axis, i, j, k) = f[IM1];
-    flux(IM1 + (axis + 1) % 3, i, j, k) = f[IM2];
-    flux(IM1 + (axis + 2) % 3, i, j, k) = f[IM3];
-    flux(IEN, i, j, k) = f[IEN];
-    for (int s = 0; s < p.nscalar; ++s) {
-      for (int o = 0; o < 5; ++o) st[o] = cell(5 + s, o - 3);
-      reconstruct(p.recon, p.limiter, st, qm, qp);
-      const double sl = qp;
-      for (int o = 0; o < 5; ++o) st[o] = cell(5 + s, o - 2);
-      reconstruct(p.recon, p.limiter, st, qm, qp);
-      flux(5 + s, i, j, k) = f[IDN] * (f[IDN] >= 0 ? sl : qm);
-    }
-    if (p.mu > 0) add_viscous_flux(p, axis, w, flux, i, j, k);
+  with_fv_scheme(p.recon, p.riemann, [&](auto recon, auto solver) {
+    detail::fv_face_fluxes<decltype(recon)::value, decltype(solver)::value>(dev, p, axis, w, flux);
   });
 }
 

@@ -2,7 +2,8 @@
 // The kernels of cfd.euler, each one pass over the grid through runtime's
 // for_each: primitives (with floors), boundary conditions, face fluxes per
 // axis (reconstruction + Riemann solver + viscous terms), the Runge-Kutta
-// update, the stable time step and the diagnostics integrals.
+// update (or both fused into one pass per stage, euler_stage.cu), the
+// stable time step and the diagnostics integrals.
 #include <cstdint>
 
 #include "runtime/device.hpp"
@@ -50,6 +51,12 @@ void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const
                         FieldView<double> out,
                         FieldView<const double> fx, FieldView<const double> fy, FieldView<const double> fz, double dt,
                         double a, double b);
+
+// The same stage in one pass (finite volumes only): each cell computes the
+// fluxes through its own faces from W and updates itself; bit-for-bit the
+// result of face_fluxes + runge_kutta_update without the flux arrays.
+void fused_stage(const Device& dev, const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+                 FieldView<const double> in, FieldView<double> out, double dt, double a, double b);
 
 // The largest stable dt (before the CFL factor) over owned cells.
 double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u);

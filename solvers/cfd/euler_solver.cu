@@ -14,6 +14,7 @@
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
+#include "runtime/log.hpp"
 #include "runtime/reduce.hpp"
 #include "solvers/cfd/euler_config.hpp"
 #include "solvers/cfd/euler_kernels.hpp"
@@ -85,12 +86,17 @@ class EulerSolver final : public Solver {
     fill(u0_, 0.0);
     fill(w_, 0.0);
     fill(status_, std::uint8_t{0});
+    // The fused stage keeps no flux arrays; finite differences always run split.
+    fused_ = cfg_.scheme == Scheme::FiniteVolume &&
+             (cfg_.kernel == StageKernel::Fused || (cfg_.kernel == StageKernel::Auto && dev_.is_cuda()));
+    logging::info(strfmt("cfd.euler: %s stage kernel", fused_ ? "fused" : "split"));
     const auto n = layout_->local_cells();
     for (int a = 0; a < 3; ++a) {
       Range3 faces(n[0], n[1], n[2]);
       faces.hi[a] += 1;
       face_box_[a] = faces;
-      if (layout_->active(a)) flux_[a] = Buffer<double>(dev_, static_cast<std::size_t>(faces.size() * cfg_.variables()));
+      if (layout_->active(a) && !fused_)
+        flux_[a] = Buffer<double>(dev_, static_cast<std::size_t>(faces.size() * cfg_.variables()));
       for (int side = 0; side < 2; ++side) {
         std::array<int, 3> dir{0, 0, 0};
         dir[a] = side ? 1 : -1;
@@ -126,11 +132,17 @@ class EulerSolver final : public Solver {
     const int nstages = rk3 ? 3 : 2;
     const FieldView<const double> u0(u_.data(), box_);
     const FieldView<double> next(u0_.data(), box_);
+    const FieldView<const double> w(w_.data(), box_);
     for (int s = 0; s < nstages; ++s) {
       Buffer<double>& in = s == 0 ? u_ : u0_;
       refresh(in);
+      if (fused_) {
+        fused_stage(dev_, params_, w, u0, FieldView<const double>(in.data(), box_), next, dt, stages[s].a,
+                    stages[s].b);
+        continue;
+      }
       for (int a = 0; a < 3; ++a)
-        if (layout_->active(a)) face_fluxes(dev_, params_, a, FieldView<const double>(w_.data(), box_), flux(a));
+        if (layout_->active(a)) face_fluxes(dev_, params_, a, w, flux(a));
       runge_kutta_update(dev_, params_, u0, FieldView<const double>(in.data(), box_), next, cflux(0), cflux(1),
                          cflux(2), dt, stages[s].a, stages[s].b);
     }
@@ -297,6 +309,7 @@ class EulerSolver final : public Solver {
   std::unique_ptr<HaloExchange<double>> halo_;
   std::unique_ptr<io::GridIO<double>> io_;
   Range3 box_, face_box_[3];
+  bool fused_ = false;
   Buffer<double> u_, u0_, w_, flux_[3];
   Buffer<std::uint8_t> status_;
   bool physical_[3][2] = {};
