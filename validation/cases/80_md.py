@@ -12,16 +12,21 @@ class InLj(Case):
     """LAMMPS bench/in.lj: step 0 gives pe/atom -6.7733681 and pressure
     -5.0197073 (LAMMPS's printed digits); by step 100 the fcc crystal has
     melted to a liquid near T = 0.76 (LAMMPS prints 0.7596 with its own
-    velocity seed)."""
+    velocity seed). Step 0 also with precision = "mixed" (float pair
+    arithmetic, double sums), to 1e-6 relative."""
     name = "md_in_lj"
     quick = True
-    title = "LAMMPS in.lj: 32000 atoms, step-0 thermo and the melt to step 100"
+    title = "LAMMPS in.lj: 32000 atoms, step-0 thermo (double and mixed) and the melt to step 100"
 
     def run(self, ctx):
         out = ctx.run_deck(DECK, "in_lj", ["run.diagnostics_every=5", "output.every_steps=0"])
         self.d = ctx.diagnostics(out)
+        m = ctx.diagnostics(ctx.run_deck(DECK, "in_lj_mixed", ["run.steps=0", "output.every_steps=0",
+                                                                "physics.precision=mixed"]))
         return [at_most("|pe_per_atom(0) - LAMMPS -6.7733681|", abs(self.d["pe_per_atom"][0] + 6.7733681), 5e-8),
                 at_most("|pressure(0) - LAMMPS -5.0197073|", abs(self.d["pressure"][0] + 5.0197073), 5e-8),
+                at_most("mixed: |pe_per_atom(0) / LAMMPS - 1|", abs(m["pe_per_atom"][0] / -6.7733681 - 1), 1e-6),
+                at_most("mixed: |pressure(0) / LAMMPS - 1|", abs(m["pressure"][0] / -5.0197073 - 1), 1e-6),
                 at_most("|T(100) - 0.76|", abs(self.d["temperature"][-1] - 0.76), 0.02)]
 
     def plot(self, ctx, fig):
