@@ -49,6 +49,18 @@ fs::path last_snapshot(const fs::path& out) {
   return last;
 }
 
+// The deck with these overrides must be refused with an InputError whose
+// message contains every one of `needles`.
+void expect_refused(const std::string& deck, std::vector<std::string> overrides,
+                    const std::vector<std::string>& needles) {
+  try {
+    run_deck(deck, "refused_" + deck, std::move(overrides));
+    ADD_FAILURE() << deck << " should have been refused";
+  } catch (const InputError& e) {
+    for (const auto& n : needles) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what();
+  }
+}
+
 // L1 distance of the density profile from the exact Sod solution at t = 0.2.
 double sod_l1(const std::vector<double>& rho) {
   const hydro::ExactRiemann exact(1.0, 0.0, 1.0, 0.125, 0.0, 0.1, 1.4);
@@ -179,18 +191,9 @@ TEST(EulerStageKernel, FusedAndSplitAgreeInMultiDWithScalarsWallsAndViscosity) {
 }
 
 TEST(EulerStageKernel, FusedIsRefusedForTheFiniteDifferenceScheme) {
-  register_builtin_solvers();
-  RunOptions o;
-  o.deck_path = source_path("inputs/cfd/kelvin_helmholtz.toml").string();
-  o.output_dir = scratch_dir("euler_fused_fd").string();
-  o.overrides = {"physics.scheme=finite_difference", "physics.reconstruction=weno5", "physics.kernel=fused"};
-  try {
-    run(o);
-    ADD_FAILURE() << "the fused kernel with finite differences should be refused";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("physics.kernel"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("finite_volume"), std::string::npos) << e.what();
-  }
+  expect_refused("kelvin_helmholtz.toml",
+                 {"physics.scheme=finite_difference", "physics.reconstruction=weno5", "physics.kernel=fused"},
+                 {"physics.kernel", "finite_volume"});
 }
 
 TEST(EulerUniform, AMovingUniformStateStaysExactlyUniform) {
@@ -253,18 +256,8 @@ TEST(EulerFiniteDifference, StartsFromPointValuesAndFiniteVolumesFromAverages) {
 }
 
 TEST(EulerFiniteDifference, OtherReconstructionsAreRefusedNamingTheKey) {
-  register_builtin_solvers();
-  RunOptions o;
-  o.deck_path = source_path("inputs/cfd/sod.toml").string();
-  o.output_dir = scratch_dir("fd_refused").string();
-  o.overrides = {"physics.scheme=finite_difference", "physics.reconstruction=plm"};
-  try {
-    run(o);
-    ADD_FAILURE() << "finite_difference with plm should be refused";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("physics.scheme"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("weno5"), std::string::npos) << e.what();
-  }
+  expect_refused("sod.toml", {"physics.scheme=finite_difference", "physics.reconstruction=plm"},
+                 {"physics.scheme", "weno5"});
 }
 
 namespace {
