@@ -1,6 +1,7 @@
 """md.lj against LAMMPS and published data: the in.lj benchmark's step-0
 thermo exactly as LAMMPS prints it and its melt by step 100; NVE energy
-fluctuations scaling as dt^2; and (full) the NIST SRSW state point."""
+fluctuations scaling as dt^2; and (full) the NIST SRSW state point, in NVT
+and reached in NPT with the Berendsen barostat."""
 import numpy as np
 
 from framework import Case, at_least, at_most
@@ -95,4 +96,46 @@ class NistStatePoint(Case):
         ax[1].plot(self.d["time"], self.d["pressure"]); ax[1].axhline(0.0068, ls="--"); ax[1].set_ylabel("P")
 
 
-CASES = [InLj(), NveScaling(), NistStatePoint()]
+def block_error(v, blocks=20):
+    """Standard error of the mean of a correlated series from block means."""
+    n = len(v) // blocks
+    means = np.array([v[i * n:(i + 1) * n].mean() for i in range(blocks)])
+    return means.std(ddof=1) / np.sqrt(blocks)
+
+
+class NptDensity(Case):
+    """NPT at the NIST SRSW state point: T = 0.85 (Nose-Hoover), P = 0.0068
+    (Berendsen barostat, tau_P = 2, modulus 10), LJ rc = 3.0 with tail
+    corrections, 864 atoms, starting from fcc at density 0.70
+    (inputs/md/lj_npt.toml). NVT at density 0.776 gives that pressure, so
+    the mean density after equilibration must be 0.776 (within 0.005).
+    Berendsen's volume fluctuations are not NPT's: only means are tested."""
+    name = "md_npt_density"
+    quick = False
+    title = "NPT (Berendsen) to T = 0.85, P = 0.0068 from density 0.70: density vs NIST 0.776"
+
+    def run(self, ctx):
+        out = ctx.run_deck("inputs/md/lj_npt.toml", "npt", ["run.steps=40000", "run.diagnostics_every=20",
+                                                            "output.every_steps=0", "checkpoint.every_steps=0"])
+        d = ctx.diagnostics(out)
+        self.d = d
+        keep = d["step"] > 10000
+        rho, p = d["density"][keep], d["pressure"][keep]
+        self.rho_mean, self.p_mean = rho.mean(), p.mean()
+        note_rho = "+- %.4f (block standard error)" % block_error(rho)
+        note_p = "+- %.4f (block standard error)" % block_error(p)
+        return [at_most("|<rho> - 0.776|", abs(self.rho_mean - 0.776), 0.005, note_rho),
+                at_most("|<P> - 0.0068| (the barostat's target)", abs(self.p_mean - 0.0068), 0.02, note_p)]
+
+    def plot(self, ctx, fig):
+        ax = fig.subplots(1, 2)
+        ax[0].plot(self.d["time"], self.d["density"]); ax[0].axhline(0.776, ls="--", label="NIST 0.776")
+        ax[0].set_xlabel("t"); ax[0].set_ylabel("density"); ax[0].legend()
+        late = self.d["time"] >= 5  # past the collapse from the lattice at 0.70
+        ax[1].plot(self.d["time"][late], self.d["pressure"][late], lw=0.5)
+        ax[1].axhline(0.0068, ls="--", color="k", label="target 0.0068")
+        ax[1].axhline(self.p_mean, color="r", label="mean after step 10000")
+        ax[1].set_xlabel("t"); ax[1].set_ylabel("P"); ax[1].legend()
+
+
+CASES = [InLj(), NveScaling(), NistStatePoint(), NptDensity()]
