@@ -26,10 +26,7 @@ if [ "${1:-}" = "--bench" ]; then
     bin/tessera_bench_gravity --device gpu --precision double
     TESSERA=bin/tessera DEVICE=gpu src/bench/euler.sh 128 256 384
     TESSERA=bin/tessera DEVICE=gpu KERNEL=split src/bench/euler.sh 256
-    for n in 20 40 80; do
-      bin/tessera run src/inputs/md/lj_melt.toml --device gpu --output /tmp/md_$n --set "box.cells=[$n,$n,$n]" \
-        --set run.diagnostics_every=100 | grep "figure of merit"
-    done
+    TESSERA=bin/tessera DEVICE=gpu src/bench/md.sh 20 40 80
   } 2>&1 | tee "$log/bench.log"
 fi
 exit $status
