@@ -176,7 +176,8 @@ TEST(Restart, MdContinuesBitForBitWithThermostatsAndBarostat) {
   };
   const std::vector<Case> cases = {
       {"langevin", " --set thermostat.type=langevin --set thermostat.temperature=1.2", ""},
-      {"nh_npt", " --set thermostat.type=nose_hoover --set thermostat.temperature=1.2" + kNpt, ""},
+      {"nh_npt_mixed",
+       " --set thermostat.type=nose_hoover --set thermostat.temperature=1.2 --set physics.precision=mixed" + kNpt, ""},
       {"bussi_npt_2", " --set thermostat.type=bussi --set thermostat.temperature=1.2" + kNpt,
        "mpirun -np 2 --oversubscribe"},
   };

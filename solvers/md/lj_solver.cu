@@ -293,7 +293,7 @@ class LjSolver final : public Solver {
             {"ke_per_atom", ke_atom},
             {"etotal_per_atom", pe_atom + ke_atom},
             {"volume", volume},
-            {"density", atoms / volume},
+            {"density", mass_ * atoms / volume},  // LAMMPS's thermo density: mass / volume
             {"momentum_x", g[3]},
             {"momentum_y", g[4]},
             {"momentum_z", g[5]},
