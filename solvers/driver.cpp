@@ -66,6 +66,8 @@ deck::Deck load_deck(const std::string& path, const std::vector<std::string>& ov
   if (!d.has("run.steps") && !d.has("run.t_end"))
     problems.push_back("[run] in " + d.source_name() + " needs 'steps' or 't_end' to know when to stop");
   if (!problems.empty()) throw InputError(problems);
+  // Before any output exists: a deck the solver would refuse leaves nothing.
+  if (info.validate) info.validate(d);
   return d;
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/deck.hpp"
 #include "io/schema.hpp"
 #include "solvers/solver.hpp"
 
@@ -19,6 +20,9 @@ struct SolverInfo {
   std::function<deck::Schema()> schema;
   std::function<std::unique_ptr<Solver>()> create;
   std::vector<std::string> fields;  // what [output] fields may name
+  // Checks between keys the schema cannot express (throws InputError), so
+  // that `tessera check` refuses what the run would; may be empty.
+  std::function<void(const deck::Deck&)> validate = nullptr;
 };
 
 class SolverRegistry {

@@ -322,7 +322,8 @@ void register_euler_solver() {
   SolverRegistry::instance().add_once({"cfd.euler",
                 "compressible Euler / Navier-Stokes, finite volumes (PLM/PPM/WENO5, HLLC/HLLE/Rusanov/Roe, SSP-RK) or "
                 "finite-difference WENO5",
-                euler_schema, [] { return std::make_unique<EulerSolver>(); }, euler_fields()});
+                euler_schema, [] { return std::make_unique<EulerSolver>(); }, euler_fields(),
+                [](const deck::Deck& d) { EulerConfig::from_deck(d); }});
 }
 
 }  // namespace tessera::cfd

@@ -94,10 +94,7 @@ class DirectSolver final : public Solver {
     eta_ = d.real("physics.eta");
     gadget_ = d.string("output.format") == "gadget4";
     fixed_dt_ = d.has("run.dt");
-    if (hermite_ && (params_.softening != gravity::Softening::Plummer || params_.precision != Precision::Double))
-      throw d.error_at("physics.integrator", "hermite needs softening = \"plummer\" and precision = \"double\"");
-    if (!fixed_dt_ && params_.eps == 0)
-      throw d.error_at("physics.epsilon", "adaptive steps need epsilon > 0; set [run] dt for unsoftened runs");
+    validate_deck(d);
 
     particles_ = std::make_unique<Particles>(dev_);
     vel_ = particles_->add_real_column("velocity", 3);
@@ -400,9 +397,17 @@ class DirectSolver final : public Solver {
 
 }  // namespace
 
+void validate_deck(const deck::Deck& d) {
+  if (d.string("physics.integrator") == "hermite" &&
+      (d.string("physics.softening") != "plummer" || d.string("physics.precision") != "double"))
+    throw d.error_at("physics.integrator", "hermite needs softening = \"plummer\" and precision = \"double\"");
+  if (!d.has("run.dt") && d.real("physics.epsilon") == 0)
+    throw d.error_at("physics.epsilon", "adaptive steps need epsilon > 0; set [run] dt for unsoftened runs");
+}
+
 void register_direct_solver() {
   SolverRegistry::instance().add_once({"nbody.direct", "direct-summation softened gravity, ring-decomposed (leapfrog or Hermite)",
-                nbody_schema, [] { return std::make_unique<DirectSolver>(); }, nbody_fields()});
+                nbody_schema, [] { return std::make_unique<DirectSolver>(); }, nbody_fields(), validate_deck});
 }
 
 }  // namespace tessera::nbody
