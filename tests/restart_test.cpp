@@ -178,7 +178,7 @@ TEST(Restart, MdContinuesBitForBitWithThermostatsAndBarostat) {
       {"langevin", " --set thermostat.type=langevin --set thermostat.temperature=1.2", ""},
       {"nh_npt_mixed",
        " --set thermostat.type=nose_hoover --set thermostat.temperature=1.2 --set physics.precision=mixed" + kNpt, ""},
-      {"bussi_npt_2", " --set thermostat.type=bussi --set thermostat.temperature=1.2" + kNpt,
+      {"bussi_npt_2", " --set thermostat.type=bussi --set thermostat.temperature=1.2 --set barostat.every=3" + kNpt,
        "mpirun -np 2 --oversubscribe"},
   };
   for (const Case& c : cases) {
