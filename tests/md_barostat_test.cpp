@@ -142,12 +142,16 @@ TEST(MdBarostat, BadKeysAreRefusedWithTheReason) {
     EXPECT_EQ(r.code, 2) << c.set << "\n" << r.output;
     EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.set << "\n" << r.output;
   }
-  // Checked when the run starts: tau_P below the coupling interval.
-  auto r = run_cli("run " + kDeck + " --output " + scratch_dir("baro_tau").string() +
-                   " --set run.steps=1 --set barostat.type=berendsen --set barostat.pressure=1"
-                   " --set barostat.damping=0.001");
-  EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_NE(r.output.find("shorter than the coupling interval"), std::string::npos) << r.output;
+  // Between keys: tau_P below the coupling interval; H5MD, whose box is fixed.
+  const std::string npt = " --set barostat.type=berendsen --set barostat.pressure=1";
+  auto tau = run_cli("check " + kDeck + npt + " --set barostat.damping=0.02 --set barostat.every=5");
+  EXPECT_EQ(tau.code, 2) << tau.output;
+  EXPECT_NE(tau.output.find("tau_P = 0.02 is shorter than the coupling interval every * dt = 0.025"),
+            std::string::npos)
+      << tau.output;
+  auto h5md = run_cli("check " + kDeck + npt + " --set barostat.damping=1 --set output.h5md=true");
+  EXPECT_EQ(h5md.code, 2) << h5md.output;
+  EXPECT_NE(h5md.output.find("H5MD trajectory records one fixed box"), std::string::npos) << h5md.output;
 }
 
 TEST(MdBarostat, RefusesABoxTooSmallForTheRanks) {

@@ -27,7 +27,21 @@ void add_barostat_keys(deck::Schema& s) {
       "dilate every N steps, by the coupling over the N dt elapsed");
 }
 
+void check_barostat_keys(const deck::Deck& d) {
+  if (d.string("barostat.type") != "berendsen") return;
+  const double tau = d.real("barostat.damping");
+  const auto every = d.integer("barostat.every");
+  if (d.has("run.dt") && tau < static_cast<double>(every) * d.real("run.dt"))
+    throw d.error_at("barostat.damping", strfmt("tau_P = %g is shorter than the coupling interval every * dt = %g: "
+                                                "the box would overshoot",
+                                                tau, static_cast<double>(every) * d.real("run.dt")));
+  if (d.boolean("output.h5md"))
+    throw d.error_at("output.h5md", "the H5MD trajectory records one fixed box; with a barostat the box changes: "
+                                    "use the particle snapshots (their /box follows it)");
+}
+
 BerendsenBarostat BerendsenBarostat::from_deck(const deck::Deck& d) {
+  check_barostat_keys(d);
   BerendsenBarostat b;
   b.enabled = d.string("barostat.type") == "berendsen";
   if (!b.enabled) return b;
@@ -35,11 +49,6 @@ BerendsenBarostat BerendsenBarostat::from_deck(const deck::Deck& d) {
   b.damping = d.real("barostat.damping");
   b.modulus = d.real("barostat.modulus");
   b.every = d.integer("barostat.every");
-  const double dt = d.real("run.dt");
-  if (b.damping < b.every * dt)
-    throw d.error_at("barostat.damping", strfmt("tau_P = %g is shorter than the coupling interval every * dt = %g: "
-                                                "the box would overshoot",
-                                                b.damping, b.every * dt));
   return b;
 }
 

@@ -17,6 +17,10 @@ namespace tessera::md {
 
 // The [barostat] table of md.lj's deck.
 void add_barostat_keys(deck::Schema& s);
+// What the schema cannot say (InputError naming the key): tau_P at least
+// the coupling interval every * dt; no H5MD trajectory, whose box is fixed.
+// Registered with md.lj, so `tessera check` refuses what the run would.
+void check_barostat_keys(const deck::Deck& d);
 
 struct BerendsenBarostat {
   bool enabled = false;

@@ -206,9 +206,6 @@ class LjSolver final : public Solver {
     gamma_ = 1.0 / d.real("thermostat.damping");
     seed_ = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
     barostat_ = BerendsenBarostat::from_deck(d);
-    if (barostat_.enabled && h5md_)
-      throw d.error_at("output.h5md", "the H5MD trajectory records one fixed box; with a barostat the box changes: "
-                                      "use the particle snapshots (their /box follows it)");
 
     // Split the box into cells at least one list range wide: each rank's
     // ghosts then come from its face neighbours in one hop.
@@ -685,7 +682,7 @@ void register_lj_solver() {
   SolverRegistry::instance().add_once(
       {"md.lj", "molecular dynamics: LJ/WCA/Morse pairs, Verlet lists, NVE, Langevin, Nose-Hoover chain, Bussi, "
        "Berendsen barostat",
-       md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields()});
+       md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields(), check_barostat_keys});
 }
 
 }  // namespace tessera::md
