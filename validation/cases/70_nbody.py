@@ -1,7 +1,7 @@
 """nbody.direct: Kepler orbits (energy bounded without drift, second order
 in dt), the Plummer sphere's energy error over one crossing time and its
 dt^2 scaling, and (full) the Plummer Lagrangian radii against the analytic
-profile over 5 crossing times at N = 16384."""
+profile, within Poisson noise, over 5 crossing times at N = 16384."""
 import math
 
 import numpy as np
@@ -81,31 +81,111 @@ class PlummerEnergy(Case):
 
 
 class PlummerRadii(Case):
-    """N = 16384, 5 crossing times: the 10, 50 and 90 % Lagrangian radii stay
-    within Poisson noise (10 %) of the analytic ones (0.309, 0.769, 2.184).
-    About 1e12 pair interactions: a GPU case."""
+    """N = 16384 Plummer sphere (Henon units, scale radius a = 3 pi/16,
+    epsilon = 1/64, double precision, leapfrog dt = 1/128), 5 crossing times:
+    the 10, 50 and 90 % Lagrangian radii stay within Poisson noise of the
+    analytic profile at every diagnostics row (every 0.5 time units).
+
+    Reference: the sampler draws each body's enclosed analytic mass uniformly
+    in (0, 0.999) (problem.mass_cut), so the sample's mass fraction f sits at
+    the analytic radius of mass 0.999 f: r_ref = a / sqrt((0.999 f)^(-2/3) - 1)
+    = 0.3085, 0.7679, 2.1730 (the untruncated radii 0.309, 0.769, 2.184 are
+    0.04, 0.13 and 0.39 sigma away). The solver measures the radii about the
+    centre of mass and the initial conditions are put in the centre-of-mass
+    frame; a centre offset changes the enclosed mass only at second order
+    (a Monte Carlo of the sampler, 400 draws, measured about the centre of
+    mass: mean offsets below 0.1 sigma, scatter 0.91-0.99 sigma).
+
+    Noise: the number of bodies inside a fixed radius is binomial, so the
+    sampled fraction scatters by sqrt(f (1 - f) / N) and the radius by
+    sigma_r = sqrt(f (1 - f) / N) * 0.999 / m'(r_ref), with
+    m(r) = r^3 / (r^2 + a^2)^(3/2): sigma_r / r = 1.0 %, 0.70 %, 1.27 %.
+    This is exact at t = 0. Drift from softening (eps / a = 0.027), two-body
+    relaxation (5 of ~200 crossing times) and integration error
+    (|dE/E| <= 1e-4 checked, R ~ 1/|E|) is well below sigma.
+
+    Tolerance, set before the run: |r - r_ref| <= 4 sigma at every row.
+    3 radii x 30 rows are up to 90 comparisons; for independent binomial
+    rows a 1 % family-wise false-alarm rate needs 3.86 sigma (Bonferroni);
+    3 sigma per row would fail a correct code up to ~20 % of the time.
+    4 sigma is 4.0 %, 2.8 % and 5.1 % of the radii; a wrong force constant,
+    velocity scale or a too-large softening moves them by tens of percent.
+
+    Caveat (measured after the run, tolerance not changed): the evolved
+    rows scatter more than the binomial sigma. Six other seeds at N = 4096
+    (same eps, dt, 5 crossing times) gave a row scatter of 1.40, 1.70 and
+    0.87 sigma for 10/50/90 % (pooled means +0.22, +0.44, -0.19: no common
+    bias), driven by each realisation's velocity sampling noise: the initial
+    virial ratio 2K/|W| is off by ~1 % at N = 4096 (0.976 to 1.019) and the
+    sphere re-virialises (seed 4: 2K/|W| = 1.019, r10 up to +4.81 sigma;
+    seed 6: 0.976, r50 -2.38 sigma on average). So 4 binomial sigma is
+    roughly 2.5-3 sigma of the real late-time scatter at 10/50 %: seed 1
+    (the deck's) passed in the recorded host run, but another seed,
+    or a backend whose round-off sends the chaotic N-body trajectory
+    elsewhere (GPU), can fail it without a defect. A sigma that includes
+    the velocity noise, calibrated on an N = 16384 seed ensemble, is the
+    follow-up.
+
+    About 5e11 pair interactions (1811 force passes of 2.7e8) in double
+    precision: ~10 min on an idle 2-core host (8e8 interactions/s), 30 min
+    measured with the two cores shared with builds; seconds on a GPU."""
     name = "nbody_plummer_radii"
     quick = False
-    title = "Plummer N = 16384, 5 crossing times: Lagrangian radii"
+    title = "Plummer N = 16384, 5 crossing times: Lagrangian radii within Poisson noise"
+    N = 16384
+    DT = 1 / 128
+    MASS_CUT = 0.999
+    SCALE = 3 * math.pi / 16
+    FRACTIONS = {"lagrangian_radius_10": 0.10, "lagrangian_radius_50": 0.50, "lagrangian_radius_90": 0.90}
     ANALYTIC = {"lagrangian_radius_10": 0.309, "lagrangian_radius_50": 0.769, "lagrangian_radius_90": 2.184}
+    Z_TOL = 4.0  # sigma; see the docstring (Bonferroni over 3 radii x ~30 rows)
+    ENERGY_TOL = 1e-4
+
+    def reference(self, f):
+        """(r_ref, sigma_r) for sample mass fraction f."""
+        a, m = self.SCALE, self.MASS_CUT * f
+        r = a / math.sqrt(m ** (-2.0 / 3.0) - 1.0)
+        dmdr = 3 * a * a * r * r / (r * r + a * a) ** 2.5
+        return r, math.sqrt(f * (1 - f) / self.N) * self.MASS_CUT / dmdr
 
     def run(self, ctx):
         out = ctx.run_deck(PLUMMER, "plummer_radii",
-                           ["problem.n=16384", "run.t_end=%r" % (5 * T_CROSS), "run.diagnostics_every=64",
-                            "output.every_time=0"])
-        self.d = ctx.diagnostics(out)
+                           ["problem.n=%d" % self.N, "problem.mass_cut=%r" % self.MASS_CUT,
+                            "physics.precision=double", "run.dt=%r" % self.DT, "run.t_end=%r" % (5 * T_CROSS),
+                            "run.diagnostics_every=64", "output.every_time=0"])
+        self.d = d = ctx.diagnostics(out)
+        t = d["time"]
         metrics = []
-        for col, ref in self.ANALYTIC.items():
-            worst = np.max(np.abs(self.d[col] - ref)) / ref
-            metrics.append(at_most("max |r - r_analytic| / r_analytic, " + col[-2:] + " %", worst, 0.10))
+        for col, f in self.FRACTIONS.items():
+            ref, sigma = self.reference(f)
+            z = (d[col] - ref) / sigma
+            k = int(np.argmax(np.abs(z)))
+            rel = np.abs(d[col] - ref) / ref
+            metrics.append(at_most(
+                "max |r - r_ref| / sigma, %s %% (r_ref %.4f, sigma %.4f)" % (col[-2:], ref, sigma),
+                float(abs(z[k])), self.Z_TOL,
+                "worst at t = %.2f (r = %.4f, %+.2f sigma, %+.2f %%); max relative %.2f %%; t = 0: %+.2f sigma; "
+                "%d rows" % (t[k], d[col][k], z[k], 100 * (d[col][k] / ref - 1), 100 * rel.max(), z[0], len(t))))
+        err = rel_energy_error(d)
+        metrics.append(at_most("max |dE/E| over the run", float(err.max()), self.ENERGY_TOL,
+                               "at the end %.3e" % err[-1]))
         return metrics
 
     def plot(self, ctx, fig):
-        ax = fig.subplots()
-        for col, ref in self.ANALYTIC.items():
-            ax.plot(self.d["time"], self.d[col], label=col[-2:] + " %")
-            ax.axhline(ref, ls="--", color="gray")
-        ax.set_xlabel("t"); ax.set_ylabel("Lagrangian radius"); ax.legend()
+        ax1, ax2 = fig.subplots(1, 2)
+        t = self.d["time"]
+        for col, f in self.FRACTIONS.items():
+            ref, sigma = self.reference(f)
+            line, = ax1.plot(t, self.d[col] / ref, label=col[-2:] + " %")
+            ax1.fill_between(t, 1 - self.Z_TOL * sigma / ref, 1 + self.Z_TOL * sigma / ref,
+                             color=line.get_color(), alpha=0.12)
+            ax2.plot(t, (self.d[col] - ref) / sigma, label=col[-2:] + " %")
+        ax1.axhline(1, ls="--", color="gray")
+        ax1.set_xlabel("t (Henon units)"); ax1.set_ylabel("r / r_ref (bands: +-%g sigma)" % self.Z_TOL); ax1.legend()
+        for z in (-self.Z_TOL, self.Z_TOL):
+            ax2.axhline(z, ls="--", color="red")
+        ax2.axhline(0, ls=":", color="gray")
+        ax2.set_xlabel("t (Henon units)"); ax2.set_ylabel("(r - r_ref) / sigma"); ax2.legend()
 
 
 CASES = [KeplerEnergy(), PlummerEnergy(), PlummerRadii()]
