@@ -15,6 +15,7 @@
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
+#include "runtime/log.hpp"
 #include "runtime/reduce.hpp"
 #include "solvers/nbody/gravity_forces.hpp"
 #include "solvers/nbody/initial_conditions.hpp"
@@ -90,6 +91,7 @@ class DirectSolver final : public Solver {
     params_.eps = d.real("physics.epsilon");
     params_.softening = d.string("physics.softening") == "spline" ? gravity::Softening::Spline : gravity::Softening::Plummer;
     params_.precision = d.string("physics.precision") == "single" ? Precision::Single : Precision::Double;
+    const std::string type = d.string("problem.type");
     hermite_ = d.string("physics.integrator") == "hermite";
     eta_ = d.real("physics.eta");
     gadget_ = d.string("output.format") == "gadget4";
@@ -106,6 +108,7 @@ class DirectSolver final : public Solver {
     transport_ = transport_from_deck(d, dev_);
     allocate_ring();
     compute_forces();
+    if ((type == "plummer" || type == "file") && d.boolean("problem.virial_equilibrium")) scale_to_virial_equilibrium(d);
   }
 
   double stable_dt() override {
@@ -255,6 +258,37 @@ class DirectSolver final : public Solver {
       b.m[i] = mass[i];
     }
     return b;
+  }
+
+  // A finite sample's 2K/|W| differs from 1 by O(1/sqrt N), so the sphere
+  // breathes before it settles; scaling every velocity by one factor
+  // sqrt(|W| / 2K) (NBODY6's scaling to standard units, here without touching
+  // positions) removes that. W comes from the potentials of the force pass
+  // just done, K and W from the same rank-local sums + collective as the
+  // diagnostics, so step 0 reports 2K/|W| = 1 to round-off at any rank count.
+  void scale_to_virial_equilibrium(const deck::Deck& d) {
+    Particles& p = *particles_;
+    const std::int64_t n = p.owned();
+    double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    const double *m = p.real(mass_), *phi = p.real(pot_);
+    const auto g = collectives::sum(std::vector<double>{
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
+        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * phi[i]; })});
+    const double kin = g[0], pot = g[1];
+    if (!(kin > 0) || !(pot < 0))
+      throw d.error_at("problem.virial_equilibrium",
+                       strfmt("needs moving bodies in a bound system (K = %g, W = %g)", kin, pot));
+    const double s = std::sqrt(-pot / (2 * kin));
+    logging::info(strfmt("nbody.direct: initial 2K/|W| = %.6f; velocities scaled by %.6f to virial equilibrium",
+                         2 * kin / -pot, s));
+    for (double* v : {vx, vy, vz}) for_each(dev_, n, [=] TESSERA_HD(int i) { v[i] *= s; });
+    // The Hermite jerk is linear in the relative velocities (acceleration and
+    // potential do not depend on them), so scaling it is the recomputation.
+    if (hermite_)
+      for (int c = 0; c < 3; ++c) {
+        double* j = p.real(jerk_, c);
+        for_each(dev_, n, [=] TESSERA_HD(int i) { j[i] *= s; });
+      }
   }
 
   void allocate_ring() {

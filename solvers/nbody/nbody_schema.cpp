@@ -27,6 +27,9 @@ deck::Schema nbody_schema() {
       "random seed (the same bodies at any rank count)");
   s.add("problem", "mass_cut", ValueType::Float).def(0.999).above(0).at_most(1).when("type", {"plummer"}).doc_(
       "largest enclosed mass fraction sampled (Aarseth, Henon & Wielen 1974)");
+  s.add("problem", "virial_equilibrium", ValueType::Bool).def(false).when("type", {"plummer", "file"}).doc_(
+      "rescale the velocities so that 2K/|W| = 1 exactly for this sample, as NBODY6's scaling to standard units "
+      "does; removes the breathing of a finite sample");
   s.add("problem", "radius", ValueType::Float).def(1.0).above(0).when("type", {"cold_sphere"}).units("length").doc_(
       "sphere radius");
   s.add("problem", "masses", ValueType::FloatArray).def(std::vector<double>{0.5, 0.5}).len(2).above(0)

@@ -1,6 +1,7 @@
 // nbody.direct's ring: forces at any rank count equal a brute-force sum over
 // the same bodies to 1e-12 relative (double), the initial conditions are the
-// same bodies at any rank count, and the ring uses the auto transport.
+// same bodies at any rank count (also after the virial-equilibrium velocity
+// scaling), and the ring uses the auto transport.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -66,4 +67,49 @@ TEST(NbodyRing, ForcesMatchBruteForceAtAnyRankCount) {
   }
   EXPECT_LT(std::sqrt(err2 / norm2), 1e-12) << collectives::size() << " ranks";
   EXPECT_LT(std::sqrt(perr / pnorm), 1e-12);
+}
+
+TEST(NbodyRing, VirialScalingIsTheSameAtAnyRankCount) {
+  // problem.virial_equilibrium: K and W come from rank-local sums and a
+  // collective, so the factor may differ from the single-rank one only by
+  // round-off; positions stay the sampler's, bit for bit.
+  const int n = 1000;
+  const double eps = 0.015625;
+  fs::path out = fs::temp_directory_path() / strfmt("tessera_nbody_virial_%d", collectives::size());
+  if (collectives::rank() == 0) fs::remove_all(out);
+  collectives::barrier();
+  RunOptions o;
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  o.deck_path = std::string(src && *src ? src : TESSERA_SOURCE_DIR) + "/inputs/nbody/plummer.toml";
+  o.output_dir = out.string();
+  o.overrides = {strfmt("problem.n=%d", n), "problem.virial_equilibrium=true", "run.t_end=1", "run.steps=0",
+                 "output.every_time=1", "output.fields=[\"velocity\"]"};
+  run(o);
+  if (collectives::rank() != 0) return;
+  nbody::Bodies b = nbody::plummer(n, 1, 0.999);
+  // The factor that makes 2K/|W| = 1 for these bodies, in long double.
+  long double kin = 0, pot = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    kin += 0.5L * b.m[i] * ((long double)b.vx[i] * b.vx[i] + (long double)b.vy[i] * b.vy[i] + (long double)b.vz[i] * b.vz[i]);
+    for (std::size_t j = i + 1; j < b.size(); ++j) {
+      const long double dx = b.x[j] - b.x[i], dy = b.y[j] - b.y[i], dz = b.z[j] - b.z[i];
+      pot -= (long double)b.m[i] * b.m[j] / std::sqrt(dx * dx + dy * dy + dz * dz + (long double)eps * eps);
+    }
+  }
+  const double s = static_cast<double>(std::sqrt(-pot / (2 * kin)));
+  h5::File f((out / "snapshots" / "snapshot_00000.h5").string(), h5::File::Mode::ReadOnly, false);
+  const h5::Location g = f.open_group("particles");
+  auto ids = g.open_dataset("id").read_all<std::int64_t>();
+  auto pos = g.open_dataset("position").read_all<double>();
+  auto vel = g.open_dataset("velocity").read_all<double>();
+  ASSERT_EQ(ids.size(), static_cast<std::size_t>(n));
+  for (std::size_t r = 0; r < ids.size(); ++r) {
+    const auto i = static_cast<std::size_t>(ids[r]);
+    ASSERT_EQ(pos[3 * r], b.x[i]);
+    ASSERT_EQ(pos[3 * r + 1], b.y[i]);
+    ASSERT_EQ(pos[3 * r + 2], b.z[i]);
+    const double v[3] = {b.vx[i], b.vy[i], b.vz[i]};
+    for (int c = 0; c < 3; ++c)
+      ASSERT_NEAR(vel[3 * r + c], s * v[c], 1e-13 * std::fabs(v[c])) << collectives::size() << " ranks, body " << i;
+  }
 }
