@@ -151,7 +151,8 @@ class PlummerRadii(Case):
     def run(self, ctx):
         out = ctx.run_deck(PLUMMER, "plummer_radii",
                            ["problem.n=%d" % self.N, "problem.mass_cut=%r" % self.MASS_CUT,
-                            "physics.precision=double", "run.dt=%r" % self.DT, "run.t_end=%r" % (5 * T_CROSS),
+                            "problem.virial_equilibrium=true", "physics.precision=double",
+                            "run.dt=%r" % self.DT, "run.t_end=%r" % (5 * T_CROSS),
                             "run.diagnostics_every=64", "output.every_time=0"])
         self.d = d = ctx.diagnostics(out)
         t = d["time"]
