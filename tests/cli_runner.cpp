@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace fs = std::filesystem;
 
@@ -64,6 +65,17 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
     rows.push_back(cells);
   }
   return rows;
+}
+
+std::vector<double> diagnostics_column(const fs::path& out, const std::string& name) {
+  const auto rows = read_csv(out / "diagnostics.csv");
+  if (rows.empty()) throw std::runtime_error("no rows in " + (out / "diagnostics.csv").string());
+  std::size_t c = 0;
+  while (c < rows[0].size() && rows[0][c] != name) ++c;
+  if (c == rows[0].size()) throw std::runtime_error("no column '" + name + "' in " + (out / "diagnostics.csv").string());
+  std::vector<double> v;
+  for (std::size_t r = 1; r < rows.size(); ++r) v.push_back(std::stod(rows[r][c]));
+  return v;
 }
 
 }  // namespace tessera::testing

@@ -22,5 +22,8 @@ std::filesystem::path source_path(const std::string& relative);
 std::filesystem::path scratch_dir(const std::string& name);
 std::string read_file(const std::filesystem::path& p);
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p);
+// Column `name` of <out>/diagnostics.csv, one value per row (throws when the
+// column does not exist).
+std::vector<double> diagnostics_column(const std::filesystem::path& out, const std::string& name);
 
 }  // namespace tessera::testing

@@ -14,6 +14,7 @@
 
 namespace fs = std::filesystem;
 using namespace tessera;
+using tessera::testing::diagnostics_column;
 using tessera::testing::read_csv;
 using tessera::testing::run_cli;
 using tessera::testing::scratch_dir;
@@ -35,16 +36,6 @@ fs::path run_ok(const std::string& name, const std::string& args, const std::str
   auto r = run_cli("run " + kDeck + " --output " + out.string() + args, ".", prefix);
   EXPECT_EQ(r.code, 0) << r.output;
   return out;
-}
-
-std::vector<double> column(const fs::path& out, const std::string& name) {
-  auto rows = read_csv(out / "diagnostics.csv");
-  std::size_t c = 0;
-  while (c < rows[0].size() && rows[0][c] != name) ++c;
-  EXPECT_LT(c, rows[0].size()) << name;
-  std::vector<double> v;
-  for (std::size_t r = 1; r < rows.size() && c < rows[0].size(); ++r) v.push_back(std::stod(rows[r][c]));
-  return v;
 }
 
 struct Average {
@@ -80,7 +71,7 @@ TEST_P(MdBarostatPrecision, PressureRelaxesToTheTargetAndTheDensityFollowsIt) {
                                                 " --set barostat.type=berendsen --set barostat.pressure=%g"
                                                 " --set barostat.damping=0.5 --set physics.precision=%s",
                                                 target, GetParam().c_str()));
-    const auto p = column(out, "pressure"), rho = column(out, "density"), t = column(out, "temperature");
+    const auto p = diagnostics_column(out, "pressure"), rho = diagnostics_column(out, "density"), t = diagnostics_column(out, "temperature");
     ASSERT_EQ(p.size(), 401u);
     // Equilibrated after ~5 tau_P (500 steps); average over the rest.
     const Average pa = block_average(p, 125), rhoa = block_average(rho, 125);
@@ -92,7 +83,7 @@ TEST_P(MdBarostatPrecision, PressureRelaxesToTheTargetAndTheDensityFollowsIt) {
     else
       EXPECT_GT(rhoa.mean, 0.8442 + 10 * rhoa.error) << "a higher pressure compresses it";
     // The volume column is the box the density comes from (m = 1).
-    EXPECT_NEAR(column(out, "volume").back() * rho.back(), 500.0, 1e-9);
+    EXPECT_NEAR(diagnostics_column(out, "volume").back() * rho.back(), 500.0, 1e-9);
     EXPECT_NEAR(block_average(t, 125).mean, 1.5, 0.03) << "the thermostat still holds T";
   }
 }
@@ -110,8 +101,8 @@ TEST(MdBarostat, ThermoAgreesAtEveryRankCount) {
                                 " --set thermostat.temperature=1.0 --set barostat.type=berendsen"
                                 " --set barostat.pressure=0.5 --set barostat.damping=0.1 --set neighbor.every=1",
                                 strfmt("mpirun -np %d --oversubscribe", ranks));
-    return std::vector<double>{column(out, "pressure").back(), column(out, "pe_per_atom").back(),
-                               column(out, "temperature").back(), column(out, "volume").back()};
+    return std::vector<double>{diagnostics_column(out, "pressure").back(), diagnostics_column(out, "pe_per_atom").back(),
+                               diagnostics_column(out, "temperature").back(), diagnostics_column(out, "volume").back()};
   };
   const auto serial = thermo(1);
   EXPECT_GT(std::fabs(serial[3] / 864.0 * 0.8442 - 1.0), 1e-3) << "the box moved";

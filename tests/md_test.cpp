@@ -23,6 +23,7 @@
 
 namespace fs = std::filesystem;
 using namespace tessera;
+using tessera::testing::diagnostics_column;
 using tessera::testing::read_csv;
 using tessera::testing::scratch_dir;
 using tessera::testing::source_path;
@@ -38,17 +39,6 @@ fs::path run_md(const std::string& name, std::vector<std::string> overrides) {
   o.overrides.insert(o.overrides.begin(), "output.every_steps=0");
   run(o);
   return fs::path(*o.output_dir);
-}
-
-// Column `name` of diagnostics.csv, one value per row.
-std::vector<double> column(const fs::path& out, const std::string& name) {
-  auto rows = read_csv(out / "diagnostics.csv");
-  std::size_t c = 0;
-  while (c < rows[0].size() && rows[0][c] != name) ++c;
-  EXPECT_LT(c, rows[0].size()) << name;
-  std::vector<double> v;
-  for (std::size_t r = 1; r < rows.size(); ++r) v.push_back(std::stod(rows[r][c]));
-  return v;
 }
 
 double stddev(const std::vector<double>& v) {
@@ -122,10 +112,10 @@ TEST_P(MdLammps, InLjStepZeroThermoMatchesLammps) {
   // lattice repeats the same few separations, so their errors add up
   // rather than average out).
   auto tol = [&](double lammps) { return mixed() ? 1e-6 * std::fabs(lammps) : 5e-8; };
-  EXPECT_NEAR(column(out, "pe_per_atom")[0], -6.7733681, tol(-6.7733681));
-  EXPECT_NEAR(column(out, "pressure")[0], -5.0197073, tol(-5.0197073));
-  EXPECT_NEAR(column(out, "temperature")[0], 1.44, 1e-12);
-  EXPECT_NEAR(column(out, "etotal_per_atom")[0], -4.6134356, tol(-4.6134356));
+  EXPECT_NEAR(diagnostics_column(out, "pe_per_atom")[0], -6.7733681, tol(-6.7733681));
+  EXPECT_NEAR(diagnostics_column(out, "pressure")[0], -5.0197073, tol(-5.0197073));
+  EXPECT_NEAR(diagnostics_column(out, "temperature")[0], 1.44, 1e-12);
+  EXPECT_NEAR(diagnostics_column(out, "etotal_per_atom")[0], -4.6134356, tol(-4.6134356));
 }
 
 TEST_P(MdNve, EnergyFluctuationScalesAsDtSquaredAndMomentumStaysZero) {
@@ -136,7 +126,7 @@ TEST_P(MdNve, EnergyFluctuationScalesAsDtSquaredAndMomentumStaysZero) {
                       "run.diagnostics_every=2", "neighbor.every=1", "neighbor.check=true"});
   };
   fs::path a = run_at(0.004, "nve_a"), b = run_at(0.002, "nve_b");
-  auto ea = column(a, "etotal_per_atom"), eb = column(b, "etotal_per_atom");
+  auto ea = diagnostics_column(a, "etotal_per_atom"), eb = diagnostics_column(b, "etotal_per_atom");
   // Skip the first tenth: the melt from the lattice.
   ea.erase(ea.begin(), ea.begin() + ea.size() / 10);
   eb.erase(eb.begin(), eb.begin() + eb.size() / 10);
@@ -145,7 +135,7 @@ TEST_P(MdNve, EnergyFluctuationScalesAsDtSquaredAndMomentumStaysZero) {
   EXPECT_LT(ratio, 4.0 * 1.3);
   // Also in mixed: pair forces are exactly antisymmetric and summed in double.
   for (const char* c : {"momentum_x", "momentum_y", "momentum_z"})
-    for (double p : column(a, c)) EXPECT_LT(std::fabs(p), 1e-10) << c;
+    for (double p : diagnostics_column(a, c)) EXPECT_LT(std::fabs(p), 1e-10) << c;
   // No drift: a trend over the run (from float forces that are not quite
   // conservative, in mixed) would show as the mean energy of the last
   // quarter leaving the fluctuation band of the whole run (both precisions
@@ -160,7 +150,7 @@ TEST_P(MdLangevin, HoldsItsTemperature) {
   fs::path out = run("langevin", {"box.cells=[5,5,5]", "run.steps=1500", "run.diagnostics_every=10",
                                   "thermostat.type=langevin", "thermostat.temperature=1.2", "thermostat.damping=0.5",
                                   "neighbor.every=1", "neighbor.check=true"});
-  auto t = column(out, "temperature");
+  auto t = diagnostics_column(out, "temperature");
   double mean = 0;
   int n = 0;
   for (std::size_t i = t.size() / 3; i < t.size(); ++i, ++n) mean += t[i];
@@ -176,8 +166,8 @@ TEST_P(MdThermostats, NoseHooverAndBussiHoldTemperatureAndConserveTheirQuantity)
                        {"box.cells=[5,5,5]", "physics.shift=true", "run.dt=0.004", "run.steps=2000",
                         "run.diagnostics_every=10", std::string("thermostat.type=") + kind,
                         "thermostat.temperature=1.2", "thermostat.damping=0.2", "neighbor.every=1"});
-    auto t = column(out, "temperature");
-    auto h = column(out, "conserved_per_atom");
+    auto t = diagnostics_column(out, "temperature");
+    auto h = diagnostics_column(out, "conserved_per_atom");
     double mean = 0;
     int n = 0;
     for (std::size_t i = t.size() / 3; i < t.size(); ++i, ++n) mean += t[i];
@@ -187,7 +177,7 @@ TEST_P(MdThermostats, NoseHooverAndBussiHoldTemperatureAndConserveTheirQuantity)
     double drift = 0;
     for (double v : h) drift = std::max(drift, std::fabs(v - h[0]));
     EXPECT_LT(drift, 2e-3) << kind;
-    auto e = column(out, "etotal_per_atom");
+    auto e = diagnostics_column(out, "etotal_per_atom");
     EXPECT_GT(std::fabs(e.back() - e.front()), 10 * drift) << kind << ": the thermostat did work";
   }
 }
@@ -197,10 +187,10 @@ TEST_P(MdMixtures, TwoTypesMixWithLorentzBerthelot) {
   fs::path same = run("mix_same", {"box.cells=[4,4,4]", "run.steps=0", "box.types=2", "physics.type_epsilon=[1.0,1.0]",
                                    "physics.type_sigma=[1.0,1.0]", "physics.mixing=arithmetic"});
   fs::path one = run("mix_one", {"box.cells=[4,4,4]", "run.steps=0"});
-  EXPECT_DOUBLE_EQ(column(same, "pe_per_atom")[0], column(one, "pe_per_atom")[0]);
+  EXPECT_DOUBLE_EQ(diagnostics_column(same, "pe_per_atom")[0], diagnostics_column(one, "pe_per_atom")[0]);
   fs::path mix = run("mix_two", {"box.cells=[4,4,4]", "run.steps=0", "box.types=2", "physics.type_epsilon=[1.0,0.5]",
                                  "physics.type_sigma=[1.0,1.2]", "physics.mixing=arithmetic"});
-  EXPECT_NE(column(mix, "pe_per_atom")[0], column(one, "pe_per_atom")[0]);
+  EXPECT_NE(diagnostics_column(mix, "pe_per_atom")[0], diagnostics_column(one, "pe_per_atom")[0]);
 }
 
 TEST_P(MdRanks, ThermoAgreesAtEveryRankCount) {
@@ -244,10 +234,10 @@ TEST_P(MdLammpsData, StartsFromADataFileAndWritesH5md) {
   fs::path from_file = run("md_from_data", {"run.steps=0", "box.data_file=\"" + file.string() + "\"",
                                             "output.every_steps=1", "output.h5md=true"});
   fs::path lattice = run("md_lattice_4", {"run.steps=0", "box.cells=[4,4,4]"});
-  EXPECT_DOUBLE_EQ(column(from_file, "pe_per_atom")[0], column(lattice, "pe_per_atom")[0]);
+  EXPECT_DOUBLE_EQ(diagnostics_column(from_file, "pe_per_atom")[0], diagnostics_column(lattice, "pe_per_atom")[0]);
   double ke = 0;
   for (std::size_t i = 0; i < n; ++i) ke += 0.5 * (data.vx[i] * data.vx[i] + data.vy[i] * data.vy[i]);
-  EXPECT_NEAR(column(from_file, "ke_per_atom")[0], ke / n, 1e-15);
+  EXPECT_NEAR(diagnostics_column(from_file, "ke_per_atom")[0], ke / n, 1e-15);
   h5::File traj((from_file / "trajectory.h5md").string(), h5::File::Mode::ReadOnly, false);
   EXPECT_EQ(traj.open_group("h5md").attribute_ints("version"), (std::vector<std::int64_t>{1, 1}));
   auto steps = traj.open_group("particles").open_group("all").open_group("position").open_dataset("step").read_all<std::int64_t>();
@@ -310,8 +300,8 @@ TEST(MdMixedPrecision, ForcesAndThermoAgreeWithDouble) {
   EXPECT_LT(rms_diff / rms, 1e-6) << "rms force difference relative to the rms force " << rms;
   EXPECT_LT(worst / rms, 1e-5) << "largest force difference relative to the rms force " << rms;
   for (const char* c : {"pe_per_atom", "pressure"})
-    EXPECT_NEAR(column(mout, c)[0], column(dout, c)[0], 1e-6 * std::fabs(column(dout, c)[0])) << c;
+    EXPECT_NEAR(diagnostics_column(mout, c)[0], diagnostics_column(dout, c)[0], 1e-6 * std::fabs(diagnostics_column(dout, c)[0])) << c;
   std::printf("mixed vs double: rms |df| / rms f = %.3g, max %.3g (rms f %.3g); pe %.3g, pressure %.3g relative\n",
-              rms_diff / rms, worst / rms, rms, column(mout, "pe_per_atom")[0] / column(dout, "pe_per_atom")[0] - 1,
-              column(mout, "pressure")[0] / column(dout, "pressure")[0] - 1);
+              rms_diff / rms, worst / rms, rms, diagnostics_column(mout, "pe_per_atom")[0] / diagnostics_column(dout, "pe_per_atom")[0] - 1,
+              diagnostics_column(mout, "pressure")[0] / diagnostics_column(dout, "pressure")[0] - 1);
 }
