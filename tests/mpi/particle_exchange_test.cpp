@@ -395,20 +395,43 @@ TEST(ParticleExchange, LatticePointsTieOnEveryFace) {
   }
 }
 
+// A migrated world with ghosts 0.4 of the narrowest rank box wide, and the
+// ids and positions (owned, then ghosts) right after that build. Not
+// movable: the exchange keeps a reference to the layout.
+struct Ghosted {
+  World w;
+  CartesianLayout layout;
+  Columns c;
+  std::unique_ptr<Particles> p;
+  std::unique_ptr<ParticleExchange> ex;
+  std::vector<std::int64_t> ids;
+  std::array<std::vector<double>, 3> before;
+
+  Ghosted(const LayoutSpec& spec, std::int64_t n, std::uint64_t seed)
+      : w(make_world(spec, n, seed)), layout(CartesianLayout::for_this_process(spec)) {
+    p = make_particles(w, c);
+    ex = std::make_unique<ParticleExchange>(layout, transport());
+    ex->migrate(*p);
+    ex->build_ghosts(*p, 0.4 * smallest_box(spec));
+    ids = p->id_to_host();
+    for (int d = 0; d < 3; ++d) before[d] = p->position_to_host(d);
+  }
+  Ghosted(const Ghosted&) = delete;
+  Ghosted& operator=(const Ghosted&) = delete;
+};
+
 TEST(ParticleExchange, UpdateGhostsFollowsOwners) {
   const LayoutSpec spec = cube({true, true, true});
   const std::int64_t n = 2500;
-  const World w = make_world(spec, n, 21);
-  const CartesianLayout layout = CartesianLayout::for_this_process(spec);
-  Columns c;
-  auto p = make_particles(w, c);
-  ParticleExchange ex(layout, transport());
-  ex.migrate(*p);
+  const Ghosted g(spec, n, 21);
+  const World& w = g.w;
+  const CartesianLayout& layout = g.layout;
+  const Columns& c = g.c;
+  Particles* p = g.p.get();
+  ParticleExchange& ex = *g.ex;
+  const auto& ids_before = g.ids;
+  const auto& before = g.before;
   const double width = 0.4 * smallest_box(spec);
-  ex.build_ghosts(*p, width);
-  const auto ids_before = p->id_to_host();
-  std::array<std::vector<double>, 3> before;
-  for (int d = 0; d < 3; ++d) before[d] = p->position_to_host(d);
 
   // Each ghost's image shift, recovered bit for bit from the settled position.
   std::vector<Vec> shift;
@@ -645,18 +668,13 @@ TEST(ParticleExchange, SetBoxKeepsGhostRoutesWithShiftsOfTheNewBox) {
   // two builds: update_ghosts must then place each ghost at its owner's new
   // position plus a shift of the new box length, bit for bit.
   const LayoutSpec spec = cube({true, true, true});
-  const std::int64_t n = 2000;
-  const World w = make_world(spec, n, 51);
-  const CartesianLayout layout = CartesianLayout::for_this_process(spec);
-  Columns c;
-  auto p = make_particles(w, c);
-  ParticleExchange ex(layout, transport());
-  ex.migrate(*p);
-  const double width = 0.4 * smallest_box(spec);
-  ex.build_ghosts(*p, width);
-  const auto ids = p->id_to_host();
-  std::array<std::vector<double>, 3> before;
-  for (int d = 0; d < 3; ++d) before[d] = p->position_to_host(d);
+  const Ghosted g(spec, 2000, 51);
+  const World& w = g.w;
+  const CartesianLayout& layout = g.layout;
+  Particles* p = g.p.get();
+  ParticleExchange& ex = *g.ex;
+  const auto& ids = g.ids;
+  const auto& before = g.before;
   // Each ghost's image: -1, 0 or +1 box lengths from its owner's position.
   std::vector<std::array<int, 3>> image;
   for (std::int64_t i = p->owned(); i < p->total(); ++i) {
