@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "io/hdf5_file.hpp"
 #include "runtime/collectives.hpp"
@@ -18,19 +20,31 @@
 namespace fs = std::filesystem;
 using namespace tessera;
 
-TEST(NbodyRing, ForcesMatchBruteForceAtAnyRankCount) {
-  const int n = 1000;
-  const double eps = 0.015625;
-  fs::path out = fs::temp_directory_path() / strfmt("tessera_nbody_ring_%d", collectives::size());
+namespace {
+
+// inputs/nbody/plummer.toml with n bodies run to its step-0 snapshot on every
+// rank of the job (a fresh directory per rank count); returns the output.
+fs::path plummer_step_zero(const std::string& name, int n, std::vector<std::string> extra) {
+  fs::path out = fs::temp_directory_path() / strfmt("%s_%d", name.c_str(), collectives::size());
   if (collectives::rank() == 0) fs::remove_all(out);
   collectives::barrier();
   RunOptions o;
   const char* src = std::getenv("TESSERA_SOURCE_DIR");
   o.deck_path = std::string(src && *src ? src : TESSERA_SOURCE_DIR) + "/inputs/nbody/plummer.toml";
   o.output_dir = out.string();
-  o.overrides = {strfmt("problem.n=%d", n), "run.t_end=1", "run.steps=0", "output.every_time=1",
-                 "output.fields=[\"mass\",\"acceleration\",\"potential\"]"};
+  o.overrides = {strfmt("problem.n=%d", n), "run.t_end=1", "run.steps=0", "output.every_time=1"};
+  o.overrides.insert(o.overrides.end(), extra.begin(), extra.end());
   run(o);
+  return out;
+}
+
+}  // namespace
+
+TEST(NbodyRing, ForcesMatchBruteForceAtAnyRankCount) {
+  const int n = 1000;
+  const double eps = 0.015625;
+  const fs::path out =
+      plummer_step_zero("tessera_nbody_ring", n, {"output.fields=[\"mass\",\"acceleration\",\"potential\"]"});
   if (collectives::rank() != 0) return;
   // Brute force in long double over the same bodies.
   nbody::Bodies b = nbody::plummer(n, 1, 0.999);
@@ -75,16 +89,8 @@ TEST(NbodyRing, VirialScalingIsTheSameAtAnyRankCount) {
   // round-off; positions stay the sampler's, bit for bit.
   const int n = 1000;
   const double eps = 0.015625;
-  fs::path out = fs::temp_directory_path() / strfmt("tessera_nbody_virial_%d", collectives::size());
-  if (collectives::rank() == 0) fs::remove_all(out);
-  collectives::barrier();
-  RunOptions o;
-  const char* src = std::getenv("TESSERA_SOURCE_DIR");
-  o.deck_path = std::string(src && *src ? src : TESSERA_SOURCE_DIR) + "/inputs/nbody/plummer.toml";
-  o.output_dir = out.string();
-  o.overrides = {strfmt("problem.n=%d", n), "problem.virial_equilibrium=true", "run.t_end=1", "run.steps=0",
-                 "output.every_time=1", "output.fields=[\"velocity\"]"};
-  run(o);
+  const fs::path out =
+      plummer_step_zero("tessera_nbody_virial", n, {"problem.virial_equilibrium=true", "output.fields=[\"velocity\"]"});
   if (collectives::rank() != 0) return;
   nbody::Bodies b = nbody::plummer(n, 1, 0.999);
   // The factor that makes 2K/|W| = 1 for these bodies, in long double.
