@@ -89,7 +89,8 @@ deck::Schema euler_schema() {
       "Delta rho / rho_0 between the layers (Lecoanet et al. 2016: 0 or 1)");
   s.add("problem", "amplitude", ValueType::Float).when("type", {"kelvin_helmholtz", "density_wave"}).def(0.01).doc_(
       "kelvin_helmholtz: seed perturbation amplitude A; density_wave: density = density + amplitude sin(2 pi x / L_x)");
-  only("reynolds", ValueType::Float, "taylor_green").def(1600.0).above(0).doc_("Re = rho0 V0 L / mu (sets viscosity)");
+  only("reynolds", ValueType::Float, "taylor_green").def(1600.0).above(0).doc_(
+      "Re = rho0 V0 L / mu (sets viscosity; inf = inviscid)");
   only("mach", ValueType::Float, "taylor_green").def(0.1).above(0).doc_("M = V0 / c0");
   const std::vector<std::string> flat = {"uniform", "density_wave"};
   s.add("problem", "density", ValueType::Float).when("type", flat).def(1.0).above(0).doc_(
