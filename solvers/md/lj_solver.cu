@@ -551,7 +551,7 @@ class LjSolver final : public Solver {
     LayoutSpec spec = layout_->spec();
     for (int a = 0; a < 3; ++a) spec.lower[a] = lower_[a], spec.upper[a] = lower_[a] + box_[a];
     spec.ranks = layout_->process_grid();
-    layout_ = std::make_unique<CartesianLayout>(spec, layout_->size(), layout_->rank());
+    *layout_ = CartesianLayout(spec, layout_->size(), layout_->rank());  // a value: no allocation in the step
     exchange_->set_box(*layout_);
     update_tail_corrections();
     const std::array<double, 3> narrowest = exchange_->smallest_rank_box();
