@@ -8,6 +8,7 @@
 #include <numbers>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "physics/eos/ideal_gas.hpp"
@@ -302,15 +303,26 @@ TEST(RiemannSolvers, UpwindSolversReturnTheUpwindFluxForSupersonicFlow) {
   EXPECT_GT(std::fabs(f[IDN] - physical_flux(a, gamma)[IDN]), 0.01);
 }
 
-TEST(RiemannSolvers, StationaryShockIsCapturedByHllcHlleAndRoe) {
-  // A Mach-2 normal shock at rest (Rankine-Hugoniot, Toro eq. 3.57-3.59): the
-  // Roe eigenvalue u~ - c~ vanishes and these solvers return F_L = F_R.
-  const double gamma = 1.4, m = 2.0;
+namespace {
+
+// A Mach-2 normal shock at rest (Rankine-Hugoniot, Toro eq. 3.57-3.59):
+// {pre-shock, post-shock} primitive states.
+std::pair<State, State> mach2_shock(double gamma) {
+  const double m = 2.0;
   const double rho1 = 1.0, p1 = 1.0, u1 = m * std::sqrt(gamma * p1 / rho1);
   const double rho2 = rho1 * (gamma + 1.0) * m * m / ((gamma - 1.0) * m * m + 2.0);
   const double p2 = p1 * (2.0 * gamma * m * m - (gamma - 1.0)) / (gamma + 1.0);
   const double u2 = rho1 * u1 / rho2;
-  const State wl = {rho1, u1, 0.0, 0.0, p1}, wr = {rho2, u2, 0.0, 0.0, p2};
+  return {State{rho1, u1, 0.0, 0.0, p1}, State{rho2, u2, 0.0, 0.0, p2}};
+}
+
+}  // namespace
+
+TEST(RiemannSolvers, StationaryShockIsCapturedByHllcHlleAndRoe) {
+  // A Mach-2 normal shock at rest (Rankine-Hugoniot, Toro eq. 3.57-3.59): the
+  // Roe eigenvalue u~ - c~ vanishes and these solvers return F_L = F_R.
+  const double gamma = 1.4;
+  const auto [wl, wr] = mach2_shock(gamma);
   const State fl = physical_flux(wl, gamma), fr = physical_flux(wr, gamma);
   for (int n = 0; n < NHYDRO; ++n) ASSERT_NEAR(fl[n], fr[n], 1e-14 * flux_scale(wl, wr, gamma, n));
   for (RiemannSolver s : {RiemannSolver::HLLC, RiemannSolver::HLLE, RiemannSolver::Roe}) {
@@ -350,12 +362,8 @@ TEST(RiemannSolvers, RoeEntropyFixBreaksAStationaryExpansionShock) {
   // condition. Unfixed Roe returns F_L = F_R and keeps it forever; with the
   // Harten-Hyman fix the 1-wave is transonic (u_L - c_L < 0 < u* - c*) and
   // the flux moves towards HLLE's, so the jump opens into a fan.
-  const double gamma = 1.4, m = 2.0;
-  const double rho1 = 1.0, p1 = 1.0, u1 = m * std::sqrt(gamma * p1 / rho1);
-  const double rho2 = rho1 * (gamma + 1.0) * m * m / ((gamma - 1.0) * m * m + 2.0);
-  const double p2 = p1 * (2.0 * gamma * m * m - (gamma - 1.0)) / (gamma + 1.0);
-  const double u2 = rho1 * u1 / rho2;
-  const State wl = {rho2, u2, 0.0, 0.0, p2}, wr = {rho1, u1, 0.0, 0.0, p1};
+  const double gamma = 1.4;
+  const auto [wr, wl] = mach2_shock(gamma);
   const State fl = physical_flux(wl, gamma);
   const State roe_flux = flux_of(RiemannSolver::Roe, wl, wr, gamma);
   const State hlle_flux = flux_of(RiemannSolver::HLLE, wl, wr, gamma);
