@@ -338,6 +338,7 @@ RunSummary run(const RunOptions& opt) {
     const bool has_t_end = d.has("run.t_end");
     const double t_end = has_t_end ? d.real("run.t_end") : std::numeric_limits<double>::infinity();
     const bool fixed_dt = d.has("run.dt");
+    const double deck_dt = fixed_dt ? d.real("run.dt") : 0.0;
     const std::int64_t diag_every = d.integer("run.diagnostics_every");
     const double wall_limit = d.has("run.wall_time_limit") ? d.real("run.wall_time_limit") : 0.0;
     const std::string deck_toml = d.to_toml();
@@ -422,7 +423,7 @@ RunSummary run(const RunOptions& opt) {
       bool clipped = false;
       {
         auto s = timers.scope("step");
-        dt = fixed_dt ? d.real("run.dt") : solver->stable_dt();
+        dt = fixed_dt ? deck_dt : solver->stable_dt();
         if (!std::isfinite(dt) || dt <= 0)
           throw Error(strfmt("time step is %g at step %lld, t = %.6e: the state is no longer valid", dt,
                              static_cast<long long>(step), t));
