@@ -298,8 +298,11 @@ class DirectSolver final : public Solver {
     ring_[1] = Buffer<double>(dev_, static_cast<std::size_t>(comps * nmax_));
     fill(ring_[0], 0.0);
     fill(ring_[1], 0.0);
+    // Hermite's predicted positions and velocities, and the a and j before the
+    // step that its corrector needs; a rank owns share(rank_) bodies throughout.
     if (hermite_)
-      for (auto& b : predicted_) b = Buffer<double>(dev_, static_cast<std::size_t>(share(rank_)));
+      for (auto* set : {&predicted_, &old_})
+        for (auto& b : *set) b = Buffer<double>(dev_, static_cast<std::size_t>(share(rank_)));
   }
 
   // Forces on the owned bodies at positions (and, for Hermite, velocities)
@@ -388,9 +391,7 @@ class DirectSolver final : public Solver {
     double* v[3] = {p.real(vel_, 0), p.real(vel_, 1), p.real(vel_, 2)};
     double* a[3] = {p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2)};
     double* j[3] = {p.real(jerk_, 0), p.real(jerk_, 1), p.real(jerk_, 2)};
-    // The corrector needs the old a and j: kept in buffers allocated once.
-    if (old_[0].size() != static_cast<std::size_t>(n))
-      for (auto& b : old_) b = Buffer<double>(dev_, static_cast<std::size_t>(n));
+    // The corrector needs the old a and j: kept in old_ (allocate_ring).
     for (int c = 0; c < 3; ++c) {
       double *xp = predicted_[c].data(), *vp = predicted_[3 + c].data(), *a0 = old_[c].data(), *j0 = old_[3 + c].data();
       const double *xc = x[c], *vc = v[c], *ac = a[c], *jc = j[c];
