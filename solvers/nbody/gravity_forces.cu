@@ -52,6 +52,19 @@ void check_gravity_arguments(const GravityParams& p, const Sources& s, const Tar
     throw Error("accumulate_gravity: null target array");
 }
 
+void combine_splits(const Device& dev, const Targets& t, int splits, const double* partial, double G) {
+  const std::size_t plane = static_cast<std::size_t>(t.n);
+  for_each(dev, t.n, [=] TESSERA_HD(int i) {
+    double a[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int sp = 0; sp < splits; ++sp)
+      for (int c = 0; c < 4; ++c) a[c] += partial[(static_cast<std::size_t>(sp) * 4 + c) * plane + i];
+    t.ax[i] += G * a[0];
+    t.ay[i] += G * a[1];
+    t.az[i] += G * a[2];
+    t.pot[i] -= G * a[3];
+  });
+}
+
 }  // namespace detail
 
 namespace {
@@ -89,20 +102,6 @@ TESSERA_HD TESSERA_INLINE void source_tile(const Kernel& kern, const Sources& s,
       detail::add_pair<kMaySkip>(kern, xj - tb.x[k], yj - tb.y[k], zj - tb.z[k], mj, j == i0 + k, sum.ax[k],
                                  sum.ay[k], sum.az[k], sum.pot[k]);
   }
-}
-
-// Adds the source splits' partial sums, in split order, into the outputs.
-inline void combine_splits(const Device& dev, const Targets& t, int splits, const double* partial, double G) {
-  const std::size_t plane = static_cast<std::size_t>(t.n);
-  for_each(dev, t.n, [=] TESSERA_HD(int i) {
-    double a[4] = {0.0, 0.0, 0.0, 0.0};
-    for (int sp = 0; sp < splits; ++sp)
-      for (int c = 0; c < 4; ++c) a[c] += partial[(static_cast<std::size_t>(sp) * 4 + c) * plane + i];
-    t.ax[i] += G * a[0];
-    t.ay[i] += G * a[1];
-    t.az[i] += G * a[2];
-    t.pot[i] -= G * a[3];
-  });
 }
 
 template <class Real, int B, class Kernel>
@@ -187,7 +186,7 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
       t.pot[i] -= G * acc.pot[k];
     }
   });
-  if (partial) combine_splits(dev, t, splits, partial, G);
+  if (partial) detail::combine_splits(dev, t, splits, partial, G);
 }
 
 template <class Real, class Kernel>

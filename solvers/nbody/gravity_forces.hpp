@@ -97,6 +97,10 @@ struct kernel_real<K<Real>> {
 
 // Checks the arguments both implementations share; throws tessera::Error.
 void check_gravity_arguments(const GravityParams& p, const Sources& s, const Targets& t, bool same_set);
+// Both implementations split the sources of small target sets: split sp's
+// partial sums (ax, ay, az, pot, each a plane of t.n) start at
+// partial + 4 * sp * t.n. Adds them, in split order, times G into the outputs.
+void combine_splits(const Device& dev, const Targets& t, int splits, const double* partial, double G);
 #if TESSERA_HAVE_CUDA
 // The tiled CUDA kernel (gravity_forces_tiled.cu); `dev` must be a CUDA device.
 void accumulate_gravity_tiled(const Device& dev, const GravityParams& p, const Sources& s, const Targets& t,

@@ -13,8 +13,9 @@
 //
 // Small target sets (few blocks) would leave most of the GPU idle, so the
 // sources are also split over blockIdx.y: each split writes its partial sums
-// to Device::scratch and a second kernel adds the splits in a fixed order
-// (deterministic, no atomics) into the outputs.
+// to Device::scratch and combine_splits (gravity_forces.cu, shared with the
+// portable version) adds the splits in a fixed order (deterministic, no
+// atomics) into the outputs.
 //
 // Single precision: a block's origin is its first target; targets and staged
 // sources are converted to float relative to it. Each tile is summed in float
@@ -182,25 +183,6 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-// Adds the source splits' partial sums, in split order, into the outputs.
-__global__ void gravity_combine_kernel(const Targets t, const int splits, const double* __restrict__ partial,
-                                       const double G) {
-  const int nt = static_cast<int>(t.n);
-  const int i = static_cast<int>(blockIdx.x) * blockDim.x + static_cast<int>(threadIdx.x);
-  if (i >= nt) return;
-  const std::size_t plane = static_cast<std::size_t>(nt);
-  double a[4] = {0.0, 0.0, 0.0, 0.0};
-  for (int sp = 0; sp < splits; ++sp) {
-    const double* p = partial + static_cast<std::size_t>(sp) * 4 * plane + i;
-#pragma unroll
-    for (int c = 0; c < 4; ++c) a[c] += p[c * plane];
-  }
-  t.ax[i] += G * a[0];
-  t.ay[i] += G * a[1];
-  t.az[i] += G * a[2];
-  t.pot[i] -= G * a[3];
-}
-
 template <class Real, class Kernel>
 void launch_tiled(const Device& dev, const Kernel& kern, double G, const Sources& s, const Targets& t,
                   bool same_set) {
@@ -229,12 +211,7 @@ void launch_tiled(const Device& dev, const Kernel& kern, double G, const Sources
   const dim3 grid(static_cast<unsigned>(target_blocks), static_cast<unsigned>(splits));
   gravity_tiled_kernel<Real><<<grid, kThreads, 0, stream>>>(kern, s, t, same_set, split_len, G, partial);
   tessera::detail::check_launch("gravity (tiled)", __FILE__, __LINE__);
-  if (splits > 1) {
-    constexpr int kCombineThreads = 256;
-    gravity_combine_kernel<<<(nt + kCombineThreads - 1) / kCombineThreads, kCombineThreads, 0, stream>>>(
-        t, splits, partial, G);
-    tessera::detail::check_launch("gravity (combine splits)", __FILE__, __LINE__);
-  }
+  if (partial) combine_splits(dev, t, splits, partial, G);
 }
 
 }  // namespace
