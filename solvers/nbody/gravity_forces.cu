@@ -167,24 +167,8 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
         acc.pot[k] += tile.pot[k];
       }
     }
-    if (partial) {
-      const std::size_t plane = static_cast<std::size_t>(nt);
-      double* p = partial + static_cast<std::size_t>(split) * 4 * plane + i0;
-      for (int k = 0; k < count; ++k) {
-        p[k] = acc.ax[k];
-        p[plane + k] = acc.ay[k];
-        p[2 * plane + k] = acc.az[k];
-        p[3 * plane + k] = acc.pot[k];
-      }
-      return;
-    }
-    for (int k = 0; k < count; ++k) {
-      const int i = i0 + k;
-      t.ax[i] += G * acc.ax[k];
-      t.ay[i] += G * acc.ay[k];
-      t.az[i] += G * acc.az[k];
-      t.pot[i] -= G * acc.pot[k];
-    }
+    for (int k = 0; k < count; ++k)
+      detail::store_target_sums(t, partial, split, i0 + k, acc.ax[k], acc.ay[k], acc.az[k], acc.pot[k], G);
   });
   if (partial) detail::combine_splits(dev, t, splits, partial, G);
 }

@@ -165,21 +165,8 @@ __global__ void __launch_bounds__(kThreads)
 
 #pragma unroll
   for (int k = 0; k < K; ++k) {
-    const int i = idx[k];
-    if (i >= i_end) continue;
-    if (partial) {
-      const std::size_t plane = static_cast<std::size_t>(nt);
-      double* p = partial + static_cast<std::size_t>(blockIdx.y) * 4 * plane + i;
-      p[0] = ax[k];
-      p[plane] = ay[k];
-      p[2 * plane] = az[k];
-      p[3 * plane] = pot[k];
-    } else {
-      t.ax[i] += G * ax[k];
-      t.ay[i] += G * ay[k];
-      t.az[i] += G * az[k];
-      t.pot[i] -= G * pot[k];
-    }
+    if (idx[k] < i_end)
+      store_target_sums(t, partial, static_cast<int>(blockIdx.y), idx[k], ax[k], ay[k], az[k], pot[k], G);
   }
 }
 

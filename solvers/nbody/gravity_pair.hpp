@@ -1,9 +1,13 @@
 #pragma once
 // The one pair interaction both gravity implementations (gravity_forces.cu,
 // gravity_forces_tiled.cu) evaluate, so that they differ only in how pairs are
-// grouped, never in the arithmetic of a pair. Internal to solvers/nbody.
+// grouped, never in the arithmetic of a pair; and how both store a target's
+// sums. Internal to solvers/nbody.
+#include <cstddef>
+
 #include "physics/gravity/softening.hpp"
 #include "runtime/macros.hpp"
+#include "solvers/nbody/gravity_forces.hpp"
 
 namespace tessera::nbody::detail {
 
@@ -30,6 +34,26 @@ TESSERA_HD TESSERA_INLINE void add_pair(const Kernel& kern, Real dx, Real dy, Re
   ay += mf * dy;
   az += mf * dz;
   pot += m * p.g;
+}
+
+// One target's double sums at the end of a pass: with split sources
+// (partial != nullptr), into split `split`'s planes of `partial` for
+// combine_splits to add; otherwise times G into the outputs.
+TESSERA_HD TESSERA_INLINE void store_target_sums(const Targets& t, double* partial, int split, int i, double ax,
+                                                 double ay, double az, double pot, double G) {
+  if (partial) {
+    const std::size_t plane = static_cast<std::size_t>(t.n);
+    double* p = partial + static_cast<std::size_t>(split) * 4 * plane + i;
+    p[0] = ax;
+    p[plane] = ay;
+    p[2 * plane] = az;
+    p[3 * plane] = pot;
+  } else {
+    t.ax[i] += G * ax;
+    t.ay[i] += G * ay;
+    t.az[i] += G * az;
+    t.pot[i] -= G * pot;
+  }
 }
 
 }  // namespace tessera::nbody::detail
