@@ -9,7 +9,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,7 +21,7 @@
 
 namespace fs = std::filesystem;
 using namespace tessera;
-using tessera::testing::read_csv;
+using tessera::testing::diagnostics_column;
 using tessera::testing::scratch_dir;
 using tessera::testing::source_path;
 
@@ -30,14 +29,20 @@ namespace {
 
 constexpr double kTwoPi = 6.283185307179586;
 
-fs::path run_deck(const std::string& deck, const std::string& name, std::vector<std::string> overrides) {
+// Runs `deck` with its outputs in `out`; returns `out`.
+fs::path run_deck_at(const fs::path& deck, const fs::path& out, std::vector<std::string> overrides) {
   register_builtin_solvers();
   RunOptions o;
-  o.deck_path = source_path("inputs/nbody/" + deck).string();
-  o.output_dir = scratch_dir(name).string();
+  o.deck_path = deck.string();
+  o.output_dir = out.string();
   o.overrides = std::move(overrides);
   run(o);
-  return fs::path(*o.output_dir);
+  return out;
+}
+
+// inputs/nbody/<deck>, outputs in a fresh scratch directory.
+fs::path run_deck(const std::string& deck, const std::string& name, std::vector<std::string> overrides) {
+  return run_deck_at(source_path("inputs/nbody/" + deck), scratch_dir(name), std::move(overrides));
 }
 
 struct EnergyHistory {
@@ -49,13 +54,7 @@ EnergyHistory kepler(double e, double dt, double orbits, const std::string& inte
                           {strfmt("problem.eccentricity=%g", e), strfmt("run.dt=%.17g", dt),
                            strfmt("run.t_end=%.17g", orbits * kTwoPi), "run.diagnostics_every=5",
                            "physics.integrator=" + integrator, "output.every_time=0"});
-  auto rows = read_csv(out / "diagnostics.csv");
-  EnergyHistory h;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    h.t.push_back(std::stod(rows[r][1]));
-    h.e.push_back(std::stod(rows[r][5]));
-  }
-  return h;
+  return {diagnostics_column(out, "time"), diagnostics_column(out, "total_energy")};
 }
 
 // Largest |E - E0| / |E0| over [t0, t1).
@@ -125,15 +124,6 @@ TEST(NbodyOutput, GadgetLayoutHasTheHeaderItsToolsRead) {
 
 namespace {
 
-// Column `name` of diagnostics.csv at row `row` (row 0 is step 0).
-double diagnostic(const fs::path& out, const std::string& name, std::size_t row = 0) {
-  auto rows = read_csv(out / "diagnostics.csv");
-  const auto& head = rows.at(0);
-  const auto col = static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
-  if (col == head.size()) throw std::runtime_error("no column " + name);
-  return std::stod(rows.at(row + 1).at(col));
-}
-
 std::vector<double> snapshot_column(const fs::path& out, int index, const std::string& name) {
   h5::File f((out / "snapshots" / strfmt("snapshot_%05d.h5", index)).string(), h5::File::Mode::ReadOnly, false);
   return f.open_group("particles").open_dataset(name).read_all<double>();
@@ -147,11 +137,11 @@ TEST(NbodyVirial, ScalingLeavesPositionsAndScalesVelocitiesByOneFactor) {
   auto with = base;
   with.push_back("problem.virial_equilibrium=true");
   const fs::path plain = run_deck("plummer.toml", "virial_off", base), scaled = run_deck("plummer.toml", "virial_on", with);
-  const double q0 = diagnostic(plain, "virial_ratio"), q1 = diagnostic(scaled, "virial_ratio");
+  const double q0 = diagnostics_column(plain, "virial_ratio").at(0), q1 = diagnostics_column(scaled, "virial_ratio").at(0);
   EXPECT_GT(std::fabs(q0 - 1), 1e-3) << "the test needs a sample out of equilibrium";
   EXPECT_NEAR(q1, 1.0, 1e-12);
   // Potential energy is a function of positions only: unchanged.
-  EXPECT_EQ(diagnostic(plain, "potential_energy"), diagnostic(scaled, "potential_energy"));
+  EXPECT_EQ(diagnostics_column(plain, "potential_energy").at(0), diagnostics_column(scaled, "potential_energy").at(0));
 
   const auto x0 = snapshot_column(plain, 0, "position"), x1 = snapshot_column(scaled, 0, "position");
   const auto v0 = snapshot_column(plain, 0, "velocity"), v1 = snapshot_column(scaled, 0, "velocity");
@@ -192,14 +182,8 @@ TEST(NbodyVirial, HermiteFirstStepMatchesAFreshStartFromTheScaledBodies) {
          "[physics]\nepsilon = 0.015625\n"
          "[problem]\ntype = \"file\"\npath = \"" << (scaled / "snapshots" / "snapshot_00000.h5").string() << "\"\n";
   }
-  register_builtin_solvers();
-  RunOptions o;
-  o.deck_path = deck.string();
-  o.output_dir = (dir / "out").string();
-  o.overrides = common;
-  run(o);
-  const fs::path fresh = dir / "out";
-  EXPECT_NEAR(diagnostic(fresh, "virial_ratio"), 1.0, 1e-12);
+  const fs::path fresh = run_deck_at(deck, dir / "out", common);
+  EXPECT_NEAR(diagnostics_column(fresh, "virial_ratio").at(0), 1.0, 1e-12);
   const auto xa = snapshot_column(scaled, 1, "position"), xb = snapshot_column(fresh, 1, "position");
   const auto va = snapshot_column(scaled, 1, "velocity"), vb = snapshot_column(fresh, 1, "velocity");
   ASSERT_EQ(xa.size(), xb.size());
