@@ -112,16 +112,17 @@ Field zero_field(int n) {
           std::vector<double>(n, 0.0)};
 }
 
+Buffer<double> on_device(const Device& dev, const std::vector<double>& v) {
+  Buffer<double> b(dev, v.size());
+  b.copy_from_host(v);
+  return b;
+}
+
 // Particles and the accumulated field on a device.
 struct DeviceParticles {
   Buffer<double> x, y, z, m;
   DeviceParticles(const Device& dev, const Particles& p)
-      : x(dev, p.x.size()), y(dev, p.y.size()), z(dev, p.z.size()), m(dev, p.m.size()) {
-    x.copy_from_host(p.x);
-    y.copy_from_host(p.y);
-    z.copy_from_host(p.z);
-    m.copy_from_host(p.m);
-  }
+      : x(on_device(dev, p.x)), y(on_device(dev, p.y)), z(on_device(dev, p.z)), m(on_device(dev, p.m)) {}
   Sources sources(int begin, int end) const {
     return {x.data() + begin, y.data() + begin, z.data() + begin, m.data() + begin, end - begin};
   }
@@ -131,12 +132,7 @@ struct DeviceParticles {
 struct DeviceField {
   Buffer<double> ax, ay, az, pot;
   DeviceField(const Device& dev, const Field& f)
-      : ax(dev, f.ax.size()), ay(dev, f.ay.size()), az(dev, f.az.size()), pot(dev, f.pot.size()) {
-    ax.copy_from_host(f.ax);
-    ay.copy_from_host(f.ay);
-    az.copy_from_host(f.az);
-    pot.copy_from_host(f.pot);
-  }
+      : ax(on_device(dev, f.ax)), ay(on_device(dev, f.ay)), az(on_device(dev, f.az)), pot(on_device(dev, f.pot)) {}
   Targets targets(const DeviceParticles& p) {
     return {p.x.data(), p.y.data(), p.z.data(), static_cast<std::int64_t>(p.x.size()),
             ax.data(),  ay.data(),  az.data(),  pot.data()};
