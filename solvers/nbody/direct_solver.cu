@@ -132,10 +132,11 @@ class DirectSolver final : public Solver {
     Particles& p = *particles_;
     const std::int64_t n = p.owned();
     const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
-    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2), *m = p.real(mass_), *phi = p.real(pot_);
+    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2), *m = p.real(mass_);
+    const std::array<double, 2> energy = local_energies();
     std::vector<double> local = {
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * phi[i]; }),
+        energy[0],
+        energy[1],
         reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * vx[i]; }),
         reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * vy[i]; }),
         reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m[i] * vz[i]; }),
@@ -260,6 +261,16 @@ class DirectSolver final : public Solver {
     return b;
   }
 
+  // This rank's kinetic and potential energy (K, W), as the diagnostics report
+  // them once summed over ranks.
+  std::array<double, 2> local_energies() const {
+    const Particles& p = *particles_;
+    const std::int64_t n = p.owned();
+    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2), *m = p.real(mass_), *phi = p.real(pot_);
+    return {reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
+            reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * phi[i]; })};
+  }
+
   // A finite sample's 2K/|W| differs from 1 by O(1/sqrt N), so the sphere
   // breathes before it settles; scaling every velocity by one factor
   // sqrt(|W| / 2K) (NBODY6's scaling to standard units, here without touching
@@ -270,10 +281,8 @@ class DirectSolver final : public Solver {
     Particles& p = *particles_;
     const std::int64_t n = p.owned();
     double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
-    const double *m = p.real(mass_), *phi = p.real(pot_);
-    const auto g = collectives::sum(std::vector<double>{
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m[i] * phi[i]; })});
+    const std::array<double, 2> energy = local_energies();
+    const auto g = collectives::sum(std::vector<double>(energy.begin(), energy.end()));
     const double kin = g[0], pot = g[1];
     if (!(kin > 0) || !(pot < 0))
       throw d.error_at("problem.virial_equilibrium",
