@@ -184,6 +184,12 @@ struct ParticleExchange::State {
     if (!sends.empty() || !recvs.empty()) transport.exchange(sends, recvs);
   }
 
+  // Packs the last build's sources along `axis` from `src` (route shifts
+  // applied) and delivers them; returns where each direction's arrivals lie.
+  // With one rank along the axis nothing travels: what went up arrived from below.
+  std::array<const std::uint64_t*, 2> pass_ghosts(int base, int axis, const WordTable& src, int words,
+                                                  const std::array<std::int64_t, 2>& n_recv);
+
   [[noreturn]] void throw_beyond_face(const Particles& p, int axis, const std::array<int, 2>& peer, bool mine) const;
   [[noreturn]] void throw_runaway(const Particles& p, int axis, int sweeps, bool mine) const;
 };
@@ -213,6 +219,22 @@ void pack(const Device& dev, WordTable src, const std::int32_t* source, std::int
 }
 
 }  // namespace
+
+std::array<const std::uint64_t*, 2> ParticleExchange::State::pass_ghosts(int base, int axis, const WordTable& src,
+                                                                           int words,
+                                                                           const std::array<std::int64_t, 2>& n_recv) {
+  const auto& route = routes[axis];
+  const std::array<int, 2> peer{route[kLower].peer, route[kUpper].peer};
+  const std::array<std::int64_t, 2> n_send{route[kLower].send_count, route[kUpper].send_count};
+  for (int dir : {kLower, kUpper}) {
+    ensure(send[dir], dev, n_send[dir] * words);
+    pack(dev, src, route[dir].source.data(), n_send[dir], words, axis, route[dir].shift, send[dir].data());
+  }
+  if (peer[kLower] == layout.rank() && peer[kUpper] == layout.rank()) return {send[kUpper].data(), send[kLower].data()};
+  for (int dir : {kLower, kUpper}) ensure(recv[dir], dev, n_recv[dir] * words);
+  exchange_records(base, axis, peer, n_send, n_recv, words);
+  return {recv[kLower].data(), recv[kUpper].data()};
+}
 
 void ParticleExchange::State::throw_beyond_face(const Particles& p, int axis, const std::array<int, 2>& peer,
                                                 bool mine) const {
@@ -472,17 +494,8 @@ void ParticleExchange::build_ghosts(Particles& p, double width) {
     const std::array<std::int64_t, 2> n_recv =
         local ? std::array<std::int64_t, 2>{n_send[kUpper], n_send[kLower]}
               : s.exchange_counts(kTagGhostCount, axis, peer, n_send);
-    const WordTable src = State::table(p, false);
-    for (int dir : {kLower, kUpper}) {
-      ensure(s.send[dir], dev, n_send[dir] * words);
-      pack(dev, src, route[dir].source.data(), n_send[dir], words, axis, shift[dir], s.send[dir].data());
-    }
-    std::array<const std::uint64_t*, 2> arrived{s.send[kUpper].data(), s.send[kLower].data()};
-    if (!local) {
-      for (int dir : {kLower, kUpper}) ensure(s.recv[dir], dev, n_recv[dir] * words);
-      s.exchange_records(kTagGhostData, axis, peer, n_send, n_recv, words);
-      arrived = {s.recv[kLower].data(), s.recv[kUpper].data()};
-    }
+    const std::array<const std::uint64_t*, 2> arrived =
+        s.pass_ghosts(kTagGhostData, axis, State::table(p, false), words, n_recv);
     const std::int64_t base = p.total();
     p.reserve(base + n_recv[kLower] + n_recv[kUpper]);
     const WordTable dst = State::table(p, false);
@@ -521,21 +534,9 @@ void ParticleExchange::update_ghosts(Particles& p, const std::vector<int>& extra
   const Device& dev = s.dev;
   for (int axis = 0; axis < 3; ++axis) {
     if (!s.swept[axis]) continue;
-    auto& route = s.routes[axis];
-    const std::array<int, 2> peer{route[kLower].peer, route[kUpper].peer};
-    const bool local = peer[kLower] == s.layout.rank() && peer[kUpper] == s.layout.rank();
-    const std::array<std::int64_t, 2> n_send{route[kLower].send_count, route[kUpper].send_count};
+    const auto& route = s.routes[axis];
     const std::array<std::int64_t, 2> n_recv{route[kLower].recv_count, route[kUpper].recv_count};
-    for (int dir : {kLower, kUpper}) {
-      ensure(s.send[dir], dev, n_send[dir] * words);
-      pack(dev, table, route[dir].source.data(), n_send[dir], words, axis, route[dir].shift, s.send[dir].data());
-    }
-    std::array<const std::uint64_t*, 2> arrived{s.send[kUpper].data(), s.send[kLower].data()};
-    if (!local) {
-      for (int dir : {kLower, kUpper}) ensure(s.recv[dir], dev, n_recv[dir] * words);
-      s.exchange_records(kTagUpdate, axis, peer, n_send, n_recv, words);
-      arrived = {s.recv[kLower].data(), s.recv[kUpper].data()};
-    }
+    const std::array<const std::uint64_t*, 2> arrived = s.pass_ghosts(kTagUpdate, axis, table, words, n_recv);
     for (int dir : {kLower, kUpper}) unpack(dev, table, arrived[dir], route[dir].recv_offset, n_recv[dir], words);
   }
   dev.synchronize();
