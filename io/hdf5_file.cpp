@@ -120,12 +120,28 @@ std::uint64_t attribute_length(const Handle& a) {
   return static_cast<std::uint64_t>(H5CALL(H5Sget_simple_extent_npoints(space.id())));
 }
 
-void string_attribute(hid_t loc, const std::string& name, std::string_view text) {
-  // Fixed-length, NUL-terminated ASCII: what every HDF5 reader handles.
+// Fixed-length, NUL-terminated ASCII strings of `width` bytes (the NUL
+// included): what every HDF5 reader handles.
+Handle fixed_string_type(std::size_t width) {
   Handle type(H5CALL(H5Tcopy(H5T_C_S1)), K::Datatype);
-  H5CALL(H5Tset_size(type.id(), text.size() + 1));
+  H5CALL(H5Tset_size(type.id(), width));
   H5CALL(H5Tset_strpad(type.id(), H5T_STR_NULLTERM));
   H5CALL(H5Tset_cset(type.id(), H5T_CSET_ASCII));
+  return type;
+}
+
+// The type of a string attribute as stored; refuses non-strings and
+// variable-length strings.
+Handle fixed_string_type_of(const Handle& a, const std::string& name) {
+  Handle type(H5CALL(H5Aget_type(a.id())), K::Datatype);
+  if (H5CALL(H5Tget_class(type.id())) != H5T_STRING) throw Error("HDF5: attribute '" + name + "' is not a string");
+  if (H5CALL(H5Tis_variable_str(type.id())) > 0)
+    throw Error("HDF5: attribute '" + name + "' is a variable-length string");
+  return type;
+}
+
+void string_attribute(hid_t loc, const std::string& name, std::string_view text) {
+  Handle type = fixed_string_type(text.size() + 1);
   Handle space(H5CALL(H5Screate(H5S_SCALAR)), K::Dataspace);
   std::string buf(text);
   write_attribute(loc, name, type.id(), type.id(), space, buf.c_str());
@@ -208,9 +224,7 @@ std::vector<std::int64_t> Location::attribute_ints(const std::string& name) cons
 
 std::string Location::attribute_string(const std::string& name) const {
   Handle a = open_attribute(h_.id(), name);
-  Handle type(H5CALL(H5Aget_type(a.id())), K::Datatype);
-  if (H5CALL(H5Tget_class(type.id())) != H5T_STRING) throw Error("HDF5: attribute '" + name + "' is not a string");
-  if (H5CALL(H5Tis_variable_str(type.id())) > 0) throw Error("HDF5: attribute '" + name + "' is a variable-length string");
+  Handle type = fixed_string_type_of(a, name);
   const std::size_t size = H5Tget_size(type.id());
   std::string buf(size + 1, '\0');
   H5CALL(H5Aread(a.id(), type.id(), buf.data()));
@@ -225,19 +239,13 @@ void Location::set_attribute(const std::string& name, const std::vector<std::str
   // for a fixed-length string array.
   std::string buf(width * texts.size(), '\0');
   for (std::size_t i = 0; i < texts.size(); ++i) buf.replace(i * width, texts[i].size(), texts[i]);
-  Handle type(H5CALL(H5Tcopy(H5T_C_S1)), K::Datatype);
-  H5CALL(H5Tset_size(type.id(), width));
-  H5CALL(H5Tset_strpad(type.id(), H5T_STR_NULLTERM));
-  H5CALL(H5Tset_cset(type.id(), H5T_CSET_ASCII));
+  Handle type = fixed_string_type(width);
   write_attribute(h_.id(), name, type.id(), type.id(), simple_space({texts.size()}), buf.data());
 }
 
 std::vector<std::string> Location::attribute_strings(const std::string& name) const {
   Handle a = open_attribute(h_.id(), name);
-  Handle type(H5CALL(H5Aget_type(a.id())), K::Datatype);
-  if (H5CALL(H5Tget_class(type.id())) != H5T_STRING) throw Error("HDF5: attribute '" + name + "' is not a string");
-  if (H5CALL(H5Tis_variable_str(type.id())) > 0)
-    throw Error("HDF5: attribute '" + name + "' is a variable-length string");
+  Handle type = fixed_string_type_of(a, name);
   const std::size_t width = H5Tget_size(type.id()), n = attribute_length(a);
   std::string buf(width * n, '\0');
   H5CALL(H5Aread(a.id(), type.id(), buf.data()));
@@ -462,9 +470,7 @@ File::~File() = default;
 void File::close() {
   if (!h_.valid()) return;
   H5CALL(H5Fflush(h_.id(), H5F_SCOPE_GLOBAL));
-  const hid_t id = h_.id();
   h_ = Handle();  // closes
-  (void)id;
 }
 
 std::string library_version() {
