@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "runtime/error.hpp"
 
@@ -77,27 +78,26 @@ class Reader {
   }
   [[noreturn]] void fail(const std::string& what) const { throw InputError(path_ + ": " + what); }
 
-  std::optional<double> number(const std::string& w) const {
-    std::string_view s(w);
+  // The whole word as a T (a leading '+' allowed, reals finite).
+  template <class T>
+  static std::optional<T> parse(std::string_view s) {
     if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-    double v = 0;
+    T v{};
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    if constexpr (std::is_floating_point_v<T>)
+      if (!std::isfinite(v)) return std::nullopt;
     return v;
   }
   double real(const Line& l, std::size_t k, const char* what) const {
-    auto v = number(l.words[k]);
+    auto v = parse<double>(l.words[k]);
     if (!v) fail(l, std::string(what) + " '" + l.words[k] + "' is not a number");
     return *v;
   }
   std::int64_t integer(const Line& l, std::size_t k, const char* what) const {
-    std::string_view s(l.words[k]);
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-    std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size())
-      fail(l, std::string(what) + " '" + l.words[k] + "' is not an integer");
-    return v;
+    auto v = parse<std::int64_t>(l.words[k]);
+    if (!v) fail(l, std::string(what) + " '" + l.words[k] + "' is not an integer");
+    return *v;
   }
 
   // Header lines until the first line that does not start with a number:
@@ -112,7 +112,7 @@ class Reader {
     for (; i < lines_.size(); ++i) {
       const Line& l = lines_[i];
       if (l.words.empty()) continue;
-      if (!number(l.words[0])) break;
+      if (!parse<double>(l.words[0])) break;
       const std::string keyword = join(l.words, 1);
       if (keyword == "atoms" && l.words.size() == 2) {
         natoms_ = integer(l, 0, "atom count");
@@ -143,7 +143,7 @@ class Reader {
           keyword.find("abc origin") != std::string::npos)
         fail(l, "triclinic box ('" + join(l.words) + "'): only orthogonal boxes are supported");
       if (molecular.count(keyword)) {
-        if (*number(l.words[0]) != 0)
+        if (*parse<double>(l.words[0]) != 0)
           fail(l, "'" + join(l.words) + "': atom_style atomic has no " + keyword + "; only atomic data files are read");
         continue;
       }
