@@ -35,12 +35,19 @@ std::vector<T> interleave(const std::vector<std::vector<T>>& comps, std::size_t 
 }
 
 Dims shape(std::uint64_t n, int comps) { return comps == 1 ? Dims{n} : Dims{n, static_cast<std::uint64_t>(comps)}; }
+Dims at_row(std::uint64_t row, int comps) { return comps == 1 ? Dims{row} : Dims{row, 0}; }
 
 template <class T>
 void write_rows(const h5::Location& loc, const std::string& name, const Slice& s, int comps, const std::vector<T>& rows) {
   h5::Dataset ds = loc.create_dataset(name, h5::type_of<T>(), shape(s.total, comps));
-  Dims off = comps == 1 ? Dims{s.offset} : Dims{s.offset, 0};
-  ds.write(rows.data(), off, shape(s.count, comps));
+  ds.write(rows.data(), at_row(s.offset, comps), shape(s.count, comps));
+}
+
+// XDMF's Polyvertex connectivity: this rank's rows of 0 .. N-1.
+void write_connectivity(const h5::Location& loc, const Slice& s) {
+  std::vector<std::int64_t> conn(s.count);
+  for (std::uint64_t i = 0; i < s.count; ++i) conn[i] = static_cast<std::int64_t>(s.offset + i);
+  write_rows(loc, "connectivity", s, 1, conn);
 }
 
 template <class T>
@@ -54,6 +61,14 @@ std::vector<std::vector<T>> column_to_host(const Particles& p, int col, std::siz
     comps.push_back(std::move(v));
   }
   return comps;
+}
+
+// Every component of the owned particles' column `col` as dataset `name`
+// (N, or N x components).
+template <class T>
+void write_column(const h5::Location& loc, const std::string& name, const Slice& s, const Particles& p, int col) {
+  const std::size_t n = static_cast<std::size_t>(s.count);
+  write_rows(loc, name, s, p.components(col), interleave(column_to_host<T>(p, col, n), n));
 }
 
 }  // namespace
@@ -75,23 +90,21 @@ XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, cons
   desc.h5_path = relative_path;
   desc.time = meta.time;
   desc.count = static_cast<std::int64_t>(s.total);
-  std::vector<std::int64_t> conn(n);
-  for (std::size_t i = 0; i < n; ++i) conn[i] = static_cast<std::int64_t>(s.offset + i);
-  write_rows(g, "connectivity", s, 1, conn);
-  write_rows(g, "position", s, 3, interleave(column_to_host<double>(p, 0, n), n));
+  write_connectivity(g, s);
+  write_column<double>(g, "position", s, p, 0);
   for (int col = 1; col < p.columns(); ++col) {
     const std::string& name = p.column_name(col);
     const int comps = p.components(col);
     if (col > 1 && !columns.empty() && std::find(columns.begin(), columns.end(), name) == columns.end()) continue;
     if (p.is_real(col)) {
-      write_rows(g, name, s, comps, interleave(column_to_host<double>(p, col, n), n));
+      write_column<double>(g, name, s, p, col);
       if (comps == 1 || comps == 3) desc.arrays.push_back({name, comps, false, 8});
     } else if (name == "type" && comps == 1) {
       auto v = column_to_host<std::int64_t>(p, col, n)[0];
       write_rows(g, name, s, 1, std::vector<std::int32_t>(v.begin(), v.end()));
       desc.arrays.push_back({name, 1, true, 4});
     } else {
-      write_rows(g, name, s, comps, interleave(column_to_host<std::int64_t>(p, col, n), n));
+      write_column<std::int64_t>(g, name, s, p, col);
       if (comps == 1 || comps == 3) desc.arrays.push_back({name, comps, true, 8});
     }
   }
@@ -118,10 +131,8 @@ XdmfParticleDesc write_gadget_snapshot(const std::filesystem::path& path, const 
   header.set_attribute("BoxSize", box_size);
   header.set_attribute("NumFilesPerSnapshot", std::int64_t{1});
   h5::Location g = file.create_group("PartType1");
-  std::vector<std::int64_t> conn(n);
-  for (std::size_t i = 0; i < n; ++i) conn[i] = static_cast<std::int64_t>(s.offset + i);
-  write_rows(g, "connectivity", s, 1, conn);
-  write_rows(g, "Coordinates", s, 3, interleave(column_to_host<double>(p, 0, n), n));
+  write_connectivity(g, s);
+  write_column<double>(g, "Coordinates", s, p, 0);
   write_rows(g, "Velocities", s, 3, interleave(column_to_host<double>(p, p.column("velocity"), n), n));
   write_rows(g, "ParticleIDs", s, 1, column_to_host<std::int64_t>(p, 1, n)[0]);
   write_rows(g, "Masses", s, 1, column_to_host<double>(p, p.column("mass"), n)[0]);
@@ -137,12 +148,11 @@ XdmfParticleDesc write_gadget_snapshot(const std::filesystem::path& path, const 
 }
 
 void write_particles(const h5::Location& loc, const Particles& p) {
-  const std::size_t n = static_cast<std::size_t>(p.owned());
   const Slice s = my_slice(p.owned());
   loc.set_attribute("count", static_cast<std::int64_t>(s.total));
   for (int col = 0; col < p.columns(); ++col) {
-    if (p.is_real(col)) write_rows(loc, p.column_name(col), s, p.components(col), interleave(column_to_host<double>(p, col, n), n));
-    else write_rows(loc, p.column_name(col), s, p.components(col), interleave(column_to_host<std::int64_t>(p, col, n), n));
+    if (p.is_real(col)) write_column<double>(loc, p.column_name(col), s, p, col);
+    else write_column<std::int64_t>(loc, p.column_name(col), s, p, col);
   }
 }
 
@@ -156,10 +166,9 @@ void read_particles(const h5::Location& loc, Particles& p) {
     h5::Dataset ds = loc.open_dataset(p.column_name(col));
     if (ds.dims() != shape(total, comps))
       throw Error("checkpoint particle column '" + p.column_name(col) + "' has the wrong shape");
-    const Dims off = comps == 1 ? Dims{begin} : Dims{begin, 0};
     auto split = [&](auto& rows, auto store) {
       using T = typename std::decay_t<decltype(rows)>::value_type;
-      ds.read(rows.data(), off, shape(n, comps));
+      ds.read(rows.data(), at_row(begin, comps), shape(n, comps));
       for (int c = 0; c < comps; ++c) {
         std::vector<T> v(n);
         for (std::uint64_t i = 0; i < n; ++i) v[i] = rows[i * comps + c];
