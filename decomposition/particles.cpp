@@ -52,9 +52,14 @@ int Particles::add_int_column(std::string name, int components) {
   return c;
 }
 
-int Particles::column(std::string_view name) const {
+int Particles::find_column(std::string_view name) const {
   for (std::size_t c = 0; c < columns_.size(); ++c)
     if (columns_[c].name == name) return static_cast<int>(c);
+  return -1;
+}
+
+int Particles::column(std::string_view name) const {
+  if (const int c = find_column(name); c >= 0) return c;
   std::string known;
   for (const Column& c : columns_) known += (known.empty() ? "" : ", ") + c.name;
   throw Error(strfmt("Particles: no column named '%.*s' (columns: %s)", static_cast<int>(name.size()), name.data(),

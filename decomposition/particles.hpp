@@ -25,6 +25,7 @@ class Particles {
   int add_real_column(std::string name, int components);
   int add_int_column(std::string name, int components);
   int column(std::string_view name) const;  // throws tessera::Error for an unknown name
+  int find_column(std::string_view name) const;  // -1 for an unknown name
   int columns() const;                      // position and id included (indices 0 and 1)
   int components(int column) const;
   bool is_real(int column) const;

@@ -25,12 +25,6 @@ void create_value(const h5::Location& element, std::int64_t n) {
   element.create_extendible_dataset("value", h5::Type::Float64, {0, static_cast<std::uint64_t>(n), 3});
 }
 
-int find_column(const Particles& p, const std::string& name) {
-  for (int c = 0; c < p.columns(); ++c)
-    if (p.column_name(c) == name) return c;
-  return -1;
-}
-
 }  // namespace
 
 H5mdWriter::H5mdWriter(const std::filesystem::path& path, const std::array<double, 3>& lower,
@@ -146,7 +140,7 @@ void H5mdWriter::append(std::int64_t step, double time, const Particles& p, int 
     velocity.write_rows(by_id([&](int c) { return p.real_to_host(velocity_column, c); }).data(), {t}, rows);
   }
 
-  const int type_col = find_column(p, "type");
+  const int type_col = p.find_column("type");
   if (frames_ == 0 && type_col >= 0 && !p.is_real(type_col) && p.components(type_col) == 1) {
     const std::vector<std::int64_t> types = p.integer_to_host(type_col, 0);
     std::vector<std::int32_t> sorted(n);
