@@ -9,20 +9,14 @@ namespace tessera::io {
 
 namespace {
 
-std::vector<std::uint64_t> global_dims(const CartesianLayout& l) {
-  const auto& c = l.spec().cells;
-  return {static_cast<std::uint64_t>(c[2]), static_cast<std::uint64_t>(c[1]), static_cast<std::uint64_t>(c[0])};
+// An x, y, z triple as HDF5 dimensions, slowest (z) first.
+std::vector<std::uint64_t> zyx(const int* v) {
+  return {static_cast<std::uint64_t>(v[2]), static_cast<std::uint64_t>(v[1]), static_cast<std::uint64_t>(v[0])};
 }
 
-std::vector<std::uint64_t> owned_offset(const CartesianLayout& l) {
-  const Range3 o = l.owned();
-  return {static_cast<std::uint64_t>(o.lo[2]), static_cast<std::uint64_t>(o.lo[1]), static_cast<std::uint64_t>(o.lo[0])};
-}
-
-std::vector<std::uint64_t> owned_count(const CartesianLayout& l) {
-  const auto n = l.local_cells();
-  return {static_cast<std::uint64_t>(n[2]), static_cast<std::uint64_t>(n[1]), static_cast<std::uint64_t>(n[0])};
-}
+std::vector<std::uint64_t> global_dims(const CartesianLayout& l) { return zyx(l.spec().cells.data()); }
+std::vector<std::uint64_t> owned_offset(const CartesianLayout& l) { return zyx(l.owned().lo); }
+std::vector<std::uint64_t> owned_count(const CartesianLayout& l) { return zyx(l.local_cells().data()); }
 
 // Gathers the owned cells of a ghosted component into a dense array (x fastest) and back.
 template <class T>
