@@ -23,6 +23,19 @@ namespace {
 // Rank r holds 3r + 1 particles, except rank 1 which holds none.
 std::int64_t count_on(int r) { return r == 1 ? 0 : 3 * r + 1; }
 
+// This rank's first id (the counts of the ranks below it) and the total count.
+struct Share {
+  std::int64_t first = 0, total = 0;
+};
+Share share_of(int r, int n) {
+  Share s;
+  for (int q = 0; q < n; ++q) {
+    if (q < r) s.first += count_on(q);
+    s.total += count_on(q);
+  }
+  return s;
+}
+
 double pos(std::int64_t id, int d) { return 0.25 * id + d; }
 double vel(std::int64_t id, int d) { return -1.0 * id - 0.5 * d; }
 
@@ -56,11 +69,7 @@ Particles make_particles(std::int64_t first_id, std::int64_t n) {
 
 TEST(ParticleIO, SnapshotHoldsEveryParticleOnce) {
   const int r = collectives::rank(), n = collectives::size();
-  std::int64_t first = 0, total = 0;
-  for (int q = 0; q < n; ++q) {
-    if (q < r) first += count_on(q);
-    total += count_on(q);
-  }
+  const auto [first, total] = share_of(r, n);
   Particles p = make_particles(first, count_on(r));
   const fs::path path = fs::temp_directory_path() / ("tessera_particle_io_" + std::to_string(n) + ".h5");
   io::ParticleBox box{{-1, -2, -3}, {1, 2, 3}, {true, false, true}};
@@ -101,11 +110,7 @@ TEST(ParticleIO, SnapshotHoldsEveryParticleOnce) {
 
 TEST(ParticleIO, CheckpointRoundTripSharesTheSet) {
   const int r = collectives::rank(), n = collectives::size();
-  std::int64_t first = 0, total = 0;
-  for (int q = 0; q < n; ++q) {
-    if (q < r) first += count_on(q);
-    total += count_on(q);
-  }
+  const auto [first, total] = share_of(r, n);
   const fs::path path = fs::temp_directory_path() / ("tessera_particle_ckpt_" + std::to_string(n) + ".h5");
   {
     Particles p = make_particles(first, count_on(r));
