@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "io/hdf5_check.hpp"
+#include "runtime/collectives.hpp"
 #include "runtime/error.hpp"
 #include "runtime/format.hpp"
 
@@ -429,18 +430,9 @@ void Dataset::set_attribute(const std::string& name, std::string_view text) cons
   string_attribute(h_.id(), name, text);
 }
 
-namespace {
-bool mpi_active() {
-  int init = 0, fin = 0;
-  MPI_Initialized(&init);
-  MPI_Finalized(&fin);
-  return init && !fin;
-}
-}  // namespace
-
 // Without MPI (a single-process tool or test) a parallel file is a serial one.
 File::File(const std::string& path, Mode mode, bool parallel)
-    : Location(Handle(), parallel && mpi_active()), path_(path) {
+    : Location(Handle(), parallel && collectives::active()), path_(path) {
   silence_errors();
   parallel = parallel_;
   Handle fapl(H5CALL(H5Pcreate(H5P_FILE_ACCESS)), K::PropertyList);

@@ -6,13 +6,14 @@
 
 namespace tessera::collectives {
 
-namespace {
 bool active() {
   int init = 0, fin = 0;
   MPI_Initialized(&init);
   MPI_Finalized(&fin);
   return init && !fin;
 }
+
+namespace {
 
 template <class T>
 T allreduce(T local, MPI_Datatype type, MPI_Op op) {

@@ -9,6 +9,9 @@
 namespace tessera::collectives {
 
 int rank();
+// True between MPI_Init and MPI_Finalize; without MPI every collective is
+// the identity on this process.
+bool active();
 int size();
 // Rank among the processes on this node (GPU binding: local_rank % GPUs).
 int local_rank();
