@@ -20,20 +20,31 @@ namespace tessera {
 
 namespace detail {
 #if defined(__CUDACC__)
+// The global index is formed in 64 bits: n may be up to INT_MAX, and the
+// last block's threads reach past it.
 template <class F>
 __global__ void for_each_kernel_1d(int n, F f) {
-  int i = static_cast<int>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) f(i);
+  const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) f(static_cast<int>(i));
 }
 
-// x along threadIdx.x for coalescing; z in the grid's z dimension.
+// x along threadIdx.x for coalescing. The grid's y and z dimensions are
+// capped at 65535 blocks: y and z stride over the rest.
 template <class F>
 __global__ void for_each_kernel_3d(Range3 r, F f) {
-  int i = r.lo[0] + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
-  int j = r.lo[1] + static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
-  if (i >= r.hi[0] || j >= r.hi[1]) return;
-  // The grid's z dimension is capped at 65535 blocks: stride over the rest.
-  for (int k = r.lo[2] + static_cast<int>(blockIdx.z); k < r.hi[2]; k += gridDim.z) f(i, j, k);
+  const int i = r.lo[0] + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  if (i >= r.hi[0]) return;
+  const int j0 = r.lo[1] + static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
+  const int jstride = static_cast<int>(gridDim.y * blockDim.y);
+  for (int k = r.lo[2] + static_cast<int>(blockIdx.z); k < r.hi[2]; k += gridDim.z)
+    for (int j = j0; j < r.hi[1]; j += jstride) f(i, j, k);
+}
+
+// Blocks along one grid dimension: enough to cover `extent`, at most the
+// hardware's 65535 for y and z (the kernel strides over the rest).
+inline unsigned grid_blocks(int extent, int per_block, int cap) {
+  const int b = (extent + per_block - 1) / per_block;
+  return static_cast<unsigned>(b < cap ? b : cap);
 }
 #endif
 }  // namespace detail
@@ -45,7 +56,7 @@ void for_each(const Device& dev, std::int64_t n, F f) {
   const int ni = static_cast<int>(n);
   if (dev.is_cuda()) {
 #if defined(__CUDACC__)
-    int blocks = (ni + detail::kBlock1d - 1) / detail::kBlock1d;
+    const int blocks = static_cast<int>((n + detail::kBlock1d - 1) / detail::kBlock1d);  // 64-bit: ni + 255 may wrap
     detail::for_each_kernel_1d<<<blocks, detail::kBlock1d, 0, static_cast<cudaStream_t>(dev.stream())>>>(ni, f);
     detail::check_launch("for_each (1-D)", __FILE__, __LINE__);
 #else
@@ -65,7 +76,8 @@ void for_each(const Device& dev, const Range3& r, F f) {
 #if defined(__CUDACC__)
     constexpr int bx = 64, by = 4;
     dim3 block(bx, by, 1);
-    dim3 grid((r.extent(0) + bx - 1) / bx, (r.extent(1) + by - 1) / by, r.extent(2) < 65535 ? r.extent(2) : 65535);
+    dim3 grid(detail::grid_blocks(r.extent(0), bx, 0x7fffffff), detail::grid_blocks(r.extent(1), by, 65535),
+              detail::grid_blocks(r.extent(2), 1, 65535));
     detail::for_each_kernel_3d<<<grid, block, 0, static_cast<cudaStream_t>(dev.stream())>>>(r, f);
     detail::check_launch("for_each (3-D)", __FILE__, __LINE__);
 #else

@@ -70,8 +70,12 @@ void copy(void* dst, const Device& dst_dev, const void* src, const Device& src_d
   // ready (or reusable) when we return.
   const Device& gpu_dev = dst_dev.is_cuda() ? dst_dev : src_dev;
   auto stream = static_cast<cudaStream_t>(gpu_dev.stream());
-  if (dst_dev.is_cuda() && src_dev.is_cuda() && dst_dev.gpu() != src_dev.gpu()) {
-    src_dev.synchronize();
+  // The copy runs on the destination's stream; a source on another stream
+  // (another GPU, or another Device handle on the same GPU) may still be
+  // writing the data.
+  const bool other_stream = dst_dev.is_cuda() && src_dev.is_cuda() && !(dst_dev == src_dev);
+  if (other_stream) src_dev.synchronize();
+  if (other_stream && dst_dev.gpu() != src_dev.gpu()) {
     TESSERA_CUDA_CHECK(cudaMemcpyPeerAsync(dst, dst_dev.gpu(), src, src_dev.gpu(), bytes, stream));
   } else {
     TESSERA_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDefault, stream));

@@ -46,8 +46,10 @@ constexpr int kReduceMaxBlocks = 1024;  // CUDA: partial sums per pass
 template <class T, class Op, class F>
 __global__ void reduce_blocks_kernel(int n, F f, Op op, T identity, T* partial) {
   T acc = identity;
-  for (int i = static_cast<int>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
-    acc = op(acc, static_cast<T>(f(i)));
+  // 64-bit: with n near INT_MAX, i + stride would overflow an int.
+  const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+  for (std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
+    acc = op(acc, static_cast<T>(f(static_cast<int>(i))));
   using BlockReduce = cub::BlockReduce<T, kBlock1d>;
   __shared__ typename BlockReduce::TempStorage tmp;
   T block = BlockReduce(tmp).Reduce(acc, op);
@@ -72,7 +74,7 @@ T reduce(const Device& dev, std::int64_t n, F f, Op op, T identity) {
   const int ni = static_cast<int>(n);
   if (dev.is_cuda()) {
 #if defined(__CUDACC__)
-    int blocks = (ni + kBlock1d - 1) / kBlock1d;
+    int blocks = static_cast<int>((n + kBlock1d - 1) / kBlock1d);  // 64-bit: ni + 255 may wrap
     if (blocks > kReduceMaxBlocks) blocks = kReduceMaxBlocks;
     T* partial = static_cast<T*>(dev.scratch(sizeof(T) * (blocks + 1)));
     T* result = partial + blocks;
@@ -88,12 +90,13 @@ T reduce(const Device& dev, std::int64_t n, F f, Op op, T identity) {
     not_compiled_for_cuda(__FILE__);
 #endif
   }
-  const int chunks = (ni + kReduceChunk - 1) / kReduceChunk;
+  const int chunks = static_cast<int>((n + kReduceChunk - 1) / kReduceChunk);  // n: 64-bit, no wrap
   T* partial = static_cast<T*>(dev.scratch(sizeof(T) * chunks));
 #pragma omp parallel for schedule(static) if (chunks > 1)
   for (int c = 0; c < chunks; ++c) {
     T acc = identity;
-    const int end = (c + 1) * kReduceChunk < ni ? (c + 1) * kReduceChunk : ni;
+    const std::int64_t chunk_end = static_cast<std::int64_t>(c + 1) * kReduceChunk;
+    const int end = chunk_end < ni ? static_cast<int>(chunk_end) : ni;
     for (int i = c * kReduceChunk; i < end; ++i) acc = op(acc, static_cast<T>(f(i)));
     partial[c] = acc;
   }

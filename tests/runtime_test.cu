@@ -95,6 +95,36 @@ void axpy(double a, const Buffer<double>& x, Buffer<double>& y) {
   for_each(test_device(), static_cast<std::int64_t>(y.size()), [=] TESSERA_HD(int i) { yp[i] += a * xp[i]; });
 }
 
+// Flags (on the device) whether the 1-D launch over n handed the body an index
+// outside [0, n) and whether it reached n - 1: near INT_MAX a 32-bit global
+// index wraps negative.
+std::vector<int> edge_visits(std::int64_t n) {
+  Buffer<int> flags(test_device(), 2);
+  fill(flags, 0);
+  int* f = flags.data();
+  const int last = static_cast<int>(n - 1);
+  for_each(test_device(), n, [=] TESSERA_HD(int i) {
+    if (i < 0 || i > last) f[0] = 1;
+    if (i == last) f[1] = 1;
+  });
+  return flags.to_host();
+}
+
+std::int64_t count_odd_indices(std::int64_t n) {
+  return reduce_sum(test_device(), n, [=] TESSERA_HD(int i) { return static_cast<std::int64_t>(i & 1); });
+}
+
+// Fills `b` with a value only after a long dependent loop on the device, so
+// a copy that does not wait for this stream reads the old contents.
+void slow_fill(const Device& dev, Buffer<double>& b, double value) {
+  double* p = b.data();
+  for_each(dev, static_cast<std::int64_t>(b.size()), [=] TESSERA_HD(int i) {
+    double x = 0;
+    for (int k = 0; k < 20000; ++k) x = x * 0.5 + 1.0;  // converges to 2
+    p[i] = value + (x - 2.0);
+  });
+}
+
 std::vector<double> random_doubles(std::size_t n, unsigned seed, double lo = -1.0, double hi = 1.0) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(lo, hi);
@@ -131,6 +161,10 @@ TEST(ForEach, VisitsEveryIndexOfOdd3dRangesOnce) {
   }
 }
 
+// The FMA policy (README, "Floating point"): host code is never contracted
+// (ISO C++, -ffp-contract=off); device code may contract a*x + y into one
+// fused multiply-add (nvcc's default). So each element is exactly one of the
+// two roundings, never anything else.
 TEST(ForEach, AxpyMatchesHostArithmetic) {
   const std::size_t n = 4099;
   auto xs = random_doubles(n, 1), ys = random_doubles(n, 2);
@@ -139,7 +173,50 @@ TEST(ForEach, AxpyMatchesHostArithmetic) {
   y.copy_from_host(ys);
   axpy(0.75, x, y);
   auto out = y.to_host();
-  for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(out[i], ys[i] + 0.75 * xs[i]);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double separate = ys[i] + 0.75 * xs[i], fused = std::fma(0.75, xs[i], ys[i]);
+    differ += separate != fused;
+    if (test_device().is_host())
+      ASSERT_EQ(out[i], separate) << "host code must not be contracted (i = " << i << ")";
+    else
+      ASSERT_TRUE(out[i] == separate || out[i] == fused) << "i = " << i;
+  }
+  EXPECT_GT(differ, 0u) << "the data must tell the two roundings apart somewhere";
+}
+
+TEST(ForEach, ThreeDimensionalRangeLongerThanTheGridLimitAlongY) {
+  // 65535 blocks of 4 threads along y: 262140 rows; this range has more.
+  const Range3 r(1, 300001, 2);
+  auto ids = flat_ids_3d(r);
+  ASSERT_EQ(static_cast<std::int64_t>(ids.size()), r.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(ids[i], static_cast<std::int64_t>(i));
+}
+
+TEST(ForEach, IndexRangeUpToIntMaxDoesNotWrap) {
+  const std::int64_t n = std::numeric_limits<int>::max();
+  auto f = edge_visits(n);
+  EXPECT_EQ(f[0], 0) << "an index outside [0, n) reached the body";
+  EXPECT_EQ(f[1], 1) << "index n - 1 was never visited";
+  EXPECT_EQ(count_odd_indices(n), n / 2);
+  EXPECT_THROW(edge_visits(n + 1), Error);
+}
+
+// Two Device handles on one GPU have two streams: a copy between their
+// buffers must wait for the source's stream, not only the destination's.
+TEST(Buffer, CopyBetweenStreamsOfOneGpuWaitsForTheSource) {
+  if (!test_device().is_cuda()) GTEST_SKIP() << "needs two CUDA streams (runs on the GPU machine)";
+  Device a = Device::cuda(test_device().gpu()), b = Device::cuda(test_device().gpu());
+  const std::size_t n = 1 << 16;
+  Buffer<double> src(a, n), dst(b, n);
+  fill(src, -1.0);
+  fill(dst, -2.0);
+  a.synchronize();
+  b.synchronize();
+  slow_fill(a, src, 3.0);
+  dst.copy_from(src);
+  auto out = dst.to_host();
+  EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](double v) { return v == 3.0; }));
 }
 
 TEST(Reduce, ExactOnIntegers) {
