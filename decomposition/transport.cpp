@@ -1,5 +1,9 @@
 #include "decomposition/transport.hpp"
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "decomposition/mpi_transport.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/error.hpp"
@@ -18,18 +22,25 @@ TransportKind parse_transport_kind(const std::string& text) {
 }
 
 namespace {
-// Why NCCL cannot serve this job, or "" when it can. Collective.
+// Why NCCL cannot serve this job, or "" when it can. Collective: every rank
+// takes part whatever its own backend, so a mixed job cannot hang here.
 std::string nccl_obstacle(const Device& dev) {
-  std::string why;
-  if (!TESSERA_HAVE_NCCL) why = "this build has no NCCL";
-  else if (!dev.is_cuda()) why = "the run is on the host backend";
-  // NCCL refuses two ranks on one GPU ("Duplicate GPU detected").
-  const bool shared_gpu = dev.is_cuda() && collectives::local_rank() >= visible_gpu_count();
-  const bool any_host = collectives::any(!dev.is_cuda());
-  const bool any_shared = collectives::any(shared_gpu);
-  if (why.empty() && any_host) why = "some ranks run on the host backend";
-  if (why.empty() && any_shared) why = "some ranks share a GPU (NCCL needs one GPU per rank)";
-  return why;
+  // NCCL refuses two ranks on one GPU ("Duplicate GPU detected"). Compare the
+  // GPUs the ranks are bound to, not node-local ranks against visible GPUs:
+  // with one GPU visible per task every rank sees "GPU 0", yet they differ.
+  const std::string mine = dev.is_cuda() ? gpu_properties(dev.gpu()).uuid : std::string();
+  const std::vector<std::string> bound = collectives::all_gather(mine);
+  bool any_host = false, any_shared = false;
+  std::set<std::string> seen;
+  for (const auto& uuid : bound) {
+    if (uuid.empty()) any_host = true;
+    else if (!seen.insert(uuid).second) any_shared = true;
+  }
+  if (!TESSERA_HAVE_NCCL) return "this build has no NCCL";
+  if (!dev.is_cuda()) return "the run is on the host backend";
+  if (any_host) return "some ranks run on the host backend";
+  if (any_shared) return "some ranks share a GPU (NCCL needs one GPU per rank)";
+  return {};
 }
 }  // namespace
 

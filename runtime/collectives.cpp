@@ -2,6 +2,9 @@
 
 #include <mpi.h>
 
+#include <cmath>
+#include <limits>
+
 #include "runtime/mpi_check.hpp"
 
 namespace tessera::collectives {
@@ -48,8 +51,22 @@ int local_rank() {
   return r;
 }
 
-double min(double v) { return allreduce(v, MPI_DOUBLE, MPI_MIN); }
-double max(double v) { return allreduce(v, MPI_DOUBLE, MPI_MAX); }
+namespace {
+// MPI_MIN/MPI_MAX on NaN are implementation-defined (Open MPI's answer depends
+// on which rank holds it). A NaN anywhere must win, as in reduce_min/max, so
+// that a blown-up state on one rank stops every rank: the value and a NaN flag
+// travel together.
+double nan_propagating(double v, MPI_Op op) {
+  if (!active()) return v;
+  double in[2] = {std::isnan(v) ? 0.0 : (op == MPI_MIN ? v : -v), std::isnan(v) ? -1.0 : 0.0}, out[2];
+  TESSERA_MPI_CHECK(MPI_Allreduce(in, out, 2, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD));
+  if (out[1] < 0) return std::numeric_limits<double>::quiet_NaN();
+  return op == MPI_MIN ? out[0] : -out[0];
+}
+}  // namespace
+
+double min(double v) { return nan_propagating(v, MPI_MIN); }
+double max(double v) { return nan_propagating(v, MPI_MAX); }
 double sum(double v) { return allreduce(v, MPI_DOUBLE, MPI_SUM); }
 std::int64_t sum(std::int64_t v) { return allreduce(v, MPI_INT64_T, MPI_SUM); }
 std::int64_t max(std::int64_t v) { return allreduce(v, MPI_INT64_T, MPI_MAX); }
@@ -83,6 +100,25 @@ std::vector<std::string> gather_to_root(const std::string& local) {
   std::vector<std::string> out;
   if (r == 0)
     for (int i = 0; i < n; ++i) out.push_back(all.substr(static_cast<std::size_t>(offs[i]), static_cast<std::size_t>(lens[i])));
+  return out;
+}
+
+std::vector<std::string> all_gather(const std::string& local) {
+  if (!active()) return {local};
+  const int n = size();
+  int len = static_cast<int>(local.size());
+  std::vector<int> lens(n), offs(n);
+  TESSERA_MPI_CHECK(MPI_Allgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, MPI_COMM_WORLD));
+  int total = 0;
+  for (int i = 0; i < n; ++i) {
+    offs[i] = total;
+    total += lens[i];
+  }
+  std::string all(static_cast<std::size_t>(total), '\0');
+  TESSERA_MPI_CHECK(MPI_Allgatherv(local.data(), len, MPI_CHAR, all.data(), lens.data(), offs.data(), MPI_CHAR,
+                                   MPI_COMM_WORLD));
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back(all.substr(static_cast<std::size_t>(offs[i]), static_cast<std::size_t>(lens[i])));
   return out;
 }
 

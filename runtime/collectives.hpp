@@ -16,6 +16,7 @@ int size();
 // Rank among the processes on this node (GPU binding: local_rank % GPUs).
 int local_rank();
 
+// A NaN on any rank makes min and max NaN on every rank.
 double min(double local);
 double max(double local);
 double sum(double local);
@@ -28,6 +29,8 @@ bool any(bool local);
 
 // Rank 0 receives every rank's string in rank order; others get an empty list.
 std::vector<std::string> gather_to_root(const std::string& local);
+// Every rank's string, in rank order, on every rank.
+std::vector<std::string> all_gather(const std::string& local);
 // Rank 0's string on every rank.
 std::string broadcast_from_root(const std::string& value);
 // Sum of `local` over the ranks below this one (0 on rank 0): each rank's

@@ -81,6 +81,11 @@ GpuProperties gpu_properties(int gpu) {
   p.multiprocessors = prop.multiProcessorCount;
   p.global_memory = prop.totalGlobalMem;
   p.l2_cache = static_cast<std::size_t>(prop.l2CacheSize);
+  p.uuid = "GPU-";
+  for (int b = 0; b < 16; ++b) {
+    p.uuid += strfmt("%02x", static_cast<unsigned char>(prop.uuid.bytes[b]));
+    if (b == 3 || b == 5 || b == 7 || b == 9) p.uuid += '-';
+  }
   int mem_clock_khz = 0, bus_bits = 0;
   if (cudaDeviceGetAttribute(&mem_clock_khz, cudaDevAttrMemoryClockRate, gpu) == cudaSuccess &&
       cudaDeviceGetAttribute(&bus_bits, cudaDevAttrGlobalMemoryBusWidth, gpu) == cudaSuccess)
@@ -90,6 +95,28 @@ GpuProperties gpu_properties(int gpu) {
   throw Error("GPU properties requested, but this build has no CUDA");
 #endif
   return p;
+}
+
+int launcher_local_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "MV2_COMM_WORLD_LOCAL_RANK",
+                           "PMI_LOCAL_RANK", "PALS_LOCAL_RANKID", "SLURM_LOCALID"}) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) continue;
+    char* end = nullptr;
+    const long r = std::strtol(v, &end, 10);
+    if (*end == '\0' && r >= 0) return static_cast<int>(r);
+  }
+  return -1;
+}
+
+void bind_gpu_before_mpi_init() {
+#if TESSERA_HAVE_CUDA
+  const int local = launcher_local_rank();
+  if (local < 0) return;
+  const int n = visible_gpu_count();
+  // A failure here is reported later, where the device is really chosen.
+  if (n > 0 && cudaSetDevice(local % n) != cudaSuccess) cudaGetLastError();
+#endif
 }
 
 Device Device::cuda(int gpu) {

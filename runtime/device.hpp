@@ -26,8 +26,20 @@ struct GpuProperties {
   int major = 0, minor = 0, multiprocessors = 0;
   std::size_t global_memory = 0, l2_cache = 0;
   double memory_bandwidth_gbs = 0;  // from clock and bus width (theoretical)
+  std::string uuid;                 // "GPU-xxxxxxxx-...": the same physical GPU in every process
 };
 GpuProperties gpu_properties(int gpu);
+
+// The node-local rank the MPI launcher announces in the environment (Open
+// MPI, MPICH/Hydra, MVAPICH, Slurm, PMI, PALS), or -1; readable before MPI_Init.
+int launcher_local_rank();
+
+// Makes GPU (local_rank % visible GPUs) current for this process before
+// MPI_Init, so that CUDA-aware MPI stacks, which may open a CUDA context on
+// the current GPU while they initialise, open it on the GPU this rank will use
+// (Device::select picks the same one) rather than on GPU 0 in every rank.
+// Does nothing without a launcher-announced local rank or a GPU.
+void bind_gpu_before_mpi_init();
 
 class Device {
  public:

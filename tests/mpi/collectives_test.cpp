@@ -22,13 +22,27 @@ TEST(Collectives, ReductionsOverRanks) {
   EXPECT_EQ(v[1], n * (n - 1) / 2.0);
 }
 
-TEST(Collectives, MinPropagatesNaNFromAnyRank) {
-  const int n = collectives::size();
-  double local = collectives::rank() == n - 1 ? std::numeric_limits<double>::quiet_NaN() : 1.0;
-  // MPI_MIN on NaN is implementation-defined; the driver's dt check relies on
-  // seeing a non-finite or positive value, so pin the behaviour we use.
-  double m = collectives::min(local);
-  EXPECT_TRUE(std::isnan(m) || m == 1.0);
+// A NaN on any one rank (first, middle, last) reaches every rank through min
+// and max: the driver's dt check and NaN stop rely on it.
+TEST(Collectives, MinAndMaxPropagateNaNFromAnyRank) {
+  const int n = collectives::size(), r = collectives::rank();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (int bad : {0, n / 2, n - 1}) {
+    const double local = r == bad ? nan : 1.0 + r;
+    EXPECT_TRUE(std::isnan(collectives::min(local))) << "NaN on rank " << bad;
+    EXPECT_TRUE(std::isnan(collectives::max(local))) << "NaN on rank " << bad;
+  }
+  EXPECT_EQ(collectives::min(1.0 + r), 1.0);
+  EXPECT_EQ(collectives::max(1.0 + r), static_cast<double>(n));
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(collectives::min(r == n - 1 ? -inf : 0.0), -inf);
+  EXPECT_EQ(collectives::max(r == 0 ? inf : 0.0), inf);
+}
+
+TEST(Collectives, AllGatherStringsInRankOrderOnEveryRank) {
+  auto all = collectives::all_gather(std::string(static_cast<std::size_t>(collectives::rank()), 'x'));
+  ASSERT_EQ(static_cast<int>(all.size()), collectives::size());
+  for (int i = 0; i < collectives::size(); ++i) EXPECT_EQ(all[i], std::string(static_cast<std::size_t>(i), 'x'));
 }
 
 TEST(Collectives, GatherStringsInRankOrder) {
