@@ -28,7 +28,12 @@ MpiTransport::MpiTransport(const Device& dev) : Transport(dev) {
   staged_ = dev.is_cuda() && !library_is_cuda_aware();
 }
 
-MpiTransport::~MpiTransport() { memory::release_pinned(staging_); }
+MpiTransport::~MpiTransport() {
+  // An exchange still in flight (an error unwound between begin() and
+  // finish()) may be receiving into the staging buffer: never free it under
+  // MPI. The job is ending anyway.
+  if (requests_.empty()) memory::release_pinned(staging_);
+}
 
 void* MpiTransport::staging(std::size_t bytes) {
   if (bytes > staging_bytes_) {

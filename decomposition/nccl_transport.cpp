@@ -5,6 +5,8 @@
 #include <nccl.h>
 
 #include <algorithm>
+#include <exception>
+#include <string>
 
 #include "runtime/collectives.hpp"
 #include "runtime/cuda_check.hpp"
@@ -19,7 +21,9 @@ struct NcclTransport::Comm {
   cudaStream_t stream = nullptr;  // for begin()/finish()
   cudaEvent_t ready = nullptr, done = nullptr;
   ~Comm() {
-    if (comm) ncclCommDestroy(comm);
+    // Destroy waits for outstanding operations, which may never complete
+    // when a peer has failed; while an error unwinds, abort instead.
+    if (comm) std::uncaught_exceptions() > 0 ? ncclCommAbort(comm) : ncclCommDestroy(comm);
     if (ready) cudaEventDestroy(ready);
     if (done) cudaEventDestroy(done);
     if (stream) cudaStreamDestroy(stream);
@@ -60,8 +64,17 @@ void enqueue(ncclComm_t comm, cudaStream_t stream, const std::vector<SendMessage
   auto s = in_peer_tag_order(sends);
   auto r = in_peer_tag_order(recvs);
   TESSERA_NCCL_CHECK(ncclGroupStart());
-  for (const SendMessage* m : s) TESSERA_NCCL_CHECK(ncclSend(m->data, m->bytes, ncclInt8, m->peer, comm, stream));
-  for (const RecvMessage* m : r) TESSERA_NCCL_CHECK(ncclRecv(m->data, m->bytes, ncclInt8, m->peer, comm, stream));
+  // A failing call must not leave the group open: close it (its result no
+  // longer matters) before reporting the first failure.
+  auto grouped = [](ncclResult_t result, const char* call, int line) {
+    if (result == ncclSuccess) return;
+    ncclGroupEnd();
+    throw_error(std::string("NCCL error: ") + ncclGetErrorString(result), call, __FILE__, line);
+  };
+  for (const SendMessage* m : s)
+    grouped(ncclSend(m->data, m->bytes, ncclInt8, m->peer, comm, stream), "ncclSend", __LINE__);
+  for (const RecvMessage* m : r)
+    grouped(ncclRecv(m->data, m->bytes, ncclInt8, m->peer, comm, stream), "ncclRecv", __LINE__);
   TESSERA_NCCL_CHECK(ncclGroupEnd());
 }
 }  // namespace

@@ -11,8 +11,8 @@
 
 namespace tessera::io {
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  const std::string tmp = path.string() + ".tmp";
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, std::string_view writer) {
+  const std::string tmp = path.string() + (writer.empty() ? "" : ".") + std::string(writer) + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) throw Error("cannot create " + tmp + ": " + std::strerror(errno), "open");
   const char* p = content.data();

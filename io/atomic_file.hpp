@@ -6,6 +6,9 @@
 
 namespace tessera::io {
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+// `writer` tells apart processes that may write the same file at once: the
+// temporary becomes `path.<writer>.tmp`.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           std::string_view writer = {});
 
 }  // namespace tessera::io

@@ -262,7 +262,10 @@ std::string format_keys_markdown(const Schema& s) {
     out << "| Key | Type | Default | Allowed | Unit | Description |\n";
     out << "|---|---|---|---|---|---|\n";
     for (const KeySpec* k : s.keys_of(name)) {
-      std::string def = k->default_value ? "`" + to_string(*k->default_value) + "`" : default_text(*k);
+      // Appended piecewise: GCC 12's -Wrestrict misfires on "`" + std::string&&.
+      std::string def;
+      if (k->default_value) def.append("`").append(to_string(*k->default_value)).append("`");
+      else def = default_text(*k);
       std::string allowed;
       if (!k->choices.empty()) {
         std::vector<std::string> quoted;

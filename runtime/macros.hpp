@@ -21,8 +21,10 @@
 
 // Full unrolling of a short fixed-trip loop (axes, conserved components), so
 // that small per-thread arrays indexed by the loop variable stay in
-// registers on GPUs instead of local memory.
-#if defined(__CUDACC__)
+// registers on GPUs instead of local memory. Keyed on __CUDA_ARCH__, not
+// __CUDACC__: nvcc hands the host side of a .cu file to g++, which does not
+// know "#pragma unroll" and warns on every use.
+#if defined(__CUDA_ARCH__)
 #define TESSERA_UNROLL _Pragma("unroll")
 #elif defined(__GNUC__) && !defined(__clang__)
 #define TESSERA_UNROLL _Pragma("GCC unroll 8")

@@ -1,18 +1,22 @@
 #include "runtime/timers.hpp"
 
+#include <exception>
+
 #include "runtime/format.hpp"
 
 namespace tessera {
 
-Timers::Scope::Scope(Timers& t, std::size_t index) : t_(t), index_(index) {
+Timers::Scope::Scope(Timers& t, std::size_t index)
+    : t_(t), index_(index), unwinding_before_(std::uncaught_exceptions()) {
   if (t_.sync_) t_.dev_.synchronize();
   start_ = std::chrono::steady_clock::now();
 }
 
 Timers::Scope::~Scope() {
   // A failed synchronisation surfaces at the next checked call; a destructor
-  // must not throw.
-  if (t_.sync_) {
+  // must not throw. While an error unwinds, never wait for the device: its
+  // queue may hold a transfer that a failed peer will never complete.
+  if (t_.sync_ && std::uncaught_exceptions() == unwinding_before_) {
     try {
       t_.dev_.synchronize();
     } catch (...) {

@@ -34,6 +34,7 @@ class Timers {
    private:
     Timers& t_;
     std::size_t index_;
+    int unwinding_before_;
     std::chrono::steady_clock::time_point start_;
   };
 

@@ -3,11 +3,14 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "runtime/collectives.hpp"
+#include "runtime/device.hpp"
 #include "runtime/error.hpp"
 #include "runtime/log.hpp"
 #include "runtime/mpi_env.hpp"
@@ -41,7 +44,25 @@ void add_set_option(CLI::App* cmd, std::vector<std::string>& overrides) {
 
 }  // namespace
 
+namespace {
+// `tessera run` on the GPU backend binds its GPU before MPI starts (see
+// bind_gpu_before_mpi_init); other commands and host runs never touch a GPU.
+bool runs_on_gpu(int argc, char** argv) {
+  bool run = false;
+  std::string device;
+  if (const char* env = std::getenv("TESSERA_DEVICE")) device = env;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "run") run = true;
+    if (a == "--device" && i + 1 < argc) device = argv[i + 1];
+    if (a.rfind("--device=", 0) == 0) device = a.substr(9);
+  }
+  return run && device != "cpu" && device != "host";
+}
+}  // namespace
+
 int main_cli(int argc, char** argv) {
+  if (runs_on_gpu(argc, argv)) bind_gpu_before_mpi_init();
   std::unique_ptr<MpiEnvironment> mpi;
   try {
     mpi = std::make_unique<MpiEnvironment>(&argc, &argv);
@@ -100,6 +121,10 @@ int main_cli(int argc, char** argv) {
       if (!output_dir.empty()) run_opt.output_dir = output_dir;
       if (!device.empty()) run_opt.device = device;
       if (!restart.empty()) run_opt.restart = restart;
+      run_opt.on_failure = [](const std::exception& e) {
+        const auto* te = dynamic_cast<const Error*>(&e);
+        fail(te ? te->describe() : Error(e.what()).describe());
+      };
       run(run_opt);
     } else if (*check_cmd) {
       command_check(check_deck, check_overrides, check_print);

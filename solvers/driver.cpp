@@ -238,8 +238,8 @@ struct CheckpointCadence {
 
 void write_run_json(const fs::path& out, const std::string& status, const std::string& error, const deck::Deck& d,
                     const std::vector<std::string>& devices, const RunSummary& summary, const Timers& timers,
-                    const std::string& restarted_from) {
-  if (collectives::rank() != 0) return;
+                    const std::string& restarted_from, bool from_any_rank = false) {
+  if (collectives::rank() != 0 && !from_any_rank) return;
   io::JsonWriter w;
   w.begin_object();
   w.key("status").value(status);
@@ -269,7 +269,8 @@ void write_run_json(const fs::path& out, const std::string& status, const std::s
   w.key("unit").value(summary.figure_of_merit_unit).key("value").value(summary.figure_of_merit);
   w.end_object();
   w.end_object();
-  io::write_file_atomically(out / "run.json", w.str() + "\n");
+  io::write_file_atomically(out / "run.json", w.str() + "\n",
+                            from_any_rank ? "rank" + std::to_string(collectives::rank()) : std::string());
 }
 
 // The checkpoint a --restart names: "latest" or a path.
@@ -313,7 +314,9 @@ RunSummary run(const RunOptions& opt) {
     }
   }
 
-  std::vector<std::string> devices = collectives::gather_to_root(dev.describe());
+  // On every rank: a rank that fails writes run.json itself (rank 0 may be
+  // waiting in a collective and never get to).
+  std::vector<std::string> devices = collectives::all_gather(dev.describe());
   logging::info(version_line());
   logging::info(strfmt("deck %s: solver %s, %d rank(s), output in %s", d.source_name().c_str(), info.name.c_str(),
                    collectives::size(), out.c_str()));
@@ -432,6 +435,9 @@ RunSummary run(const RunOptions& opt) {
           clipped = true;
         }
         solver->advance(dt);
+        // Kernels run asynchronously: without this wait a step that never
+        // returns to the host (fixed dt) would time its launches, not its work.
+        dev.synchronize();
       }
       ++step;
       t = clipped ? t_end : t + dt;
@@ -478,10 +484,16 @@ RunSummary run(const RunOptions& opt) {
     summary.wall_seconds = seconds_since(wall_start);
     // run.json records the failure when this rank can write it; the error
     // itself propagates to the CLI, which ends every rank.
+    // Deck problems are the same on every rank (rank 0 records them); any
+    // other failure may be one rank's alone, so that rank records it.
+    const bool input_error = dynamic_cast<const InputError*>(&e) != nullptr;
     try {
-      write_run_json(out, "failed", e.what(), d, devices, summary, timers, restarted_from);
+      const auto* te = dynamic_cast<const Error*>(&e);
+      write_run_json(out, "failed", te ? te->describe() : e.what(), d, devices, summary, timers, restarted_from,
+                     /*from_any_rank=*/!input_error);
     } catch (...) {
     }
+    if (opt.on_failure && !input_error) opt.on_failure(e);
     throw;
   }
   write_run_json(out, summary.status, "", d, devices, summary, timers, restarted_from);

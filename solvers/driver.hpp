@@ -3,6 +3,8 @@
 // directory, owns the time loop (steps or t_end, stable dt, diagnostics,
 // snapshot cadence), prints progress and the performance summary, writes
 // run.json. Used by `tessera run` and directly by tests.
+#include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,13 @@ struct RunOptions {
   std::optional<std::string> device;       // --device auto|cpu|gpu
   bool overwrite = false;                  // --overwrite
   std::optional<std::string> restart;      // --restart latest|PATH
+  // Called with a failure while running (not an InputError), after run.json
+  // records it but before the solver, its device buffers and its transport
+  // are torn down. The CLI ends the whole job here (MPI_Abort): freeing GPU
+  // memory or destroying an NCCL communicator waits for the device, which can
+  // hang when a peer is stuck in a collective, and an MPI receive may still
+  // be pending into a pinned buffer. Tests leave it empty: the error is thrown.
+  std::function<void(const std::exception&)> on_failure;
 };
 
 // Parses and validates a deck against the driver's tables plus the schema of

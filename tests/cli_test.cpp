@@ -193,6 +193,26 @@ TEST(Cli, FailureWhileRunningExitsOne) {
   EXPECT_NE(read_file(out / "run.json").find("\"status\": \"failed\""), std::string::npos);
 }
 
+// One rank fails while the others wait for it in a collective: the job must
+// end (not hang), exit 1, and say once which rank failed and why.
+TEST(Cli, OneFailingRankEndsEveryRankWithOneLine) {
+  const fs::path out = scratch_dir("rank_failure");
+  // timeout turns a hang into exit status 137 instead of a stuck test.
+  auto r = run_cli("run " + kGoodDeck + " --set problem.fail_at_step=2 --set problem.fail_rank=1 --output " +
+                       out.string(),
+                   ".", "timeout -s KILL 120 mpirun -np 3 --oversubscribe");
+  EXPECT_EQ(r.code, 1) << r.output;
+  std::size_t lines = 0;
+  std::istringstream in(r.output);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("injected failure") != std::string::npos) {
+      ++lines;
+      EXPECT_NE(line.find("rank 1"), std::string::npos) << line;
+    }
+  EXPECT_EQ(lines, 1u) << r.output;
+  EXPECT_NE(read_file(out / "run.json").find("\"status\": \"failed\""), std::string::npos);
+}
+
 TEST(Cli, KeysListsSolversAndSchemas) {
   auto all = run_cli("keys");
   EXPECT_EQ(all.code, 0);
