@@ -50,7 +50,11 @@ Plan::Plan(const Device& dev, Kind kind, Precision precision, int n, int count, 
   detail::Spec spec{dev, kind, precision, n, count, options};
   const bool r2r = kind == Kind::DCT || kind == Kind::DST;
   if (dev.is_cuda()) {
+#if TESSERA_HAVE_CUDA
     backend_ = r2r ? detail::make_r2r_via_fft(spec) : detail::make_cufft(spec);
+#else
+    throw Error("fft::Plan: a CUDA device in a build without CUDA");
+#endif
   } else {
     backend_ = r2r && options.r2r_via_fft ? detail::make_r2r_via_fft(spec) : detail::make_fftw(spec);
   }
