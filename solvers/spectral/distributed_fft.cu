@@ -62,9 +62,6 @@ struct DistributedFft<T>::Stage {
 template <class T>
 DistributedFft<T>::DistributedFft(const PencilLayout& layout, Transport& transport, const FftSpec& spec)
     : layout_(layout), spectral_(layout), transport_(transport), spec_(spec) {
-  if (layout.size() > 1 && (layout.size() != collectives::size() || layout.rank() != collectives::rank()))
-    throw Error(strfmt("DistributedFft: the layout is for rank %d of %d, but this process is rank %d of %d",
-                       layout.rank(), layout.size(), collectives::rank(), collectives::size()));
   const auto& n = layout.cells();
   if (!spec.complex_data)
     for (int d = 0; d < 3 && halved_ < 0; ++d)
@@ -80,6 +77,9 @@ DistributedFft<T>::DistributedFft(const PencilLayout& layout, Transport& transpo
     }
   }
   spectral_complex_ = spec.complex_data || halved_ >= 0;
+  if (layout.size() > 1 && (layout.size() != collectives::size() || layout.rank() != collectives::rank()))
+    throw Error(strfmt("DistributedFft: the layout is for rank %d of %d, but this process is rank %d of %d",
+                       layout.rank(), layout.size(), collectives::rank(), collectives::size()));
   const Device& dev = transport.device();
   const fft::Precision precision = fft::precision_of<T>();
   const std::size_t real_bytes = sizeof(T), complex_bytes = sizeof(Complex);
