@@ -13,6 +13,7 @@
 #include "decomposition/pencil_transpose.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/error.hpp"
+#include "tests/mpi/pencil_grids.hpp"
 #include "tests/test_device.hpp"
 
 using namespace tessera;
@@ -82,27 +83,12 @@ void check_transposes(const PencilLayout& L) {
   EXPECT_EQ(mismatches(back.to_host(), expected_pencil<T>(L, Pencil::X)), 0) << "y -> x";
 }
 
-// Every grid p1 x p2 of this job's ranks that fits the cells.
-std::vector<std::array<int, 2>> grids_for(const std::array<int, 3>& cells) {
-  std::vector<std::array<int, 2>> out;
-  const int n = collectives::size();
-  for (int p1 = 1; p1 <= n; ++p1) {
-    if (n % p1) continue;
-    try {
-      (void)PencilLayout(cells, n, 0, {p1, n / p1});
-      out.push_back({p1, n / p1});
-    } catch (const InputError&) {
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST(PencilTranspose, EveryElementLandsAtItsGlobalIndex) {
   int layouts = 0;
   for (std::array<int, 3> cells : {std::array<int, 3>{17, 12, 9}, {8, 8, 8}, {9, 16, 1}, {5, 11, 13}})
-    for (auto grid : grids_for(cells)) {
+    for (auto grid : tessera::testing::pencil_grids_for(cells)) {
       const auto L = PencilLayout::for_this_process(cells, grid);
       check_transposes<double>(L);
       check_transposes<float>(L);
@@ -171,7 +157,7 @@ void check_redistribution(const std::array<int, 3>& cells, std::array<int, 3> ra
 TEST(PencilRedistribution, BlocksToPencilsAndBack) {
   const int n = collectives::size();
   const std::array<int, 3> cells{17, 12, 9};
-  for (auto grid : grids_for(cells)) {
+  for (auto grid : tessera::testing::pencil_grids_for(cells)) {
     check_redistribution<double>(cells, {0, 0, 0}, grid, 0);
     check_redistribution<double>(cells, {0, 0, 0}, grid, 2);
     check_redistribution<float>(cells, {n, 1, 1}, grid, 1);
