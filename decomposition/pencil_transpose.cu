@@ -90,6 +90,37 @@ void unpack(const Device& dev, const Geometry geo, const W* send, const W* recv,
   });
 }
 
+// A group of one rank: the transpose is a cyclic rotation of the memory
+// order, i.e. a 2-D matrix transpose: dst[c * rows + r] = src[r * cols + c].
+// Forward rotations (x->y, y->z) move the fastest axis to the slowest (rows =
+// n1 n2, cols = n0); backward ones the slowest to the fastest (rows = n2,
+// cols = n0 n1). The host walks cache tiles; a GPU thread writes one element
+// (consecutive threads, consecutive destinations).
+template <class W>
+void rotate(const Device& dev, const W* src, W* dst, std::int64_t rows, std::int64_t cols, const int n[3],
+            bool forward) {
+  if (dev.is_cuda()) {
+    const int n0 = n[0], n1 = n[1];
+    // Destination memory order: forward (b, c, a), backward (c, a, b).
+    const Range3 r = forward ? Range3(n[1], n[2], n[0]) : Range3(n[2], n[0], n[1]);
+    const std::int64_t d0 = r.extent(0), d1 = r.extent(1);
+    for_each(dev, r, [=] TESSERA_HD(int i, int j, int k) {
+      const std::int64_t from = forward ? k + static_cast<std::int64_t>(n0) * (i + static_cast<std::int64_t>(n1) * j)
+                                        : j + static_cast<std::int64_t>(n0) * (k + static_cast<std::int64_t>(n1) * i);
+      dst[i + d0 * (j + d1 * k)] = src[from];
+    });
+    return;
+  }
+  constexpr int tile = 32;
+  const int tr = static_cast<int>((rows + tile - 1) / tile), tc = static_cast<int>((cols + tile - 1) / tile);
+  for_each(dev, Range3(tc, tr, 1), [=] TESSERA_HD(int bc, int br, int) {
+    const std::int64_t r0 = static_cast<std::int64_t>(br) * tile, c0 = static_cast<std::int64_t>(bc) * tile;
+    const std::int64_t r1 = r0 + tile < rows ? r0 + tile : rows, c1 = c0 + tile < cols ? c0 + tile : cols;
+    for (std::int64_t c = c0; c < c1; ++c)
+      for (std::int64_t r = r0; r < r1; ++r) dst[c * rows + r] = src[r * cols + c];
+  });
+}
+
 bool adjacent(Pencil from, Pencil to) {
   const int f = static_cast<int>(from), t = static_cast<int>(to);
   return (f == 1 && t != 1) || (t == 1 && f != 1);
@@ -148,7 +179,12 @@ void PencilTranspose::run(Pencil from, Pencil to, const W* in, W* out) {
   geo.recv_plane = layout_.local_size(to) / geo.nb;
   const Device& dev = transport_.device();
   if (geo.parts == 1) {  // a permutation within this rank: straight into the output
-    pack(dev, geo, in, out);
+    const OrderedBox& b = geo.src;
+    const int n[3] = {b.n[b.order[0]], b.n[b.order[1]], b.n[b.order[2]]};
+    const bool forward = geo.b == b.order[1];  // the destination's fastest axis is the source's second
+    const std::int64_t rows = forward ? static_cast<std::int64_t>(n[1]) * n[2] : n[2];
+    const std::int64_t cols = forward ? n[0] : static_cast<std::int64_t>(n[0]) * n[1];
+    rotate(dev, in, out, rows, cols, n, forward);
     return;
   }
   W* send = reinterpret_cast<W*>(send_.data());

@@ -103,6 +103,7 @@ DistributedFft<T>::DistributedFft(const PencilLayout& layout, Transport& transpo
     }
     fft::Options options;
     options.in_place = s->split;
+    options.measure = spec.measure;
     const std::int64_t lines = s->split ? 2 * s->lines : s->lines;
     if (lines > std::numeric_limits<int>::max())
       throw Error(strfmt("DistributedFft: %lld lines along %s exceed one local plan", static_cast<long long>(lines),

@@ -43,6 +43,7 @@ const char* to_string(AxisTransform t);
 struct FftSpec {
   std::array<AxisTransform, 3> axes{AxisTransform::Periodic, AxisTransform::Periodic, AxisTransform::Periodic};
   bool complex_data = false;  // complex input (C2C) instead of real
+  bool measure = false;       // host: FFTW_MEASURE local plans (slower to build, faster to run)
 };
 
 template <class T>
