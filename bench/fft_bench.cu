@@ -7,7 +7,7 @@
 //     median time per transform, fraction of the ideal (the bytes a 3-D
 //     transform must move, read and write once, at the measured device copy
 //     bandwidth), and the ratio to the plain 3-D plan.
-//   mpirun -np P tessera_bench_fft --transpose --cells 128 [--transport auto|mpi|nccl]
+//   mpirun -np P tessera_bench_fft --transpose --cells 128 [--p1 P1] [--transport auto|mpi|nccl]
 //     x->y and y->z transposes of complex doubles over N^3 cells in total:
 //     median time and time per byte (per rank and for the whole grid).
 //
@@ -192,8 +192,8 @@ void compare(const Device& dev, Transport& transport, int n, bool r2c, int itera
                        ours / ref, ideal * 1e3, 100 * ideal / ours, 100 * ideal / ref, memory / 1048576.0));
 }
 
-void transposes(const Device& dev, Transport& transport, int n, int iterations) {
-  const PencilLayout layout = PencilLayout::for_this_process({n, n, n});
+void transposes(const Device& dev, Transport& transport, int n, int p1, int iterations) {
+  const PencilLayout layout = PencilLayout::for_this_process({n, n, n}, {p1, 0});
   PencilTranspose tr(layout, transport, sizeof(C));
   Buffer<double> x(dev, 2 * layout.local_size(Pencil::X)), y(dev, 2 * layout.local_size(Pencil::Y)),
       z(dev, 2 * layout.local_size(Pencil::Z));
@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
   MpiEnvironment mpi(&argc, &argv);
   CLI::App app{"Tessera FFT benchmark"};
   std::string sizes, device = "auto", transport = "auto";
-  int r2c = 0, iterations = 10, cells = 128;
+  int r2c = 0, iterations = 10, cells = 128, p1 = 0;
   bool measure = false, transpose = false;
   app.add_option("--sizes", sizes, "complex round-trip sizes N (N^3), comma separated; default 256,512 on a GPU, 64,128 on the host");
   app.add_option("--r2c", r2c, "R2C/C2R size; default the largest of --sizes");
@@ -240,12 +240,13 @@ int main(int argc, char** argv) {
   app.add_flag("--transpose", transpose, "time the transposes instead (run under mpirun)");
   app.add_option("--cells", cells, "--transpose: N^3 cells in total");
   app.add_option("--transport", transport, "--transpose: auto, mpi or nccl");
+  app.add_option("--p1", p1, "--transpose: ranks along p1 (pencils); 0 = chosen (slabs when they fit)");
   CLI11_PARSE(app, argc, argv);
   try {
     Device dev = Device::select(parse_device_choice(device), mpi.local_rank());
     auto tp = make_transport(parse_transport_kind(transport), dev);
     if (transpose) {
-      transposes(dev, *tp, cells, iterations);
+      transposes(dev, *tp, cells, p1, iterations);
       return 0;
     }
     std::vector<int> ns = sizes.empty() ? (dev.is_cuda() ? std::vector<int>{256, 512} : std::vector<int>{64, 128})

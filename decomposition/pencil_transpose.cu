@@ -21,17 +21,6 @@ struct alignas(16) Word16 {
 struct OrderedBox {
   int lo[3], n[3], order[3];
 
-  TESSERA_HD std::int64_t index(const int g[3]) const {
-    const int o0 = order[0], o1 = order[1], o2 = order[2];
-    return (g[o0] - lo[o0]) + static_cast<std::int64_t>(n[o0]) * ((g[o1] - lo[o1]) + static_cast<std::int64_t>(n[o1]) * (g[o2] - lo[o2]));
-  }
-  // Global index of the element at memory-order position (i, j, k).
-  TESSERA_HD void global(int i, int j, int k, int g[3]) const {
-    g[order[0]] = lo[order[0]] + i;
-    g[order[1]] = lo[order[1]] + j;
-    g[order[2]] = lo[order[2]] + k;
-  }
-  Range3 memory_range() const { return Range3(n[order[0]], n[order[1]], n[order[2]]); }
 };
 
 OrderedBox ordered(const Range3& r, Pencil p) {
@@ -45,80 +34,78 @@ OrderedBox ordered(const Range3& r, Pencil p) {
   return b;
 }
 
-// What both kernels of one transpose need: the source pencil (whole along a)
-// and the destination pencil (whole along b); the group of `parts` ranks splits
-// a in the destination and b in the source; this rank is part `me`.
+// One transpose: the source pencil (whole along a) and the destination pencil
+// (whole along b); the group of `parts` ranks splits a in the destination and
+// b in the source; this rank is part `me`.
 struct Geometry {
   OrderedBox src, dst;
   int a, b, na, nb, parts, me;
   std::int64_t send_plane, recv_plane;  // elements per index along a (send) / b (receive)
 };
 
-// Reads the source in its memory order and writes each element into the
-// segment of the part that receives it, already in the destination order.
+// A 3-D block copy between two strided views: what every pack and unpack of
+// one peer's segment is. Iterating i fastest keeps one side contiguous.
+struct Strided {
+  std::int64_t off, s0, s1, s2;
+};
+
 template <class W>
-void pack(const Device& dev, const Geometry geo, const W* in, W* send) {
-  for_each(dev, geo.src.memory_range(), [=] TESSERA_HD(int i, int j, int k) {
-    int g[3];
-    geo.src.global(i, j, k, g);
-    const int q = block_owner(geo.na, geo.parts, g[geo.a]);
-    OrderedBox seg = geo.dst;  // the segment's order is the destination's
-    for (int d = 0; d < 3; ++d) seg.lo[d] = geo.src.lo[d], seg.n[d] = geo.src.n[d];
-    seg.lo[geo.a] = block_start(geo.na, geo.parts, q);
-    seg.n[geo.a] = block_size(geo.na, geo.parts, q);
-    send[seg.lo[geo.a] * geo.send_plane + seg.index(g)] =
-        in[i + static_cast<std::int64_t>(geo.src.n[geo.src.order[0]]) *
-                   (j + static_cast<std::int64_t>(geo.src.n[geo.src.order[1]]) * k)];
+void strided_copy(const Device& dev, const Range3& extent, const W* src, Strided s, W* dst, Strided d) {
+  for_each(dev, extent, [=] TESSERA_HD(int i, int j, int k) {
+    dst[d.off + i * d.s0 + j * d.s1 + k * d.s2] = src[s.off + i * s.s0 + j * s.s1 + k * s.s2];
   });
 }
 
-// Writes the destination in its memory order from the segment of the part
-// that sent each element; this rank's own segment is read from `send`.
-template <class W>
-void unpack(const Device& dev, const Geometry geo, const W* send, const W* recv, W* out) {
-  for_each(dev, geo.dst.memory_range(), [=] TESSERA_HD(int i, int j, int k) {
-    int g[3];
-    geo.dst.global(i, j, k, g);
-    const int s = block_owner(geo.nb, geo.parts, g[geo.b]);
-    OrderedBox seg = geo.dst;
-    seg.lo[geo.b] = block_start(geo.nb, geo.parts, s);
-    seg.n[geo.b] = block_size(geo.nb, geo.parts, s);
-    const W* from = s == geo.me ? send + block_start(geo.na, geo.parts, s) * geo.send_plane
-                                : recv + seg.lo[geo.b] * geo.recv_plane;
-    out[i + static_cast<std::int64_t>(geo.dst.n[geo.dst.order[0]]) *
-                (j + static_cast<std::int64_t>(geo.dst.n[geo.dst.order[1]]) * k)] = from[seg.index(g)];
-  });
-}
+// A batch of 2-D matrix transposes between strided views:
+//   dst[d_off + t dB + c dC + r] = src[s_off + t sB + r sR + c]
+// Every pack is one: the source's fastest axis (a) becomes the destination's
+// slowest (x->y, y->z: rows = the other two axes, one batch) or middle one
+// (y->x, z->y: rows = the source's slowest axis, batched over its middle
+// one). The host walks cache tiles; on a GPU consecutive threads write
+// consecutive destinations.
+struct Block2 {
+  std::int64_t rows, cols, batch, s_off, sR, sB, d_off, dC, dB;
+};
 
-// A group of one rank: the transpose is a cyclic rotation of the memory
-// order, i.e. a 2-D matrix transpose: dst[c * rows + r] = src[r * cols + c].
-// Forward rotations (x->y, y->z) move the fastest axis to the slowest (rows =
-// n1 n2, cols = n0); backward ones the slowest to the fastest (rows = n2,
-// cols = n0 n1). The host walks cache tiles; a GPU thread writes one element
-// (consecutive threads, consecutive destinations).
 template <class W>
-void rotate(const Device& dev, const W* src, W* dst, std::int64_t rows, std::int64_t cols, const int n[3],
-            bool forward) {
+void transpose_block(const Device& dev, const W* src, W* dst, const Block2 g) {
   if (dev.is_cuda()) {
-    const int n0 = n[0], n1 = n[1];
-    // Destination memory order: forward (b, c, a), backward (c, a, b).
-    const Range3 r = forward ? Range3(n[1], n[2], n[0]) : Range3(n[2], n[0], n[1]);
-    const std::int64_t d0 = r.extent(0), d1 = r.extent(1);
-    for_each(dev, r, [=] TESSERA_HD(int i, int j, int k) {
-      const std::int64_t from = forward ? k + static_cast<std::int64_t>(n0) * (i + static_cast<std::int64_t>(n1) * j)
-                                        : j + static_cast<std::int64_t>(n0) * (k + static_cast<std::int64_t>(n1) * i);
-      dst[i + d0 * (j + d1 * k)] = src[from];
-    });
+    for_each(dev, Range3(static_cast<int>(g.rows), static_cast<int>(g.cols), static_cast<int>(g.batch)),
+             [=] TESSERA_HD(int r, int c, int t) {
+               dst[g.d_off + t * g.dB + c * g.dC + r] = src[g.s_off + t * g.sB + r * g.sR + c];
+             });
     return;
   }
   constexpr int tile = 32;
-  const int tr = static_cast<int>((rows + tile - 1) / tile), tc = static_cast<int>((cols + tile - 1) / tile);
-  for_each(dev, Range3(tc, tr, 1), [=] TESSERA_HD(int bc, int br, int) {
+  const int tr = static_cast<int>((g.rows + tile - 1) / tile), tc = static_cast<int>((g.cols + tile - 1) / tile);
+  for_each(dev, Range3(tc, tr, static_cast<int>(g.batch)), [=] TESSERA_HD(int bc, int br, int t) {
     const std::int64_t r0 = static_cast<std::int64_t>(br) * tile, c0 = static_cast<std::int64_t>(bc) * tile;
-    const std::int64_t r1 = r0 + tile < rows ? r0 + tile : rows, c1 = c0 + tile < cols ? c0 + tile : cols;
+    const std::int64_t r1 = r0 + tile < g.rows ? r0 + tile : g.rows, c1 = c0 + tile < g.cols ? c0 + tile : g.cols;
+    const W* s = src + g.s_off + t * g.sB;
+    W* d = dst + g.d_off + t * g.dB;
     for (std::int64_t c = c0; c < c1; ++c)
-      for (std::int64_t r = r0; r < r1; ++r) dst[c * rows + r] = src[r * cols + c];
+      for (std::int64_t r = r0; r < r1; ++r) d[c * g.dC + r] = s[r * g.sR + c];
   });
+}
+
+// The pack of part q's segment (a restricted to [a0, a0 + na)), written at
+// `at` in the destination's order.
+template <class W>
+void pack_part(const Device& dev, const OrderedBox& sb, bool forward, int a0, int na, const W* in, W* out,
+               std::int64_t at) {
+  const std::int64_t n0 = sb.n[sb.order[0]], n1 = sb.n[sb.order[1]], n2 = sb.n[sb.order[2]];
+  Block2 g{};
+  g.s_off = a0;
+  g.cols = na;
+  g.d_off = at;
+  if (forward) {  // destination order (s1, s2, a)
+    g.rows = n1 * n2, g.batch = 1, g.sR = n0, g.sB = 0;
+    g.dC = g.rows, g.dB = 0;
+  } else {  // destination order (s2, a, s1)
+    g.rows = n2, g.batch = n1, g.sR = n0 * n1, g.sB = n0;
+    g.dC = n2, g.dB = n2 * na;
+  }
+  transpose_block(dev, in, out, g);
 }
 
 bool adjacent(Pencil from, Pencil to) {
@@ -178,18 +165,22 @@ void PencilTranspose::run(Pencil from, Pencil to, const W* in, W* out) {
   geo.send_plane = layout_.local_size(from) / geo.na;
   geo.recv_plane = layout_.local_size(to) / geo.nb;
   const Device& dev = transport_.device();
+  // The destination's fastest axis is the source's second (x->y, y->z) or third.
+  const bool forward = geo.b == geo.src.order[1];
   if (geo.parts == 1) {  // a permutation within this rank: straight into the output
-    const OrderedBox& b = geo.src;
-    const int n[3] = {b.n[b.order[0]], b.n[b.order[1]], b.n[b.order[2]]};
-    const bool forward = geo.b == b.order[1];  // the destination's fastest axis is the source's second
-    const std::int64_t rows = forward ? static_cast<std::int64_t>(n[1]) * n[2] : n[2];
-    const std::int64_t cols = forward ? n[0] : static_cast<std::int64_t>(n[0]) * n[1];
-    rotate(dev, in, out, rows, cols, n, forward);
+    pack_part(dev, geo.src, forward, 0, geo.na, in, out, 0);
     return;
   }
   W* send = reinterpret_cast<W*>(send_.data());
   W* recv = reinterpret_cast<W*>(recv_.data());
-  pack(dev, geo, in, send);
+  const OrderedBox& sb = geo.src;
+  const OrderedBox& db = geo.dst;
+  const int d1 = db.order[1], d2 = db.order[2];
+  // Pack: each part's segment in the destination's order.
+  for (int q = 0; q < geo.parts; ++q) {
+    const int a0 = block_start(geo.na, geo.parts, q);
+    pack_part(dev, sb, forward, a0, block_size(geo.na, geo.parts, q), in, send, a0 * geo.send_plane);
+  }
   // Tags tell the four directions apart; the group is fixed per direction.
   const int tag = 7100 + 3 * geo.a + geo.b;
   std::vector<SendMessage> sends;
@@ -207,7 +198,16 @@ void PencilTranspose::run(Pencil from, Pencil to, const W* in, W* out) {
     recvs.push_back({peer, tag, recv + in_at, static_cast<std::size_t>(in_n) * sizeof(W)});
   }
   transport_.exchange(sends, recvs);
-  unpack(dev, geo, static_cast<const W*>(send), static_cast<const W*>(recv), out);
+  // Unpack: each part's segment is the destination restricted along b, in
+  // the destination's order: contiguous runs on both sides. This rank's own
+  // segment never left the send buffer.
+  for (int s = 0; s < geo.parts; ++s) {
+    const int b0 = block_start(geo.nb, geo.parts, s), nb = block_size(geo.nb, geo.parts, s);
+    const W* seg = s == geo.me ? send + block_start(geo.na, geo.parts, s) * geo.send_plane : recv + b0 * geo.recv_plane;
+    const Strided from{0, 1, nb, static_cast<std::int64_t>(nb) * db.n[d1]};
+    const Strided to{b0, 1, db.n[geo.b], static_cast<std::int64_t>(db.n[geo.b]) * db.n[d1]};
+    strided_copy(dev, Range3(nb, db.n[d1], db.n[d2]), seg, from, out, to);
+  }
 }
 
 }  // namespace tessera
