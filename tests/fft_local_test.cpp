@@ -15,6 +15,7 @@
 #include "runtime/buffer.hpp"
 #include "runtime/error.hpp"
 #include "runtime/fft.hpp"
+#include "tests/cli_runner.hpp"
 #include "tests/test_device.hpp"
 
 using namespace tessera;
@@ -390,4 +391,14 @@ TEST(FftLocal, LibraryVersions) {
   bool cufft = false;
   for (const auto& [name, version] : libs) cufft = cufft || (name == "cuFFT" && !version.empty());
   EXPECT_EQ(cufft, built_with_cuda());
+}
+
+TEST(FftLocal, InfoListsTheFftLibraries) {
+  auto r = tessera::testing::run_cli("info");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("FFT libraries"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("FFTW fftw-3"), std::string::npos) << r.output;
+  if (built_with_cuda()) {
+    EXPECT_NE(r.output.find("cuFFT "), std::string::npos) << r.output;
+  }
 }
