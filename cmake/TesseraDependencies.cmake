@@ -1,6 +1,6 @@
 # Every dependency comes from Debian packages or the CUDA toolkit; nothing is
 # downloaded. Missing packages stop configuration with the apt-get line to run.
-set(_tessera_apt "run: sudo apt-get install libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libtomlplusplus-dev libcli11-dev libgtest-dev")
+set(_tessera_apt "run: sudo apt-get install libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libtomlplusplus-dev libcli11-dev libgtest-dev libfftw3-dev")
 
 find_package(MPI COMPONENTS C CXX)
 if(NOT MPI_FOUND)
@@ -31,6 +31,31 @@ find_package(CLI11 CONFIG)
 if(NOT CLI11_FOUND)
   message(FATAL_ERROR "CLI11 not found; ${_tessera_apt}")
 endif()
+
+# FFTW3, double and single precision with threads: the host backend of the
+# local FFTs, present in every build (Debian: libfftw3-dev).
+find_package(PkgConfig)
+if(PkgConfig_FOUND)
+  pkg_check_modules(FFTW3 QUIET fftw3)
+  pkg_check_modules(FFTW3F QUIET fftw3f)
+endif()
+find_package(Threads REQUIRED)
+find_path(FFTW3_INCLUDE_DIR fftw3.h HINTS ${FFTW3_INCLUDE_DIRS})
+foreach(_lib fftw3 fftw3f fftw3_threads fftw3f_threads)
+  string(TOUPPER ${_lib} _var)
+  find_library(${_var}_LIBRARY ${_lib} HINTS ${FFTW3_LIBRARY_DIRS} ${FFTW3F_LIBRARY_DIRS})
+  if(NOT ${_var}_LIBRARY)
+    message(FATAL_ERROR "FFTW3 library ${_lib} not found; ${_tessera_apt}")
+  endif()
+endforeach()
+if(NOT FFTW3_INCLUDE_DIR)
+  message(FATAL_ERROR "fftw3.h not found; ${_tessera_apt}")
+endif()
+add_library(tessera_fftw INTERFACE)
+target_include_directories(tessera_fftw SYSTEM INTERFACE ${FFTW3_INCLUDE_DIR})
+# The threads libraries come first: they call into the serial ones.
+target_link_libraries(tessera_fftw INTERFACE ${FFTW3_THREADS_LIBRARY} ${FFTW3F_THREADS_LIBRARY}
+                                             ${FFTW3_LIBRARY} ${FFTW3F_LIBRARY} Threads::Threads)
 
 set(TESSERA_HAVE_NCCL 0)
 if(TESSERA_HAVE_CUDA)

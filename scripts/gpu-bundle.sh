@@ -12,6 +12,9 @@ rm -rf .gpu
 "$bundle_tool" .gpu build-cuda/solvers/tessera build-cuda/tests/tessera_tests \
   build-cuda/tests/tessera_mpi_tests build-cuda/tests/tessera_test_cli \
   build-cuda/bench/tessera_bench_halo build-cuda/bench/tessera_bench_snapshot build-cuda/bench/tessera_bench_gravity
+# cuFFT (about 280 MB) would not fit the 64 MiB a bundle may carry; the GPU
+# machine has its own (same CUDA 13, same soname), as it has the driver.
+rm -f .gpu/lib/libcufft*
 mkdir -p .gpu/src/tests .gpu/scripts
 cp -r tests/decks .gpu/src/tests/
 cp -r inputs bench .gpu/src/

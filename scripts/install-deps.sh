@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ git pkg-config ccache
           libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
-          libtomlplusplus-dev libcli11-dev libgtest-dev
+          libtomlplusplus-dev libcli11-dev libgtest-dev libfftw3-dev
           paraview python3-paraview python3-numpy python3-h5py python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,7 @@
 #include "runtime/collectives.hpp"
 #include "runtime/device.hpp"
 #include "runtime/error.hpp"
+#include "runtime/fft.hpp"
 #include "runtime/format.hpp"
 #include "runtime/log.hpp"
 #include "runtime/mpi_env.hpp"
@@ -51,6 +52,9 @@ void command_info(const MpiEnvironment& mpi) {
   for (const auto& [k, v] : build_rows()) s += strfmt("  %-16s %s\n", k.c_str(), v.c_str());
   s += "\nRuntime\n";
   s += strfmt("  %-16s %s\n", "MPI", mpi.library_version().c_str());
+  std::string ffts;
+  for (const auto& [name, version] : fft::library_versions()) ffts += (ffts.empty() ? "" : ", ") + name + " " + version;
+  s += strfmt("  %-16s %s\n", "FFT libraries", ffts.c_str());
   s += strfmt("  %-16s %d (this node: %d)\n", "MPI ranks", mpi.size(), mpi.local_size());
   s += strfmt("  %-16s %s\n", "CUDA-aware MPI", mpi.cuda_aware() ? "yes" : "no");
   s += strfmt("  %-16s %d\n", "OpenMP threads", omp_get_max_threads());
