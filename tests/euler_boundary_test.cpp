@@ -346,19 +346,10 @@ TEST(EulerBoundaryDecks, PassCheckAndInflowWithoutAStateIsRefused) {
 
 namespace {
 
-fs::path run_ranks(const std::string& deck, const std::string& name, int ranks, const std::string& sets) {
-  const fs::path out = tessera::testing::scratch_dir(name + "_np" + std::to_string(ranks));
-  auto r = tessera::testing::run_cli("run " + tessera::testing::source_path("inputs/cfd/" + deck).string() +
-                                         " --output " + out.string() + sets,
-                                     ".", "mpirun -np " + std::to_string(ranks) + " --oversubscribe");
-  EXPECT_EQ(r.code, 0) << r.output;
-  return out;
-}
-
 void expect_rank_invariant(const std::string& deck, const std::string& name, const std::string& sets) {
-  const fs::path serial = run_ranks(deck, name, 1, sets);
+  const fs::path serial = tessera::testing::run_euler_ranks(deck, name, 1, sets);
   for (int ranks : {2, 3, 4, 8}) {
-    const fs::path par = run_ranks(deck, name, ranks, sets);
+    const fs::path par = tessera::testing::run_euler_ranks(deck, name, ranks, sets);
     for (const auto& f : kPrimitives)
       EXPECT_EQ(final_field(serial, f), final_field(par, f)) << name << " " << f << " differs at " << ranks << " ranks";
   }

@@ -1,6 +1,8 @@
 #pragma once
 // cfd.euler runs for the tests: a deck run in this process (or under mpirun
 // through the CLI) and its snapshots read back whole.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -42,6 +44,17 @@ inline std::filesystem::path first_snapshot(const std::filesystem::path& out) {
 // `field` of the last snapshot, (nz, ny, nx) flattened: i + nx (j + ny k).
 inline std::vector<double> final_field(const std::filesystem::path& out, const std::string& field) {
   return io::read_global_field(last_snapshot(out), field);
+}
+
+// Runs inputs/cfd/<deck> through the CLI under mpirun with `ranks` processes;
+// `sets` is appended to the command line (" --set key=value ...").
+inline std::filesystem::path run_euler_ranks(const std::string& deck, const std::string& name, int ranks,
+                                             const std::string& sets) {
+  const std::filesystem::path out = scratch_dir(name + "_np" + std::to_string(ranks));
+  auto r = run_cli("run " + source_path("inputs/cfd/" + deck).string() + " --output " + out.string() + sets, ".",
+                   "mpirun -np " + std::to_string(ranks) + " --oversubscribe");
+  EXPECT_EQ(r.code, 0) << r.output;
+  return out;
 }
 
 }  // namespace tessera::testing
