@@ -29,7 +29,9 @@ using tessera::testing::final_field;
 using tessera::testing::first_snapshot;
 using tessera::testing::last_snapshot;
 using tessera::testing::read_csv;
+using tessera::testing::run_cli;
 using tessera::testing::run_euler_deck;
+using tessera::testing::source_path;
 
 namespace {
 
@@ -224,8 +226,8 @@ TEST(EulerReflecting, AWalledBoxConservesMassAndEnergyToRoundOff) {
       "sedov_spherical.toml", "sedov_walls",
       [] {
         auto s = all_faces("reflecting");
-        s.insert(s.end(), {"grid.cells=[16,16,16]", "run.t_end=0.3", "output.every_time=0", "output.every_steps=1000000",
-                              "run.diagnostics_every=10"});
+        s.insert(s.end(), {"grid.cells=[16,16,16]", "run.t_end=0.3", "output.every_time=0",
+                           "output.every_steps=1000000", "run.diagnostics_every=10"});
         return s;
       }());
   auto rows = read_csv(out / "diagnostics.csv");
@@ -333,12 +335,12 @@ TEST(EulerInflow, AShockDrivenInFromAnInflowFaceIsTheExactRiemannSolution) {
 
 TEST(EulerBoundaryDecks, PassCheckAndInflowWithoutAStateIsRefused) {
   for (const char* deck : {"wall_reflection.toml", "inflow_shock.toml"}) {
-    auto r = tessera::testing::run_cli("check " + tessera::testing::source_path(std::string("inputs/cfd/") + deck).string());
+    auto r = run_cli("check " + source_path(std::string("inputs/cfd/") + deck).string());
     EXPECT_EQ(r.code, 0) << r.output;
     EXPECT_NE(r.output.find("ok (solver cfd.euler)"), std::string::npos) << r.output;
   }
-  auto r = tessera::testing::run_cli("check " + tessera::testing::source_path("inputs/cfd/wall_reflection.toml").string() +
-                                     " --set boundary.x_upper=inflow");
+  auto r =
+      run_cli("check " + source_path("inputs/cfd/wall_reflection.toml").string() + " --set boundary.x_upper=inflow");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("inflow needs x_upper_state = [density, vx, vy, vz, pressure]"), std::string::npos)
       << r.output;

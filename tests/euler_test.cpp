@@ -70,7 +70,8 @@ std::vector<double> sod_density(int cells, const std::string& axis, std::vector<
   extra.push_back("problem.axis=" + axis);
   extra.push_back("output.every_time=0");
   extra.push_back("output.every_steps=100000");
-  fs::path out = run_euler_deck("sod.toml", "sod_" + axis + std::to_string(cells) + std::to_string(extra.size()), extra);
+  fs::path out =
+      run_euler_deck("sod.toml", "sod_" + axis + std::to_string(cells) + std::to_string(extra.size()), extra);
   return io::read_global_field(last_snapshot(out), "density");
 }
 
@@ -296,7 +297,8 @@ double diagonal_wave_error(int n, const std::string& scheme, double dt, double t
     const h5::Location state = f.open_group("state");
     const std::vector<std::uint64_t> zero = {0, 0, 0}, all(3, static_cast<std::uint64_t>(n));
     state.open_dataset("conserved_0").write(rho.data(), zero, all);
-    for (const char* m : {"conserved_1", "conserved_2", "conserved_3"}) state.open_dataset(m).write(mom.data(), zero, all);
+    for (const char* m : {"conserved_1", "conserved_2", "conserved_3"})
+      state.open_dataset(m).write(mom.data(), zero, all);
     state.open_dataset("conserved_4").write(energy.data(), zero, all);
   }
   RunOptions rest;

@@ -236,7 +236,8 @@ void expect_euler_restarts_on_other_rank_counts(const EulerCase& c, const std::v
   SCOPED_TRACE(c.name);
   const int steps = 8, half = 4;
   // The straight runs: on 1 rank (the fields at any rank count) and on 2.
-  const fs::path straight = scratch_dir("euler_straight_" + c.name), straight2 = scratch_dir("euler_straight2_" + c.name);
+  const fs::path straight = scratch_dir("euler_straight_" + c.name);
+  const fs::path straight2 = scratch_dir("euler_straight2_" + c.name);
   auto s1 = run_cli(euler_args(c, straight, steps));
   ASSERT_EQ(s1.code, 0) << s1.output;
   auto s2 = run_cli(euler_args(c, straight2, steps), ".", mpirun(2));
