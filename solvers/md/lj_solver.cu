@@ -237,7 +237,17 @@ class LjSolver final : public Solver {
     }
     spec.ghosts = 1;
     spec.ranks = process_grid_request(d);
-    layout_ = std::make_unique<CartesianLayout>(CartesianLayout::for_this_process(spec));
+    try {
+      layout_ = std::make_unique<CartesianLayout>(CartesianLayout::for_this_process(spec));
+    } catch (const InputError& e) {
+      // The layout speaks of cells; here a cell is the smallest rank box.
+      throw InputError(strfmt("md.lj: each rank's box must be at least cutoff + skin = %.6g along every axis; the box "
+                              "%.6g x %.6g x %.6g holds at most %d x %d x %d of them (so at most %d rank(s)), and this job has %d "
+                              "ranks: run on fewer ranks or use a larger system (%s)",
+                              rc_ + skin_, box_[0], box_[1], box_[2], spec.cells[0], spec.cells[1], spec.cells[2],
+                              spec.cells[0] * spec.cells[1] * spec.cells[2], collectives::size(),
+                              e.problems().empty() ? e.what() : e.problems().front().c_str()));
+    }
     transport_ = transport_from_deck(d, dev_);
     exchange_ = std::make_unique<ParticleExchange>(*layout_, *transport_);
     particles_ = std::make_unique<Particles>(dev_);
