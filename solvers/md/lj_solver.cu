@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -241,12 +242,13 @@ class LjSolver final : public Solver {
       layout_ = std::make_unique<CartesianLayout>(CartesianLayout::for_this_process(spec));
     } catch (const InputError& e) {
       // The layout speaks of cells; here a cell is the smallest rank box.
+      const std::string why = e.problems().empty() ? e.what() : e.problems().front();
+      if (why.rfind("cannot split", 0) != 0) throw;
       throw InputError(strfmt("md.lj: each rank's box must be at least cutoff + skin = %.6g along every axis; the box "
                               "%.6g x %.6g x %.6g holds at most %d x %d x %d of them (so at most %d rank(s)), and this job has %d "
                               "ranks: run on fewer ranks or use a larger system (%s)",
                               rc_ + skin_, box_[0], box_[1], box_[2], spec.cells[0], spec.cells[1], spec.cells[2],
-                              spec.cells[0] * spec.cells[1] * spec.cells[2], collectives::size(),
-                              e.problems().empty() ? e.what() : e.problems().front().c_str()));
+                              spec.cells[0] * spec.cells[1] * spec.cells[2], collectives::size(), why.c_str()));
     }
     transport_ = transport_from_deck(d, dev_);
     exchange_ = std::make_unique<ParticleExchange>(*layout_, *transport_);
@@ -664,7 +666,7 @@ class LjSolver final : public Solver {
       const double dx = x[i] - rx[i], dy = y[i] - ry[i], dz = z[i] - rz[i];
       const double d2 = dx * dx + dy * dy + dz * dz;
       // NaN and infinities fail d2 - d2 == 0 (std::isfinite is no device function).
-      return d2 - d2 == 0 ? d2 : HUGE_VAL;
+      return d2 - d2 == 0 ? d2 : std::numeric_limits<double>::infinity();
     });
     return collectives::max(far);
   }
@@ -683,12 +685,14 @@ class LjSolver final : public Solver {
   // after atoms moved past half the skin with no check in between to see
   // them within it is a dangerous build (the list may have missed pairs).
   bool list_update_due() {
-    bool build = list_outdated_by_box();
+    const bool shrunk = list_outdated_by_box();
+    bool build = shrunk;
     if (step_ - last_build_ >= delay_ && step_ % every_ == 0) {
       const double d2 = largest_displacement2(), half = list_margin();
       guard_.check_displacement(step_, last_build_, std::sqrt(d2), rc_ + skin_);
-      const bool far = d2 > half * half;
-      if (!check_ || far) {
+      // A box that shrank past the skin needs the rebuild, whatever the atoms did.
+      const bool far = !shrunk && d2 > half * half;
+      if (!check_ || far || shrunk) {
         if (far && !list_checked_) guard_.dangerous_build(step_, last_build_, std::sqrt(d2), half);
         build = true;
       } else {
