@@ -177,3 +177,21 @@ TEST(MdRunGuard, BarostatShrinkingTheBoxOnOneRankSaysNoDecompositionHelps) {
   EXPECT_TRUE(has(r, "with one rank along x no decomposition can help")) << r.output;
   EXPECT_FALSE(has(r, "fewer ranks")) << r.output;
 }
+
+TEST(MdRunGuard, DangerousBuildCountSurvivesARestart) {
+  // in.lj's unchecked rebuilds every 20 steps (dangerous each time), split by
+  // a checkpoint at step 40: the continued run's diagnostics, the count
+  // included, equal the straight run's.
+  const std::string sets = " --set box.cells=[5,5,5] --set run.diagnostics_every=10 --set checkpoint.every_steps=40";
+  const fs::path straight = scratch_dir("danger_straight"), split = scratch_dir("danger_split");
+  auto args = [&](const fs::path& out, int steps, const std::string& extra) {
+    return "run " + kDeck + " --output " + out.string() + " --set output.every_steps=0" + sets +
+           strfmt(" --set run.steps=%d", steps) + extra;
+  };
+  ASSERT_EQ(run_cli(args(straight, 100, "")).code, 0);
+  ASSERT_EQ(run_cli(args(split, 40, "")).code, 0);
+  auto r = run_cli(args(split, 100, " --restart latest"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_GE(diagnostics_column(straight, "dangerous_builds").back(), 3.0);
+  EXPECT_EQ(tessera::testing::read_file(straight / "diagnostics.csv"), tessera::testing::read_file(split / "diagnostics.csv"));
+}
