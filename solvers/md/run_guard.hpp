@@ -5,8 +5,9 @@
 // Absurd: |pe per atom| or k_B T beyond kAbsurdEnergy times the deepest well
 // of the pair table (epsilon_ij, or Morse's D0). No sane Lennard-Jones state
 // comes near it: an fcc crystal at density 3, far beyond any LJ equation-of-
-// state or shock study, holds about 1.7e3 epsilon per atom; in.lj starts at
-// -6.8 and T = 1.44. A lattice at density 50 starts at 3.8e7 per atom.
+// state or shock study, holds 363 epsilon per atom, and the bound is reached
+// near density 6.4; in.lj starts at -6.8 and T = 1.44. A lattice at density
+// 50 starts at 3.8e7 per atom.
 //
 // Lost: an atom moved farther than the list range (cutoff + skin) since the
 // list was built, so it crossed the whole shell its list describes, or some
