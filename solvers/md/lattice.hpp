@@ -18,4 +18,11 @@ struct Lattice {
 // kind: "fcc" (4 atoms per cell), "bcc" (2) or "sc" (1).
 Lattice make_lattice(const std::string& kind, double density, const std::array<int, 3>& cells);
 
+// Atoms per cubic cell of `kind` (throws for an unknown kind).
+int lattice_basis(const std::string& kind);
+// The cubic cell length at a number density: (atoms per cell / density)^(1/3).
+double lattice_constant(const std::string& kind, double density);
+// Nearest-neighbour distance: a / sqrt(2) (fcc), a sqrt(3) / 2 (bcc), a (sc).
+double nearest_neighbour_distance(const std::string& kind, double density);
+
 }  // namespace tessera::md

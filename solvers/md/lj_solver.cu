@@ -1,7 +1,9 @@
 // Compiled by nvcc in CUDA builds and as C++ in host-only builds.
 #include "solvers/md/lj_solver.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -21,9 +23,11 @@
 #include "runtime/format.hpp"
 #include "runtime/reduce.hpp"
 #include "solvers/md/berendsen_barostat.hpp"
+#include "solvers/md/box_fit.hpp"
 #include "solvers/md/lattice.hpp"
 #include "solvers/md/md_schema.hpp"
 #include "solvers/md/neighbor_list.hpp"
+#include "solvers/md/run_guard.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
 
@@ -161,6 +165,8 @@ class LjSolver final : public Solver {
                        " (LAMMPS lj units use 0.005)");
     mass_ = d.real("physics.mass");
     Lattice lat;
+    std::string start;     // how the atoms were placed, for the run guard's messages
+    bool crowded = false;  // the start puts neighbours well inside the repulsive core
     std::vector<std::int64_t> file_types;
     std::vector<double> file_v[3];
     if (d.has("box.data_file")) {
@@ -174,10 +180,19 @@ class LjSolver final : public Solver {
       file_types.assign(data.type.begin(), data.type.end());
       if (!data.vx.empty()) file_v[0] = data.vx, file_v[1] = data.vy, file_v[2] = data.vz;
       file_types_ = static_cast<int>(data.types);
+      start = "check the positions in the data file " + d.string("box.data_file");
+      crowded = true;  // unknown: name the file in any case
     } else {
+      check_lattice_box(d);
       auto cells = d.integers("box.cells");
       lat = make_lattice(d.string("box.lattice"), d.real("box.density"), {int(cells[0]), int(cells[1]), int(cells[2])});
       box_ = lat.box;
+      const std::string kind = d.string("box.lattice");
+      const double density = d.real("box.density");
+      const double nn = nearest_neighbour_distance(kind, density);
+      start = strfmt("the %s lattice at density %g puts nearest neighbours %.4g apart; lower [box] density",
+                     kind.c_str(), density, nn);
+      crowded = nn < 0.9 * core_size(d);
     }
     total_ = static_cast<std::int64_t>(lat.x.size());
     h5md_ = d.boolean("output.h5md");
@@ -197,6 +212,11 @@ class LjSolver final : public Solver {
     every_ = d.integer("neighbor.every");
     delay_ = d.integer("neighbor.delay");
     check_ = d.boolean("neighbor.check");
+    if (d.has("box.data_file")) {
+      const std::string why = box_shortfall(box_, rc_, skin_);
+      if (!why.empty()) throw d.error_at("box.data_file", why + "; use a larger box or a shorter cutoff or skin");
+    }
+    guard_ = RunGuard(well_depth_, d.real("run.dt"), start, crowded);
     const std::string thermostat = d.string("thermostat.type");
     langevin_ = thermostat == "langevin";
     nose_hoover_ = thermostat == "nose_hoover";
@@ -218,7 +238,18 @@ class LjSolver final : public Solver {
     }
     spec.ghosts = 1;
     spec.ranks = process_grid_request(d);
-    layout_ = std::make_unique<CartesianLayout>(CartesianLayout::for_this_process(spec));
+    try {
+      layout_ = std::make_unique<CartesianLayout>(CartesianLayout::for_this_process(spec));
+    } catch (const InputError& e) {
+      // The layout speaks of cells; here a cell is the smallest rank box.
+      const std::string why = e.problems().empty() ? e.what() : e.problems().front();
+      if (why.rfind("cannot split", 0) != 0) throw;
+      throw InputError(strfmt("md.lj: each rank's box must be at least cutoff + skin = %.6g along every axis; the box "
+                              "%.6g x %.6g x %.6g holds at most %d x %d x %d of them (so at most %d rank(s)), and this job has %d "
+                              "ranks: run on fewer ranks or use a larger system (%s)",
+                              rc_ + skin_, box_[0], box_[1], box_[2], spec.cells[0], spec.cells[1], spec.cells[2],
+                              spec.cells[0] * spec.cells[1] * spec.cells[2], collectives::size(), why.c_str()));
+    }
     transport_ = transport_from_deck(d, dev_);
     exchange_ = std::make_unique<ParticleExchange>(*layout_, *transport_);
     particles_ = std::make_unique<Particles>(dev_);
@@ -251,8 +282,7 @@ class LjSolver final : public Solver {
       y[i] += dt * vy[i];
       z[i] += dt * vz[i];
     });
-    if (list_outdated_by_box() ||
-        (step_ - last_build_ >= delay_ && step_ % every_ == 0 && (!check_ || moved_half_skin())))
+    if (list_update_due())
       rebuild();
     else
       exchange_->update_ghosts(p);
@@ -284,6 +314,7 @@ class LjSolver final : public Solver {
     // LAMMPS: P = (dof k T + sum r.f) / (3 V), T from the same 3N - 3 count.
     const double pressure = (dof * temperature + virial) / (3.0 * volume) + tail_pressure_;
     const double pe_atom = pe / atoms + tail_energy_, ke_atom = ke / atoms;
+    guard_.check_energy(step_, pe_atom, temperature);
     return {{"temperature", temperature},
             {"pressure", pressure},
             {"pe_per_atom", pe_atom},
@@ -295,7 +326,8 @@ class LjSolver final : public Solver {
             {"momentum_y", g[4]},
             {"momentum_z", g[5]},
             {"conserved_per_atom", pe_atom + ke_atom + thermostat_energy() / atoms},
-            {"neighbor_builds", static_cast<double>(neighbor_builds())}};
+            {"neighbor_builds", static_cast<double>(neighbor_builds())},
+            {"dangerous_builds", static_cast<double>(guard_.dangerous_builds())}};
   }
 
   std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
@@ -324,6 +356,7 @@ class LjSolver final : public Solver {
     s.set_attribute("box_lower", std::vector<double>(lower_.begin(), lower_.end()));
     s.set_attribute("box_length", std::vector<double>(box_.begin(), box_.end()));
     s.set_attribute("neighbor_builds", neighbor_builds());
+    s.set_attribute("dangerous_builds", guard_.dangerous_builds());
     // A restart rebuilds order, ghosts and lists from this state; doing the
     // same here lets the restarted run continue bit for bit (at the same rank
     // count). The forces, saved above, stay as they are in both runs.
@@ -355,6 +388,7 @@ class LjSolver final : public Solver {
     for (int c = 0; c < 3; ++c) p.real_from_host(force_, c, saved[c]);
     if (s.has_attribute("neighbor_builds"))
       builds_offset_ = s.attribute_int("neighbor_builds") + 1 - list_->builds();
+    if (s.has_attribute("dangerous_builds")) guard_.restore_dangerous_builds(s.attribute_int("dangerous_builds"));
   }
 
   FigureOfMerit figure_of_merit() const override { return {"atom-steps/s", static_cast<double>(total_)}; }
@@ -413,6 +447,15 @@ class LjSolver final : public Solver {
     p.integer_from_host(type_, 0, types);
   }
 
+  // The smallest repulsive core of the pair table: sigma (the smallest type
+  // sigma), or Morse's r0.
+  static double core_size(const deck::Deck& d) {
+    if (d.string("physics.potential") == "morse") return d.real("physics.morse_r0");
+    if (!d.has("physics.type_sigma")) return d.real("physics.sigma");
+    const std::vector<double> s = d.reals("physics.type_sigma");
+    return *std::min_element(s.begin(), s.end());
+  }
+
   // Pair coefficients for every pair of types (mixing the per-type values).
   void build_pair_table(const deck::Deck& d, const std::string& kind, double eps, double sigma, bool shift) {
     std::vector<double> e{eps}, s{sigma};
@@ -433,6 +476,7 @@ class LjSolver final : public Solver {
                                     rc, shift)
                             : lennard_jones(eab, sab, rc, shift);
         rc_ = std::max(rc_, rc);
+        well_depth_ = std::max(well_depth_, kind == "morse" ? d.real("physics.morse_d0") : eab);
       }
     pairs_ = Buffer<PairCoeff>(dev_, table.size());
     pairs_.copy_from_host(table);
@@ -556,14 +600,20 @@ class LjSolver final : public Solver {
     update_tail_corrections();
     const std::array<double, 3> narrowest = exchange_->smallest_rank_box();
     const char* axis[3] = {"x", "y", "z"};
-    for (int a = 0; a < 3; ++a)
-      if (narrowest[a] < rc_ + skin_)
-        throw Error(strfmt("md.lj: the box is now %.6g x %.6g x %.6g (density %.6g); along %s the narrowest rank box "
+    for (int a = 0; a < 3; ++a) {
+      if (narrowest[a] >= rc_ + skin_) continue;
+      if (layout_->process_grid()[a] == 1)
+        throw Error(strfmt("md.lj: the barostat shrank the box to density %.6g: %s; with one rank along %s no "
+                           "decomposition can help: use a larger system or start nearer the target density",
+                           static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]),
+                           box_shortfall(box_, rc_, skin_).c_str(), axis[a]));
+      throw Error(strfmt("md.lj: the box is now %.6g x %.6g x %.6g (density %.6g); along %s the narrowest rank box "
                            "(%.6g, %d rank(s) along %s) is below cutoff + skin = %.6g, the ghost shell that must come "
                            "from one neighbour: run on fewer ranks along %s, use a larger system, or start nearer the "
                            "target density",
                            box_[0], box_[1], box_[2], static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]),
                            axis[a], narrowest[a], layout_->process_grid()[a], axis[a], rc_ + skin_, axis[a]));
+    }
   }
 
   // Migration, then id order, then ghosts and lists: the state a restart
@@ -603,20 +653,53 @@ class LjSolver final : public Solver {
     }
     last_build_ = step_;
     list_scale_ = 1.0;
+    list_checked_ = false;
   }
 
-  bool moved_half_skin() {
+  // The largest displacement squared of any atom since the last build, over
+  // all ranks; +inf when some position is no longer finite.
+  double largest_displacement2() {
     Particles& p = *particles_;
     const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
     const double *rx = reference_[0].data(), *ry = reference_[1].data(), *rz = reference_[2].data();
     const double far = reduce_max(dev_, p.owned(), [=] TESSERA_HD(int i) {
       const double dx = x[i] - rx[i], dy = y[i] - ry[i], dz = z[i] - rz[i];
-      return dx * dx + dy * dy + dz * dz;
+      const double d2 = dx * dx + dy * dy + dz * dz;
+      // NaN and infinities fail d2 - d2 == 0 (std::isfinite is no device function).
+      return d2 - d2 == 0 ? d2 : std::numeric_limits<double>::infinity();
     });
-    // Unlisted pairs were >= rc + skin apart at the build, >= s (rc + skin)
-    // after dilations by s in all: each atom may move half of what is left.
-    const double half = list_scale_ < 1.0 ? 0.5 * (list_scale_ * (rc_ + skin_) - rc_) : 0.5 * skin_;
-    return collectives::any(far > half * half);
+    return collectives::max(far);
+  }
+
+  // How far each atom may move before the list may miss a pair. Unlisted
+  // pairs were >= rc + skin apart at the build, >= s (rc + skin) after
+  // dilations by s in all: each atom may move half of what is left.
+  double list_margin() const {
+    return list_scale_ < 1.0 ? 0.5 * (list_scale_ * (rc_ + skin_) - rc_) : 0.5 * skin_;
+  }
+
+  // Whether this step rebuilds the list: the box shrank past the skin, or
+  // `every`/`delay` allow a rebuild and either `check` is off or some atom
+  // moved more than half the skin (LAMMPS neigh_modify). Where a rebuild is
+  // allowed the displacement is measured even without `check`: a rebuild
+  // after atoms moved past half the skin with no check in between to see
+  // them within it is a dangerous build (the list may have missed pairs).
+  bool list_update_due() {
+    const bool shrunk = list_outdated_by_box();
+    bool build = shrunk;
+    if (step_ - last_build_ >= delay_ && step_ % every_ == 0) {
+      const double d2 = largest_displacement2(), half = list_margin();
+      guard_.check_displacement(step_, last_build_, std::sqrt(d2), rc_ + skin_);
+      // A box that shrank past the skin needs the rebuild, whatever the atoms did.
+      const bool far = !shrunk && d2 > half * half;
+      if (!check_ || far || shrunk) {
+        if (far && !list_checked_) guard_.dangerous_build(step_, last_build_, std::sqrt(d2), half);
+        build = true;
+      } else {
+        list_checked_ = true;
+      }
+    }
+    return build;
   }
 
   void compute_forces(double dt) {
@@ -671,6 +754,9 @@ class LjSolver final : public Solver {
   std::array<Buffer<double>, 3> reference_;
   BerendsenBarostat barostat_;
   double list_scale_ = 1.0;  // box dilation since the last list build
+  double well_depth_ = 0;     // the deepest well of the pair table (energy scale of the run guard)
+  bool list_checked_ = false;  // a check since the last build found every atom within the margin
+  RunGuard guard_;
   bool tail_ = false;
   double tail_epsilon_ = 1, tail_sigma_ = 1;
   std::int64_t builds_offset_ = 0;  // list builds before a restart
@@ -682,7 +768,10 @@ void register_lj_solver() {
   SolverRegistry::instance().add_once(
       {"md.lj", "molecular dynamics: LJ/WCA/Morse pairs, Verlet lists, NVE, Langevin, Nose-Hoover chain, Bussi, "
        "Berendsen barostat",
-       md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields(), check_barostat_keys});
+       md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields(), [](const deck::Deck& d) {
+         check_barostat_keys(d);
+         check_lattice_box(d);
+       }});
 }
 
 }  // namespace tessera::md
