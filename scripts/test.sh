@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite (unit tests,
-# CLI tests, MPI tests under mpirun with 1, 2 and 4 ranks).
+# Installs what is missing, builds, and runs the whole test suite (unit and CLI
+# tests, MPI tests under mpirun with 1, 2, 3, 4 and 8 ranks, ParaView and Python
+# checks, quick validation); with the debug preset (sanitizers) the unit and
+# MPI tests only.
 # Usage: scripts/test.sh [preset]     presets: release (default) cuda host debug
 # Tests run on the backend TESSERA_DEVICE names (auto: the GPU when one is visible).
 set -euo pipefail

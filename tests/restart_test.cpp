@@ -261,8 +261,9 @@ void expect_euler_restarts_on_other_rank_counts(const EulerCase& c, const std::v
                   tessera::io::read_global_field(split / snap, field))
             << field << " in " << snap << " after a restart on " << ranks << " ranks";
     }
-    if (ranks == 2)
+    if (ranks == 2) {
       EXPECT_EQ(read_file(straight2 / "diagnostics.csv"), read_file(split / "diagnostics.csv"));
+    }
   }
 }
 
