@@ -89,9 +89,9 @@ def main():
             worst, worst_name = max(worst, d), k
         print("  %-26s max |a - b| / max |b| = %.3e  %s" % (k, d, at))
     ok = worst <= args.rtol
-    print("%s: worst %.3e in %s (tolerance %.1e, margin %.3gx), step %d t = %.6g: %s vs %s"
-          % ("ok" if ok else "FAIL", worst, worst_name, args.rtol,
-             args.rtol / worst if worst > 0 else float("inf"), sb, tb, fa, fb))
+    margin = "margin %.3gx" % (args.rtol / worst) if worst > 0 else "identical"
+    print("%s: worst %.3e in %s (tolerance %.1e, %s), step %d t = %.6g: %s vs %s"
+          % ("ok" if ok else "FAIL", worst, worst_name, args.rtol, margin, sb, tb, fa, fb))
     return 0 if ok else 1
 
 
