@@ -20,9 +20,17 @@
 // Memory order: x-pencils x fastest (x, y, z); spectral z-pencils z fastest
 // (z, x, y) (decomposition/pencil_layout.hpp). Arrays live on the
 // transport's device. Buffers and plans are made at construction; a
-// transform allocates nothing. On one rank the transposes are single
-// permuting copies (no messages, no buffers). forward leaves its input as it
-// was; backward may overwrite its input (as C2R transforms do).
+// transform allocates nothing. forward leaves its input as it was; backward
+// may overwrite its input (as C2R transforms do).
+//
+// Only transposes that exchange data between ranks are run. A transpose
+// within one rank (one rank overall: both; slabs: one) is folded into the
+// strided local plans (fft::Layout): every axis that the rank holds whole
+// transforms in place, and the first axis of such a group writes straight
+// into the memory order the next exchange (or the output) needs. On one rank
+// a forward transform is three strided passes from `in` to `out` and nothing
+// else (no work arrays, no copies); slabs run one exchange and pencils two,
+// with in-place passes on either side of them.
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -89,8 +97,10 @@ class DistributedFft {
 
  private:
   struct Stage;
+  struct Step;
   void execute(bool forward, const void* in, bool in_complex, void* out, bool out_complex);
-  void run_stage(Stage& s, bool forward, const void* in, void* out);
+  void run_stage(const Stage& s, bool forward, void* in, void* out);
+  std::vector<Step> steps(bool forward) const;
 
   PencilLayout layout_, spectral_;
   Transport& transport_;
@@ -98,9 +108,8 @@ class DistributedFft {
   int halved_ = -1;
   bool spectral_complex_ = false;
   std::vector<std::unique_ptr<Stage>> stages_;            // x, y, z
-  std::unique_ptr<PencilTranspose> xy_, yz_;              // yz_ may be xy_'s twin
-  PencilTranspose* yz_use_ = nullptr;
-  Buffer<std::byte> work_a_, work_b_, split_;             // split_: real/imag parts of complex lines
+  std::unique_ptr<PencilTranspose> xy_, yz_;              // only the ones that exchange between ranks
+  Buffer<std::byte> work_a_, work_b_;
 };
 
 extern template class DistributedFft<double>;
