@@ -97,11 +97,18 @@ TEST(DistributedFft, ReportsItsShapeAndMemory) {
   EXPECT_EQ(plan.halved_axis(), 0);
   EXPECT_EQ(plan.spectral_layout().cells(), (std::array<int, 3>{9, 12, 10}));
   EXPECT_EQ(plan.normalisation(), 16.0 * 12 * 10);
-  // One rank, R2C first: strided passes straight from the input into the
-  // output, so no work arrays and no message buffers; FFTW holds no work
-  // areas either (cuFFT's are counted on a GPU).
+  // One rank: strided passes and no transposes or message buffers. The R2C
+  // along x writes contiguous lines into one work array of the spectrum, the
+  // C2C along z permutes it into the output; FFTW holds no work areas
+  // (cuFFT's are counted on a GPU).
+  EXPECT_GE(plan.memory_bytes(), 9 * 12 * 10 * sizeof(fft::complex<double>));
   if (!test_device().is_cuda()) {
-    EXPECT_EQ(plan.memory_bytes(), 0u);
+    EXPECT_EQ(plan.memory_bytes(), 9 * 12 * 10 * sizeof(fft::complex<double>));
+  }
+  // Complex data: every pass from the input straight into the output, no work array.
+  DistributedFft<double> c2c(layout, transport(), FftSpec{{}, true});
+  if (!test_device().is_cuda()) {
+    EXPECT_EQ(c2c.memory_bytes(), 0u);
   }
   EXPECT_NE(plan.describe().find("R2C along x"), std::string::npos) << plan.describe();
   DistributedFft<double> walls(layout, transport(), FftSpec{{AxisTransform::Cosine, AxisTransform::Periodic,

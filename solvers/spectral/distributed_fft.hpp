@@ -25,12 +25,14 @@
 //
 // Only transposes that exchange data between ranks are run. A transpose
 // within one rank (one rank overall: both; slabs: one) is folded into the
-// strided local plans (fft::Layout): every axis that the rank holds whole
-// transforms in place, and the first axis of such a group writes straight
-// into the memory order the next exchange (or the output) needs. On one rank
-// a forward transform is three strided passes from `in` to `out` and nothing
-// else (no work arrays, no copies); slabs run one exchange and pencils two,
-// with in-place passes on either side of them.
+// strided local plans (fft::Layout): the axes a rank holds whole transform
+// where the data is (in place), and one pass of each such group writes
+// straight into the memory order the next exchange (or the output) needs:
+// the group's first pass, or its last when the first is the R2C (strided
+// R2C output is slow). On one rank a complex transform is three strided
+// passes from `in` to `out` with no work array; a real one (R2C first)
+// holds one work array of the spectrum. Slabs run one exchange and pencils
+// two, with in-place passes on either side of them.
 #include <array>
 #include <cstddef>
 #include <memory>
