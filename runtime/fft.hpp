@@ -124,6 +124,7 @@ class Plan {
   Kind kind() const { return kind_; }
   Precision precision() const { return precision_; }
   int n() const { return n_; }
+  // Lines per execution (count x count2 of a Layout).
   int count() const { return count_; }
   const Options& options() const { return options_; }
   // The lines' layout (the contiguous constructor's: count2 = 1, stride 1).
