@@ -32,9 +32,12 @@ const char* name(AxisTransform t) { return to_string(t); }
 
 // Max |spectrum - direct| / max |direct| for one plan, T = double or float.
 template <class T>
-double transform_error(std::array<int, 3> n, std::array<AxisTransform, 3> axes, bool complex_data) {
+double transform_error(std::array<int, 3> n, std::array<AxisTransform, 3> axes, bool complex_data,
+                       bool any_order = false) {
   PencilLayout layout(n, 1, 0);
-  DistributedFft<T> plan(layout, transport(), FftSpec{axes, complex_data});
+  FftSpec fs{axes, complex_data};
+  fs.any_spectral_order = any_order;
+  DistributedFft<T> plan(layout, transport(), fs);
   const std::int64_t total = static_cast<std::int64_t>(n[0]) * n[1] * n[2];
   std::vector<cplx> u(static_cast<std::size_t>(total));
   for (int k = 0; k < n[2]; ++k)
@@ -63,7 +66,16 @@ double transform_error(std::array<int, 3> n, std::array<AxisTransform, 3> axes, 
   const auto got_r = spec_r.to_host();
   long double worst = 0, scale = 0;
   for (const auto& r : ref) scale = std::max(scale, std::abs(r));
-  tessera::testing::for_each_in_z_pencil(plan.spectral_layout(), [&](std::int64_t e, int x, int y, int z) {
+  // Through the plan's strides (the z-pencil's unless any_order), checked against the z-pencil order.
+  const auto st = plan.spectral_strides();
+  const auto& sc = plan.spectral_layout().cells();
+  if (!any_order) {
+    EXPECT_EQ(st, (std::array<std::int64_t, 3>{sc[2], static_cast<std::int64_t>(sc[2]) * sc[0], 1}));
+  } else {
+    EXPECT_EQ(st, (std::array<std::int64_t, 3>{1, sc[0], static_cast<std::int64_t>(sc[0]) * sc[1]}));
+  }
+  tessera::testing::for_each_in_z_pencil(plan.spectral_layout(), [&](std::int64_t, int x, int y, int z) {
+    const std::int64_t e = x * st[0] + y * st[1] + z * st[2];
     const cplx want = ref[flat(n, x, y, z)];
     const cplx got = plan.spectral_is_complex() ? cplx(got_c[e].re, got_c[e].im) : cplx(got_r[e], 0);
     worst = std::max(worst, std::abs(got - want));
@@ -88,7 +100,21 @@ TEST(DistributedFft, MatchesDirectSumsForEveryAxisTransform) {
                                  (complex_data ? " complex" : " real");
         EXPECT_LT(transform_error<double>(n, axes, complex_data), 1e-12) << what << " double";
         EXPECT_LT(transform_error<float>(n, axes, complex_data), 1e-5) << what << " single";
+        EXPECT_LT(transform_error<double>(n, axes, complex_data, true), 1e-12) << what << " double, any order";
       }
+}
+
+// On one rank a plan that may keep the input's order runs three passes from
+// the input into the output: no work array even for R2C.
+TEST(DistributedFft, AnySpectralOrderNeedsNoWorkArray) {
+  PencilLayout layout({16, 12, 10}, 1, 0);
+  FftSpec fs;
+  fs.any_spectral_order = true;
+  DistributedFft<double> plan(layout, transport(), fs);
+  EXPECT_EQ(plan.spectral_strides(), (std::array<std::int64_t, 3>{1, 9, 108}));
+  if (!test_device().is_cuda()) {
+    EXPECT_EQ(plan.memory_bytes(), 0u);
+  }
 }
 
 TEST(DistributedFft, ReportsItsShapeAndMemory) {

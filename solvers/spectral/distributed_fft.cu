@@ -96,7 +96,10 @@ DistributedFft<T>::DistributedFft(const PencilLayout& layout, Transport& transpo
   // y <-> z when p2 = 1) hold the same cells: a group of them keeps its data
   // in its last orientation, where the next exchange or the output wants it.
   const bool local_xy = layout.p1() == 1, local_yz = layout.p2() == 1;
+  // One rank, spectrum in any order: everything stays in the x-pencil.
+  const bool stay = spec.any_spectral_order && local_xy && local_yz;
   auto group_last = [&](int d) {
+    if (stay) return 0;
     if (d == 0) return local_xy ? (local_yz ? 2 : 1) : 0;
     if (d == 1) return local_yz ? 2 : 1;
     return 2;
@@ -167,6 +170,7 @@ DistributedFft<T>::DistributedFft(const PencilLayout& layout, Transport& transpo
     const PencilLayout& l = halved_ >= 0 && s.axis >= halved_ ? spectral_ : layout_;
     return std::make_unique<PencilTranspose>(l, transport, s.complex_out ? complex_bytes : real_bytes);
   };
+  spectral_strides_ = strides(spectral_, stages_[2]->to);
   if (!local_xy) xy_ = transpose_for(*stages_[0]);
   if (!local_yz) yz_ = transpose_for(*stages_[1]);
   std::size_t need[4]{};

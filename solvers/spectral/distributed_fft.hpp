@@ -54,6 +54,12 @@ struct FftSpec {
   std::array<AxisTransform, 3> axes{AxisTransform::Periodic, AxisTransform::Periodic, AxisTransform::Periodic};
   bool complex_data = false;  // complex input (C2C) instead of real
   bool measure = false;       // host: FFTW_MEASURE local plans (slower to build, faster to run)
+  // The spectrum may come in another memory order where that saves a pass:
+  // on one rank it then keeps the input's (x, y, z) order, as a plain 3-D
+  // FFT does, instead of the z-pencil's (z, x, y) (rotating 3-D data costs
+  // about as much as a whole R2C transform on the host at 128^3). Callers
+  // that opt in address the spectrum through spectral_strides().
+  bool any_spectral_order = false;
 };
 
 template <class T>
@@ -88,6 +94,12 @@ class DistributedFft {
   // Elements (of T or Complex as above) this rank holds on each side.
   std::int64_t physical_size() const { return layout_.local_size(Pencil::X); }
   std::int64_t spectral_size() const { return spectral_.local_size(Pencil::Z); }
+  // This rank's spectral cells (global indices; its z-pencil of
+  // spectral_layout()) and the element strides of the x, y and z axes in
+  // the spectral array: the z-pencil's {nz, 1, nz nx} (local extents), or
+  // {1, nx, nx ny} when any_spectral_order keeps the input's order.
+  Range3 spectral_box() const { return spectral_.box(Pencil::Z); }
+  const std::array<std::int64_t, 3>& spectral_strides() const { return spectral_strides_; }
   // The axis the real-to-complex transform halves (-1: none).
   int halved_axis() const { return halved_; }
   double normalisation() const;
@@ -109,6 +121,7 @@ class DistributedFft {
   FftSpec spec_;
   int halved_ = -1;
   bool spectral_complex_ = false;
+  std::array<std::int64_t, 3> spectral_strides_{};
   std::vector<std::unique_ptr<Stage>> stages_;            // x, y, z
   std::unique_ptr<PencilTranspose> xy_, yz_;              // only the ones that exchange between ranks
   Buffer<std::byte> work_a_, work_b_;
