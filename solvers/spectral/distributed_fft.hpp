@@ -18,7 +18,8 @@
 // of n per periodic axis and 2n per cosine or sine axis.
 //
 // Memory order: x-pencils x fastest (x, y, z); spectral z-pencils z fastest
-// (z, x, y) (decomposition/pencil_layout.hpp). Arrays live on the
+// (z, x, y) (decomposition/pencil_layout.hpp), except on one rank with
+// FftSpec::any_spectral_order (x, y, z; see spectral_strides()). Arrays live on the
 // transport's device. Buffers and plans are made at construction; a
 // transform allocates nothing. forward leaves its input as it was; backward
 // may overwrite its input (as C2R transforms do).
