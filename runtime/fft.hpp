@@ -1,8 +1,10 @@
 #pragma once
 // Local batched 1-D FFTs: `count` lines of length `n`, each contiguous (the
-// transform runs along the fastest axis; line l starts at l * stride). cuFFT
-// on CUDA devices, FFTW3 on the host; solvers use this and never the
-// libraries. Unnormalised like FFTW: backward(forward(x)) = n x for C2C and
+// transform runs along the fastest axis; line l starts at l * stride), or, with
+// a Layout, lines of any element stride in two batch dimensions (FFTW's guru
+// interface, cuFFT's cufftPlanMany strides): a transform along any axis of a
+// 3-D array, in place, or writing into another memory order. cuFFT on CUDA
+// devices, FFTW3 on the host; solvers use this and never the libraries. Unnormalised like FFTW: backward(forward(x)) = n x for C2C and
 // R2C, 2n x for DCT and DST.
 //
 //   fft::Plan p(dev, fft::Kind::R2C, fft::Precision::Double, n, count);
@@ -84,6 +86,24 @@ struct Options {
   int threads = 0;
 };
 
+// Where the elements of a batch of lines are, on one side of the transform, in
+// elements of that side's type (T for real data, complex<T> for complex):
+// element j of line (a, b), a < Layout::count, b < Layout::count2, is at
+// a * dist + b * dist2 + j * stride. Strides are positive, distances >= 0.
+struct Lines {
+  std::int64_t stride = 1;
+  std::int64_t dist = 0;
+  std::int64_t dist2 = 0;
+};
+
+// count x count2 lines. `physical` is the side forward reads and backward
+// writes (the real side of R2C, the input of DCT-II / DST-II); `spectral` the
+// other. In place (Options::in_place) both sides address the same array.
+struct Layout {
+  int count = 1, count2 = 1;
+  Lines physical, spectral;
+};
+
 namespace detail {
 enum class Data { Real, Complex };
 class Backend;
@@ -93,6 +113,9 @@ class Plan {
  public:
   // Throws tessera::Error for n < 1, count < 1 or sizes the kernels cannot index.
   Plan(const Device& dev, Kind kind, Precision precision, int n, int count, Options options = {});
+  // Lines anywhere (see Layout). Throws tessera::Error also for non-positive
+  // strides, negative distances or more than 2^31 elements of lines in all.
+  Plan(const Device& dev, Kind kind, Precision precision, int n, const Layout& layout, Options options = {});
   ~Plan();
   Plan(Plan&&) noexcept;
   Plan& operator=(Plan&&) noexcept;
@@ -101,12 +124,16 @@ class Plan {
   Kind kind() const { return kind_; }
   Precision precision() const { return precision_; }
   int n() const { return n_; }
+  // Lines per execution (count x count2 of a Layout).
   int count() const { return count_; }
   const Options& options() const { return options_; }
+  // The lines' layout (the contiguous constructor's: count2 = 1, stride 1).
+  const Layout& layout() const { return layout_; }
 
-  // Distance between consecutive lines, in elements of each side's type:
-  // real lines n (2 (n/2+1) for an in-place R2C plan); complex lines n for
-  // C2C and n/2+1 for R2C. The buffers hold count * stride elements.
+  // Contiguous plans: distance between consecutive lines, in elements of each
+  // side's type: real lines n (2 (n/2+1) for an in-place R2C plan); complex
+  // lines n for C2C and n/2+1 for R2C. The buffers hold count * stride
+  // elements. (Layout plans: the physical and spectral sides' `dist`.)
   std::int64_t real_stride() const;
   std::int64_t complex_stride() const;
 
@@ -148,6 +175,7 @@ class Plan {
   Kind kind_;
   Precision precision_;
   int n_, count_;
+  Layout layout_;
   Options options_;
   std::unique_ptr<detail::Backend> backend_;
 };

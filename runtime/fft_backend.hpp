@@ -14,9 +14,16 @@ struct Spec {
   Device dev;
   Kind kind;
   Precision precision;
-  int n, count;
+  int n, count;      // count = layout.count * layout.count2
+  Layout layout;     // normalised by Plan (see fft.cpp)
   Options options;
 };
+
+// Elements one side of a layout spans (largest offset + 1); `len` is that
+// side's line length.
+inline std::int64_t span(const Lines& l, int len, int count, int count2) {
+  return (len - 1) * l.stride + (count - 1) * l.dist + (count2 - 1) * l.dist2 + 1;
+}
 
 class Backend {
  public:

@@ -1,9 +1,11 @@
 // FFTW3 backend of fft::Plan (host): fftw3/fftw3f with their threads
-// libraries. Plans are made once on scratch arrays and run with FFTW's
-// new-array execute functions on the caller's data.
+// libraries. Plans are made once on scratch arrays (FFTW's guru64 interface:
+// one transform dimension, two batch dimensions, any strides) and run with
+// FFTW's new-array execute functions on the caller's data.
 #include <fftw3.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 
@@ -40,21 +42,18 @@ struct Api<double> {
   static void* malloc(std::size_t b) { return fftw_malloc(b); }
   static void free(void* p) { fftw_free(p); }
   static int alignment_of(void* p) { return fftw_alignment_of(static_cast<double*>(p)); }
-  static plan many_dft(int n, int count, void* in, void* out, int sign, unsigned flags) {
-    return fftw_plan_many_dft(1, &n, count, static_cast<cpx*>(in), nullptr, 1, n, static_cast<cpx*>(out), nullptr, 1,
-                              n, sign, flags);
+  using iodim = fftw_iodim64;
+  static plan dft(const iodim* dim, const iodim* batch, void* in, void* out, int sign, unsigned flags) {
+    return fftw_plan_guru64_dft(1, dim, 2, batch, static_cast<cpx*>(in), static_cast<cpx*>(out), sign, flags);
   }
-  static plan many_r2c(int n, int count, int rdist, int cdist, void* in, void* out, unsigned flags) {
-    return fftw_plan_many_dft_r2c(1, &n, count, static_cast<double*>(in), nullptr, 1, rdist, static_cast<cpx*>(out),
-                                  nullptr, 1, cdist, flags);
+  static plan r2c(const iodim* dim, const iodim* batch, void* in, void* out, unsigned flags) {
+    return fftw_plan_guru64_dft_r2c(1, dim, 2, batch, static_cast<double*>(in), static_cast<cpx*>(out), flags);
   }
-  static plan many_c2r(int n, int count, int rdist, int cdist, void* in, void* out, unsigned flags) {
-    return fftw_plan_many_dft_c2r(1, &n, count, static_cast<cpx*>(in), nullptr, 1, cdist, static_cast<double*>(out),
-                                  nullptr, 1, rdist, flags);
+  static plan c2r(const iodim* dim, const iodim* batch, void* in, void* out, unsigned flags) {
+    return fftw_plan_guru64_dft_c2r(1, dim, 2, batch, static_cast<cpx*>(in), static_cast<double*>(out), flags);
   }
-  static plan many_r2r(int n, int count, void* in, void* out, fftw_r2r_kind kind, unsigned flags) {
-    return fftw_plan_many_r2r(1, &n, count, static_cast<double*>(in), nullptr, 1, n, static_cast<double*>(out),
-                              nullptr, 1, n, &kind, flags);
+  static plan r2r(const iodim* dim, const iodim* batch, void* in, void* out, fftw_r2r_kind kind, unsigned flags) {
+    return fftw_plan_guru64_r2r(1, dim, 2, batch, static_cast<double*>(in), static_cast<double*>(out), &kind, flags);
   }
   static void destroy(plan p) { fftw_destroy_plan(p); }
   static void exec_dft(plan p, void* in, void* out) {
@@ -85,21 +84,18 @@ struct Api<float> {
   static void* malloc(std::size_t b) { return fftwf_malloc(b); }
   static void free(void* p) { fftwf_free(p); }
   static int alignment_of(void* p) { return fftwf_alignment_of(static_cast<float*>(p)); }
-  static plan many_dft(int n, int count, void* in, void* out, int sign, unsigned flags) {
-    return fftwf_plan_many_dft(1, &n, count, static_cast<cpx*>(in), nullptr, 1, n, static_cast<cpx*>(out), nullptr, 1,
-                               n, sign, flags);
+  using iodim = fftwf_iodim64;
+  static plan dft(const iodim* dim, const iodim* batch, void* in, void* out, int sign, unsigned flags) {
+    return fftwf_plan_guru64_dft(1, dim, 2, batch, static_cast<cpx*>(in), static_cast<cpx*>(out), sign, flags);
   }
-  static plan many_r2c(int n, int count, int rdist, int cdist, void* in, void* out, unsigned flags) {
-    return fftwf_plan_many_dft_r2c(1, &n, count, static_cast<float*>(in), nullptr, 1, rdist, static_cast<cpx*>(out),
-                                   nullptr, 1, cdist, flags);
+  static plan r2c(const iodim* dim, const iodim* batch, void* in, void* out, unsigned flags) {
+    return fftwf_plan_guru64_dft_r2c(1, dim, 2, batch, static_cast<float*>(in), static_cast<cpx*>(out), flags);
   }
-  static plan many_c2r(int n, int count, int rdist, int cdist, void* in, void* out, unsigned flags) {
-    return fftwf_plan_many_dft_c2r(1, &n, count, static_cast<cpx*>(in), nullptr, 1, cdist, static_cast<float*>(out),
-                                   nullptr, 1, rdist, flags);
+  static plan c2r(const iodim* dim, const iodim* batch, void* in, void* out, unsigned flags) {
+    return fftwf_plan_guru64_dft_c2r(1, dim, 2, batch, static_cast<cpx*>(in), static_cast<float*>(out), flags);
   }
-  static plan many_r2r(int n, int count, void* in, void* out, fftwf_r2r_kind kind, unsigned flags) {
-    return fftwf_plan_many_r2r(1, &n, count, static_cast<float*>(in), nullptr, 1, n, static_cast<float*>(out),
-                               nullptr, 1, n, &kind, flags);
+  static plan r2r(const iodim* dim, const iodim* batch, void* in, void* out, fftwf_r2r_kind kind, unsigned flags) {
+    return fftwf_plan_guru64_r2r(1, dim, 2, batch, static_cast<float*>(in), static_cast<float*>(out), &kind, flags);
   }
   static void destroy(plan p) { fftwf_destroy_plan(p); }
   static void exec_dft(plan p, void* in, void* out) {
@@ -164,38 +160,46 @@ class FftwBackend final : public Backend {
  private:
   // Caller holds planner_mutex().
   typename A::plan make(Direction dir, bool unaligned) {
-    const int n = s_.n, count = s_.count;
-    const int cdist = s_.kind == Kind::R2C ? n / 2 + 1 : n;
-    const int rdist = s_.kind == Kind::R2C && s_.options.in_place ? 2 * (n / 2 + 1) : n;
+    const int n = s_.n;
+    const Layout& l = s_.layout;
+    const bool fwd = dir == Direction::Forward;
+    // Forward reads the physical side; backward reads the spectral side.
+    const Lines& in_lines = fwd ? l.physical : l.spectral;
+    const Lines& out_lines = fwd ? l.spectral : l.physical;
+    const typename A::iodim dim{n, in_lines.stride, out_lines.stride};
+    const typename A::iodim batch[2]{{l.count, in_lines.dist, out_lines.dist}, {l.count2, in_lines.dist2, out_lines.dist2}};
     // Scratch arrays to plan on (FFTW_MEASURE overwrites them), as large as
     // either side of the transform.
-    const std::size_t elems = static_cast<std::size_t>(count) * std::max(2 * cdist, rdist);
-    std::size_t bytes = elems * sizeof(T);
+    const bool r2r = s_.kind == Kind::DCT || s_.kind == Kind::DST;
+    const int clen = s_.kind == Kind::R2C ? n / 2 + 1 : n;
+    const std::size_t phys_bytes = static_cast<std::size_t>(span(l.physical, s_.kind == Kind::C2C ? clen : n, l.count, l.count2)) *
+                                   (s_.kind == Kind::C2C ? 2 : 1) * sizeof(T);
+    const std::size_t spec_bytes = static_cast<std::size_t>(span(l.spectral, r2r ? n : clen, l.count, l.count2)) *
+                                   (r2r ? 1 : 2) * sizeof(T);
+    const std::size_t in_bytes = fwd ? phys_bytes : spec_bytes, out_bytes = fwd ? spec_bytes : phys_bytes;
     const std::size_t shift = unaligned ? sizeof(T) : 0;  // an address FFTW sees as unaligned
-    void* a = A::malloc(bytes + shift);
-    void* b = s_.options.in_place ? a : A::malloc(bytes + shift);
-    if (!a || !b) throw Error(strfmt("FFTW: out of memory planning %d lines of length %d", count, n));
+    const bool in_place = s_.options.in_place;
+    void* a = A::malloc((in_place ? std::max(in_bytes, out_bytes) : in_bytes) + shift);
+    void* b = in_place ? a : A::malloc(out_bytes + shift);
+    if (!a || !b) throw Error(strfmt("FFTW: out of memory planning %d lines of length %d", s_.count, n));
     void* in = static_cast<char*>(a) + shift;
     void* out = static_cast<char*>(b) + shift;
     unsigned flags = s_.options.measure ? FFTW_MEASURE : FFTW_ESTIMATE;
     if (unaligned) flags |= FFTW_UNALIGNED;
     A::plan_with_nthreads(s_.options.threads > 0 ? s_.options.threads : omp_get_max_threads());
-    const bool fwd = dir == Direction::Forward;
     typename A::plan p{};
     switch (s_.kind) {
-      case Kind::C2C: p = A::many_dft(n, count, in, out, fwd ? FFTW_FORWARD : FFTW_BACKWARD, flags); break;
-      case Kind::R2C:
-        p = fwd ? A::many_r2c(n, count, rdist, cdist, in, out, flags) : A::many_c2r(n, count, rdist, cdist, in, out, flags);
-        break;
-      case Kind::DCT: p = A::many_r2r(n, count, in, out, fwd ? FFTW_REDFT10 : FFTW_REDFT01, flags); break;
-      case Kind::DST: p = A::many_r2r(n, count, in, out, fwd ? FFTW_RODFT10 : FFTW_RODFT01, flags); break;
+      case Kind::C2C: p = A::dft(&dim, batch, in, out, fwd ? FFTW_FORWARD : FFTW_BACKWARD, flags); break;
+      case Kind::R2C: p = fwd ? A::r2c(&dim, batch, in, out, flags) : A::c2r(&dim, batch, in, out, flags); break;
+      case Kind::DCT: p = A::r2r(&dim, batch, in, out, fwd ? FFTW_REDFT10 : FFTW_REDFT01, flags); break;
+      case Kind::DST: p = A::r2r(&dim, batch, in, out, fwd ? FFTW_RODFT10 : FFTW_RODFT01, flags); break;
     }
     if (b != a) A::free(b);
     A::free(a);
     if (!p)
       throw Error(strfmt("FFTW could not plan a %s %s transform of %d lines of length %d (%s precision)",
-                         to_string(s_.kind), fwd ? "forward" : "backward", count, n, to_string(s_.precision)),
-                  "fftw_plan_many", strfmt("%s:%d", __FILE__, __LINE__));
+                         to_string(s_.kind), fwd ? "forward" : "backward", s_.count, n, to_string(s_.precision)),
+                  "fftw_plan_guru64", strfmt("%s:%d", __FILE__, __LINE__));
     return p;
   }
 

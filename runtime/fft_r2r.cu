@@ -8,6 +8,8 @@
 //         k <= n/2; u = C2R(U); x_{2j} = u_j, x_{2j+1} = u_{n-1-j}.
 // DST-II(x)_k  = DCT-II(x_j (-1)^j)_{n-1-k}; DST-III(x)_k = (-1)^k DCT-III(x_{n-1-j})_k.
 // Pre- and post-processing are for_each kernels; each thread writes one value.
+// They read and write the caller's lines in the plan's Layout (any strides);
+// the R2C/C2R in between runs on contiguous scratch lines.
 #include <cmath>
 #include <cstdint>
 
@@ -19,6 +21,18 @@
 namespace tessera::fft::detail {
 
 namespace {
+
+// Where element 0 of line `line` (of count x count2) is on one side.
+struct LineAt {
+  std::int64_t stride, dist, dist2;
+  int count;
+  TESSERA_HD std::int64_t operator()(std::int64_t line) const {
+    const std::int64_t b = line / count;
+    return (line - b * count) * dist + b * dist2;
+  }
+};
+
+LineAt line_at(const Lines& l, int count) { return {l.stride, l.dist, l.dist2, count}; }
 
 template <class T>
 class R2rViaFft final : public Backend {
@@ -33,6 +47,10 @@ class R2rViaFft final : public Backend {
     Spec r2c = s;
     r2c.kind = Kind::R2C;
     r2c.options.in_place = false;
+    r2c.layout = Layout{};
+    r2c.layout.count = s.count;
+    r2c.layout.physical = {1, s.n, 0};
+    r2c.layout.spectral = {1, s.n / 2 + 1, 0};
 #if TESSERA_HAVE_CUDA
     fft_ = s.dev.is_cuda() ? make_cufft(r2c) : make_fftw(r2c);
 #else
@@ -68,11 +86,14 @@ class R2rViaFft final : public Backend {
     T* v = line_.data();
     complex<T>* V = spectrum_.data();
     const complex<T>* w = twiddle_.data();
+    const LineAt xa = line_at(s_.layout.physical, s_.layout.count), ya = line_at(s_.layout.spectral, s_.layout.count);
     // Even samples forward, odd samples backward; DST flips the odd ones' sign.
     for_each(s_.dev, total, [=] TESSERA_HD(int idx) {
       const int m = idx % n;
-      const T* xl = x + (idx - m);
-      v[idx] = m < half ? xl[2 * m] : (sine ? -xl[2 * (n - 1 - m) + 1] : xl[2 * (n - 1 - m) + 1]);
+      const T* xl = x + xa(idx / n);
+      const std::int64_t j = m < half ? 2 * m : 2 * (n - 1 - m) + 1;
+      const T xj = xl[j * xa.stride];
+      v[idx] = m < half || !sine ? xj : -xj;
     });
     fft_->execute(Direction::Forward, v, V);
     for_each(s_.dev, total, [=] TESSERA_HD(int idx) {
@@ -80,8 +101,8 @@ class R2rViaFft final : public Backend {
       const int k = sine ? n - 1 - m : m;  // DST writes DCT-II's outputs in reverse
       const complex<T>* Vl = V + static_cast<std::int64_t>(line) * h;
       const complex<T> wk = w[k];
-      y[idx] = k < h ? T(2) * (wk.re * Vl[k].re - wk.im * Vl[k].im)
-                     : T(2) * (wk.re * Vl[n - k].re + wk.im * Vl[n - k].im);
+      y[ya(line) + m * ya.stride] = k < h ? T(2) * (wk.re * Vl[k].re - wk.im * Vl[k].im)
+                                          : T(2) * (wk.re * Vl[n - k].re + wk.im * Vl[n - k].im);
     });
   }
 
@@ -92,12 +113,15 @@ class R2rViaFft final : public Backend {
     T* u = line_.data();
     complex<T>* U = spectrum_.data();
     const complex<T>* w = twiddle_.data();
+    // Type III reads the spectral side and writes the physical side.
+    const LineAt xa = line_at(s_.layout.spectral, s_.layout.count), ya = line_at(s_.layout.physical, s_.layout.count);
+    const std::int64_t xs = xa.stride;
     for_each(s_.dev, lines * h, [=] TESSERA_HD(int idx) {
       const int k = idx % h, line = idx / h;
-      const T* xl = x + static_cast<std::int64_t>(line) * n;
+      const T* xl = x + xa(line);
       // DST-III reads its input reversed.
-      const T a = sine ? xl[n - 1 - k] : xl[k];
-      const T b = k == 0 ? T(0) : (sine ? xl[k - 1] : xl[n - k]);
+      const T a = sine ? xl[(n - 1 - k) * xs] : xl[k * xs];
+      const T b = k == 0 ? T(0) : (sine ? xl[(k - 1) * xs] : xl[(n - k) * xs]);
       const T c = w[k].re, s = -w[k].im;  // w^-k = c + i s
       U[idx] = {c * a + s * b, s * a - c * b};
     });
@@ -106,7 +130,7 @@ class R2rViaFft final : public Backend {
       const int k = idx % n;
       const T* ul = u + (idx - k);
       const T val = (k % 2 == 0) ? ul[k / 2] : ul[n - 1 - (k - 1) / 2];
-      y[idx] = sine && (k % 2 == 1) ? -val : val;
+      y[ya(idx / n) + static_cast<std::int64_t>(k) * ya.stride] = sine && (k % 2 == 1) ? -val : val;
     });
   }
 

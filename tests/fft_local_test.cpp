@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -339,6 +340,184 @@ TEST(FftLocal, LayoutAndWorkspace) {
             1e-12);
   Buffer<double> x(test_device(), static_cast<std::size_t>(count) * n), y(test_device(), x.size());
   EXPECT_THROW(dct.forward(x.data(), y.data()), Error);  // NOLINT(bugprone-use-after-move)
+}
+
+namespace {
+
+// Strided plans (fft::Layout): lines of length n along the middle axis of a
+// 3-D array, batched over the other two (count x count2), with each side in
+// its own memory order.
+struct SideAt {
+  fft::Lines lines;
+  int count;
+  // Element j of line l (l = a + count b), in elements of the side's type.
+  std::int64_t operator()(int l, int j) const {
+    return (l % count) * lines.dist + (l / count) * lines.dist2 + j * lines.stride;
+  }
+};
+
+// Scatters tight host lines into a side's strided layout, around values
+// `fill` in the gaps; gathers them back.
+template <class T>
+void scatter(const std::vector<T>& tight, int reals, int width, const SideAt& at, int lines, std::vector<T>& raw) {
+  for (int l = 0; l < lines; ++l)
+    for (int r = 0; r < reals; ++r) raw[at(l, r / width) * width + r % width] = tight[static_cast<std::size_t>(l) * reals + r];
+}
+template <class T>
+std::vector<T> gather(const std::vector<T>& raw, int reals, int width, const SideAt& at, int lines) {
+  std::vector<T> tight(static_cast<std::size_t>(lines) * reals);
+  for (int l = 0; l < lines; ++l)
+    for (int r = 0; r < reals; ++r) tight[static_cast<std::size_t>(l) * reals + r] = raw[at(l, r / width) * width + r % width];
+  return tight;
+}
+
+// Runs one strided transform on tight host lines; also checks that the
+// output array's gaps (elements no line covers) keep their values.
+template <class T>
+std::vector<T> run_strided(fft::Plan& plan, Direction dir, const std::vector<T>& in) {
+  const Kind kind = plan.kind();
+  const int n = plan.n(), lines = plan.count();
+  const fft::Layout& l = plan.layout();
+  const bool fwd = dir == Direction::Forward;
+  const bool cin = is_complex_side(kind, dir, true), cout = is_complex_side(kind, dir, false);
+  const int win = cin ? 2 : 1, wout = cout ? 2 : 1;
+  const SideAt ain{fwd ? l.physical : l.spectral, l.count}, aout{fwd ? l.spectral : l.physical, l.count};
+  auto len = [&](bool complex_side) { return kind == Kind::R2C && complex_side ? n / 2 + 1 : n; };
+  const std::int64_t span_in = ain(lines - 1, len(cin) - 1) + 1;
+  const std::int64_t span_out = aout(lines - 1, len(cout) - 1) + 1;
+  const bool in_place = plan.options().in_place;
+  const std::size_t size_in = static_cast<std::size_t>(span_in) * win, size_out = static_cast<std::size_t>(span_out) * wout;
+  const T fill = T(7.25);
+  std::vector<T> raw_in(in_place ? std::max(size_in, size_out) : size_in, fill);
+  scatter(in, tight_reals(kind, n, dir, true), win, ain, lines, raw_in);
+  Buffer<T> a(plan.device(), raw_in.size()), b(plan.device(), in_place ? 0 : size_out);
+  a.copy_from_host(raw_in);
+  if (!in_place) b.copy_from_host(std::vector<T>(size_out, fill));
+  T* pin = a.data();
+  T* pout = in_place ? a.data() : b.data();
+  auto c = [](T* p) { return reinterpret_cast<fft::complex<T>*>(p); };
+  if (kind == Kind::C2C)
+    fwd ? plan.forward(c(pin), c(pout)) : plan.backward(c(pin), c(pout));
+  else if (kind == Kind::R2C)
+    fwd ? plan.forward(pin, c(pout)) : plan.backward(c(pin), pout);
+  else
+    fwd ? plan.forward(pin, pout) : plan.backward(pin, pout);
+  std::vector<T> raw = in_place ? a.to_host() : b.to_host();
+  auto out = gather(raw, tight_reals(kind, n, dir, false), wout, aout, lines);
+  if (!in_place) {
+    // Mark what the lines cover; everything else must still hold `fill`.
+    std::vector<T> marked = raw;
+    scatter(std::vector<T>(out.size(), fill), tight_reals(kind, n, dir, false), wout, aout, lines, marked);
+    std::size_t touched = 0;
+    for (T v : marked) touched += v != fill;
+    EXPECT_EQ(touched, 0u) << "the transform wrote outside its lines";
+  }
+  return out;
+}
+
+// Physical side (a, j, b) memory order, a fastest; spectral side (b, a, j)
+// with a gap of one element between j-planes: every line is strided on at
+// least one side and the two batch dimensions do not fold into one.
+fft::Layout transposing_layout(Kind kind, int n, int ca, int cb) {
+  (void)kind;  // the spectral side's extent along j does not enter its strides
+  const std::int64_t plen = n;
+  fft::Layout l;
+  l.count = ca;
+  l.count2 = cb;
+  l.physical = {ca, 1, ca * plen};
+  l.spectral = {static_cast<std::int64_t>(ca) * cb + 1, cb, 1};
+  return l;
+}
+
+// In place: both sides (a, j, b).
+fft::Layout in_place_layout(int n, int ca, int cb) {
+  fft::Layout l;
+  l.count = ca;
+  l.count2 = cb;
+  l.physical = l.spectral = {ca, 1, static_cast<std::int64_t>(ca) * n};
+  return l;
+}
+
+template <class T>
+double check_strided(Kind kind, bool via_fft) {
+  double worst = 0;
+  unsigned seed = 500;
+  const std::vector<std::array<int, 2>> batches{{3, 4}, {1, 5}, {4, 1}, {2, 3}};
+  for (int n : {1, 2, 3, 5, 8, 12, 17})
+    for (auto [ca, cb] : batches)
+      for (bool in_place : {false, true}) {
+        if (in_place && kind == Kind::R2C) continue;  // in-place R2C needs the padded contiguous layout
+        fft::Options o;
+        o.in_place = in_place;
+        o.r2r_via_fft = via_fft;
+        fft::Plan plan(test_device(), kind, fft::precision_of<T>(), n,
+                       in_place ? in_place_layout(n, ca, cb) : transposing_layout(kind, n, ca, cb), o);
+        const int count = ca * cb;
+        EXPECT_EQ(plan.count(), count);
+        for (Direction dir : {Direction::Forward, Direction::Backward}) {
+          SCOPED_TRACE(label(kind, dir, n, count, in_place, via_fft) + " strided " + std::to_string(ca) + " x " +
+                       std::to_string(cb));
+          auto in = random_input<T>(kind, dir, n, count, seed++);
+          double err = relative_error(run_strided(plan, dir, in), direct(kind, dir, n, count, in));
+          EXPECT_LT(err, tolerance<T>());
+          worst = std::max(worst, err);
+        }
+      }
+  std::printf("[ fft      ] strided %s %s%s: largest error against the direct transform %.2e (tolerance %.0e)\n",
+              fft::to_string(kind), fft::to_string(fft::precision_of<T>()), via_fft ? " via FFT" : "", worst,
+              tolerance<T>());
+  return worst;
+}
+
+}  // namespace
+
+#define TESSERA_FFT_STRIDED_TESTS(Name, KIND)                                                \
+  TEST(FftLocal, Strided##Name##MatchesDirectDouble) { check_strided<double>(KIND, false); } \
+  TEST(FftLocal, Strided##Name##MatchesDirectSingle) { check_strided<float>(KIND, false); }
+
+TESSERA_FFT_STRIDED_TESTS(C2C, Kind::C2C)
+TESSERA_FFT_STRIDED_TESTS(R2C, Kind::R2C)
+TESSERA_FFT_STRIDED_TESTS(Dct, Kind::DCT)
+TESSERA_FFT_STRIDED_TESTS(Dst, Kind::DST)
+
+TEST(FftLocal, StridedR2rViaFftMatchesDirect) {
+  for (Kind k : {Kind::DCT, Kind::DST}) {
+    check_strided<double>(k, true);
+    check_strided<float>(k, true);
+  }
+}
+
+// A strided plan reports its layout (two batch dimensions that continue one
+// another fold into one) and refuses strides it cannot address.
+TEST(FftLocal, StridedLayoutIsKeptOrFolded) {
+  const Device& dev = test_device();
+  const auto D = fft::Precision::Double;
+  fft::Plan kept(dev, Kind::C2C, D, 5, transposing_layout(Kind::C2C, 5, 3, 4));
+  EXPECT_EQ(kept.count(), 12);
+  EXPECT_EQ(kept.layout().count, 3);
+  EXPECT_EQ(kept.layout().count2, 4);
+  fft::Layout folding;
+  folding.count = 3;
+  folding.count2 = 4;
+  folding.physical = {1, 8, 24};
+  folding.spectral = {1, 5, 15};
+  fft::Plan folded(dev, Kind::R2C, D, 8, folding);
+  EXPECT_EQ(folded.layout().count, 12);
+  EXPECT_EQ(folded.layout().count2, 1);
+  EXPECT_EQ(folded.real_stride(), 8);
+  EXPECT_EQ(folded.complex_stride(), 5);
+  auto in = random_input<double>(Kind::R2C, Direction::Forward, 8, 12, 3);
+  EXPECT_LT(relative_error(run_strided(folded, Direction::Forward, in), direct(Kind::R2C, Direction::Forward, 8, 12, in)),
+            1e-12);
+  fft::Layout bad = folding;
+  bad.spectral.stride = 0;
+  EXPECT_THROW(fft::Plan(dev, Kind::R2C, D, 8, bad), Error);
+  bad = folding;
+  bad.physical.dist = -1;
+  EXPECT_THROW(fft::Plan(dev, Kind::R2C, D, 8, bad), Error);
+  bad = folding;
+  bad.count2 = 0;
+  EXPECT_THROW(fft::Plan(dev, Kind::R2C, D, 8, bad), Error);
 }
 
 namespace {

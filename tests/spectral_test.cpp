@@ -32,9 +32,12 @@ const char* name(AxisTransform t) { return to_string(t); }
 
 // Max |spectrum - direct| / max |direct| for one plan, T = double or float.
 template <class T>
-double transform_error(std::array<int, 3> n, std::array<AxisTransform, 3> axes, bool complex_data) {
+double transform_error(std::array<int, 3> n, std::array<AxisTransform, 3> axes, bool complex_data,
+                       bool any_order = false) {
   PencilLayout layout(n, 1, 0);
-  DistributedFft<T> plan(layout, transport(), FftSpec{axes, complex_data});
+  FftSpec fs{axes, complex_data};
+  fs.any_spectral_order = any_order;
+  DistributedFft<T> plan(layout, transport(), fs);
   const std::int64_t total = static_cast<std::int64_t>(n[0]) * n[1] * n[2];
   std::vector<cplx> u(static_cast<std::size_t>(total));
   for (int k = 0; k < n[2]; ++k)
@@ -63,7 +66,16 @@ double transform_error(std::array<int, 3> n, std::array<AxisTransform, 3> axes, 
   const auto got_r = spec_r.to_host();
   long double worst = 0, scale = 0;
   for (const auto& r : ref) scale = std::max(scale, std::abs(r));
-  tessera::testing::for_each_in_z_pencil(plan.spectral_layout(), [&](std::int64_t e, int x, int y, int z) {
+  // Through the plan's strides (the z-pencil's unless any_order), checked against the z-pencil order.
+  const auto st = plan.spectral_strides();
+  const auto& sc = plan.spectral_layout().cells();
+  if (!any_order) {
+    EXPECT_EQ(st, (std::array<std::int64_t, 3>{sc[2], static_cast<std::int64_t>(sc[2]) * sc[0], 1}));
+  } else {
+    EXPECT_EQ(st, (std::array<std::int64_t, 3>{1, sc[0], static_cast<std::int64_t>(sc[0]) * sc[1]}));
+  }
+  tessera::testing::for_each_in_z_pencil(plan.spectral_layout(), [&](std::int64_t, int x, int y, int z) {
+    const std::int64_t e = x * st[0] + y * st[1] + z * st[2];
     const cplx want = ref[flat(n, x, y, z)];
     const cplx got = plan.spectral_is_complex() ? cplx(got_c[e].re, got_c[e].im) : cplx(got_r[e], 0);
     worst = std::max(worst, std::abs(got - want));
@@ -88,7 +100,21 @@ TEST(DistributedFft, MatchesDirectSumsForEveryAxisTransform) {
                                  (complex_data ? " complex" : " real");
         EXPECT_LT(transform_error<double>(n, axes, complex_data), 1e-12) << what << " double";
         EXPECT_LT(transform_error<float>(n, axes, complex_data), 1e-5) << what << " single";
+        EXPECT_LT(transform_error<double>(n, axes, complex_data, true), 1e-12) << what << " double, any order";
       }
+}
+
+// On one rank a plan that may keep the input's order runs three passes from
+// the input into the output: no work array even for R2C.
+TEST(DistributedFft, AnySpectralOrderNeedsNoWorkArray) {
+  PencilLayout layout({16, 12, 10}, 1, 0);
+  FftSpec fs;
+  fs.any_spectral_order = true;
+  DistributedFft<double> plan(layout, transport(), fs);
+  EXPECT_EQ(plan.spectral_strides(), (std::array<std::int64_t, 3>{1, 9, 108}));
+  if (!test_device().is_cuda()) {
+    EXPECT_EQ(plan.memory_bytes(), 0u);
+  }
 }
 
 TEST(DistributedFft, ReportsItsShapeAndMemory) {
@@ -97,14 +123,60 @@ TEST(DistributedFft, ReportsItsShapeAndMemory) {
   EXPECT_EQ(plan.halved_axis(), 0);
   EXPECT_EQ(plan.spectral_layout().cells(), (std::array<int, 3>{9, 12, 10}));
   EXPECT_EQ(plan.normalisation(), 16.0 * 12 * 10);
-  // Two work buffers of the largest (complex) pencil at least; one rank holds no message buffers.
-  EXPECT_GE(plan.memory_bytes(), 2 * 9 * 12 * 10 * sizeof(fft::complex<double>));
+  // One rank: strided passes and no transposes or message buffers. The R2C
+  // along x writes contiguous lines into one work array of the spectrum, the
+  // C2C along z permutes it into the output; FFTW holds no work areas
+  // (cuFFT's are counted on a GPU).
+  EXPECT_GE(plan.memory_bytes(), 9 * 12 * 10 * sizeof(fft::complex<double>));
+  if (!test_device().is_cuda()) {
+    EXPECT_EQ(plan.memory_bytes(), 9 * 12 * 10 * sizeof(fft::complex<double>));
+  }
+  // Complex data: every pass from the input straight into the output, no work array.
+  DistributedFft<double> c2c(layout, transport(), FftSpec{{}, true});
+  if (!test_device().is_cuda()) {
+    EXPECT_EQ(c2c.memory_bytes(), 0u);
+  }
   EXPECT_NE(plan.describe().find("R2C along x"), std::string::npos) << plan.describe();
   DistributedFft<double> walls(layout, transport(), FftSpec{{AxisTransform::Cosine, AxisTransform::Periodic,
                                                              AxisTransform::Sine}});
   EXPECT_EQ(walls.halved_axis(), 1);
   EXPECT_EQ(walls.spectral_layout().cells(), (std::array<int, 3>{16, 7, 10}));
   EXPECT_EQ(walls.normalisation(), 32.0 * 12 * 20);
+  // The cosine pass along x writes real data that the R2C along y reads:
+  // one real work array of the whole grid.
+  EXPECT_GE(walls.memory_bytes(), 16 * 12 * 10 * sizeof(double));
+}
+
+// forward keeps its input; backward(forward(u)) = normalisation() u on one
+// rank for every placement of the R2C axis and for complex data.
+TEST(DistributedFft, ForwardKeepsItsInputAndRoundTrips) {
+  using A = AxisTransform;
+  const std::array<int, 3> n{9, 6, 5};
+  PencilLayout layout(n, 1, 0);
+  for (const auto& axes : {std::array<A, 3>{A::Periodic, A::Periodic, A::Periodic}, {A::Cosine, A::Periodic, A::Sine},
+                           {A::Sine, A::Cosine, A::Periodic}, {A::Cosine, A::Sine, A::Cosine}})
+    for (bool complex_data : {false, true}) {
+      DistributedFft<double> plan(layout, transport(), FftSpec{axes, complex_data});
+      const std::size_t w = complex_data ? 2 : 1, sw = plan.spectral_is_complex() ? 2 : 1;
+      std::vector<double> u(static_cast<std::size_t>(plan.physical_size()) * w);
+      for (std::size_t e = 0; e < u.size(); ++e) u[e] = tessera::testing::rough_value(static_cast<int>(e), 1, 2);
+      Buffer<double> in(test_device(), u.size()), back(test_device(), u.size());
+      Buffer<double> spec(test_device(), static_cast<std::size_t>(plan.spectral_size()) * sw);
+      in.copy_from_host(u);
+      using C = fft::complex<double>;
+      auto c = [](double* p) { return reinterpret_cast<C*>(p); };
+      if (complex_data) plan.forward(c(in.data()), c(spec.data()));
+      else if (plan.spectral_is_complex()) plan.forward(in.data(), c(spec.data()));
+      else plan.forward(in.data(), spec.data());
+      EXPECT_EQ(in.to_host(), u) << plan.describe();
+      if (complex_data) plan.backward(c(spec.data()), c(back.data()));
+      else if (plan.spectral_is_complex()) plan.backward(c(spec.data()), back.data());
+      else plan.backward(spec.data(), back.data());
+      const auto got = back.to_host();
+      double worst = 0;
+      for (std::size_t e = 0; e < u.size(); ++e) worst = std::max(worst, std::abs(got[e] / plan.normalisation() - u[e]));
+      EXPECT_LT(worst, 1e-14) << plan.describe();
+    }
 }
 
 TEST(DistributedFft, RefusesMismatchedData) {

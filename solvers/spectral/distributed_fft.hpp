@@ -18,11 +18,22 @@
 // of n per periodic axis and 2n per cosine or sine axis.
 //
 // Memory order: x-pencils x fastest (x, y, z); spectral z-pencils z fastest
-// (z, x, y) (decomposition/pencil_layout.hpp). Arrays live on the
+// (z, x, y) (decomposition/pencil_layout.hpp), except on one rank with
+// FftSpec::any_spectral_order (x, y, z; see spectral_strides()). Arrays live on the
 // transport's device. Buffers and plans are made at construction; a
-// transform allocates nothing. On one rank the transposes are single
-// permuting copies (no messages, no buffers). forward leaves its input as it
-// was; backward may overwrite its input (as C2R transforms do).
+// transform allocates nothing. forward leaves its input as it was; backward
+// may overwrite its input (as C2R transforms do).
+//
+// Only transposes that exchange data between ranks are run. A transpose
+// within one rank (one rank overall: both; slabs: one) is folded into the
+// strided local plans (fft::Layout): the axes a rank holds whole transform
+// where the data is (in place), and one pass of each such group writes
+// straight into the memory order the next exchange (or the output) needs:
+// the group's first pass, or its last when the first is the R2C (strided
+// R2C output is slow). On one rank a complex transform is three strided
+// passes from `in` to `out` with no work array; a real one (R2C first)
+// holds one work array of the spectrum. Slabs run one exchange and pencils
+// two, with in-place passes on either side of them.
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -44,6 +55,12 @@ struct FftSpec {
   std::array<AxisTransform, 3> axes{AxisTransform::Periodic, AxisTransform::Periodic, AxisTransform::Periodic};
   bool complex_data = false;  // complex input (C2C) instead of real
   bool measure = false;       // host: FFTW_MEASURE local plans (slower to build, faster to run)
+  // The spectrum may come in another memory order where that saves a pass:
+  // on one rank it then keeps the input's (x, y, z) order, as a plain 3-D
+  // FFT does, instead of the z-pencil's (z, x, y) (rotating 3-D data costs
+  // about as much as a whole R2C transform on the host at 128^3). Callers
+  // that opt in address the spectrum through spectral_strides().
+  bool any_spectral_order = false;
 };
 
 template <class T>
@@ -78,6 +95,12 @@ class DistributedFft {
   // Elements (of T or Complex as above) this rank holds on each side.
   std::int64_t physical_size() const { return layout_.local_size(Pencil::X); }
   std::int64_t spectral_size() const { return spectral_.local_size(Pencil::Z); }
+  // This rank's spectral cells (global indices; its z-pencil of
+  // spectral_layout()) and the element strides of the x, y and z axes in
+  // the spectral array: the z-pencil's {nz, 1, nz nx} (local extents), or
+  // {1, nx, nx ny} when any_spectral_order keeps the input's order.
+  Range3 spectral_box() const { return spectral_.box(Pencil::Z); }
+  const std::array<std::int64_t, 3>& spectral_strides() const { return spectral_strides_; }
   // The axis the real-to-complex transform halves (-1: none).
   int halved_axis() const { return halved_; }
   double normalisation() const;
@@ -89,18 +112,20 @@ class DistributedFft {
 
  private:
   struct Stage;
+  struct Step;
   void execute(bool forward, const void* in, bool in_complex, void* out, bool out_complex);
-  void run_stage(Stage& s, bool forward, const void* in, void* out);
+  void run_stage(const Stage& s, bool forward, void* in, void* out);
+  std::vector<Step> steps(bool forward) const;
 
   PencilLayout layout_, spectral_;
   Transport& transport_;
   FftSpec spec_;
   int halved_ = -1;
   bool spectral_complex_ = false;
+  std::array<std::int64_t, 3> spectral_strides_{};
   std::vector<std::unique_ptr<Stage>> stages_;            // x, y, z
-  std::unique_ptr<PencilTranspose> xy_, yz_;              // yz_ may be xy_'s twin
-  PencilTranspose* yz_use_ = nullptr;
-  Buffer<std::byte> work_a_, work_b_, split_;             // split_: real/imag parts of complex lines
+  std::unique_ptr<PencilTranspose> xy_, yz_;              // only the ones that exchange between ranks
+  Buffer<std::byte> work_a_, work_b_;
 };
 
 extern template class DistributedFft<double>;

@@ -1,6 +1,8 @@
 // Compiled by nvcc in CUDA builds and as C++ in host-only builds.
 #include "solvers/spectral/poisson_solver.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -24,6 +26,7 @@ namespace {
 
 FftSpec transform_for(const PoissonSpec& spec) {
   FftSpec f;
+  f.any_spectral_order = true;  // the eigenvalue division addresses the spectrum by its strides
   for (int d = 0; d < 3; ++d)
     f.axes[d] = spec.boundary[d] == Boundary::Periodic  ? AxisTransform::Periodic
                 : spec.boundary[d] == Boundary::Neumann ? AxisTransform::Cosine
@@ -70,20 +73,27 @@ TESSERA_HD inline void scale(fft::complex<T>& v, double f) {
   v.im = static_cast<T>(v.im * f);
 }
 
-// Divides each spectral coefficient (z-pencil, memory order z, x, y) by its
-// eigenvalue and the transform's normalisation; the zero mode of a singular
-// problem becomes 0 (solution of zero mean).
+// Divides each spectral coefficient (this rank's `box`, element strides
+// `st` of x, y and z) by its eigenvalue and the transform's normalisation;
+// the zero mode of a singular problem becomes 0 (solution of zero mean).
+// Threads walk the array in its memory order.
 template <class E>
-void divide_by_eigenvalues(const Device& dev, E* data, const Range3& box, const double* lx, const double* ly,
-                           const double* lz, double norm, bool singular) {
-  const int ez = box.extent(2), ex = box.extent(0);
-  const int x0 = box.lo[0], y0 = box.lo[1], z0 = box.lo[2];
-  for_each(dev, Range3(ez, ex, box.extent(1)), [=] TESSERA_HD(int i, int j, int k) {
-    const int gz = z0 + i, gx = x0 + j, gy = y0 + k;
-    const bool zero_mode = gx == 0 && gy == 0 && gz == 0;
-    const double lambda = lx[gx] + ly[gy] + lz[gz];
+void divide_by_eigenvalues(const Device& dev, E* data, const Range3& box, const std::array<std::int64_t, 3>& st,
+                           const double* lx, const double* ly, const double* lz, double norm, bool singular) {
+  std::array<int, 3> ax{0, 1, 2};
+  std::sort(ax.begin(), ax.end(), [&](int a, int b) { return st[a] < st[b]; });
+  const int a0 = ax[0], a1 = ax[1], a2 = ax[2];
+  const std::int64_t s0 = st[a0], s1 = st[a1], s2 = st[a2];
+  const int lo0 = box.lo[a0], lo1 = box.lo[a1], lo2 = box.lo[a2];
+  for_each(dev, Range3(box.extent(a0), box.extent(a1), box.extent(a2)), [=] TESSERA_HD(int i, int j, int k) {
+    int g[3];
+    g[a0] = lo0 + i;
+    g[a1] = lo1 + j;
+    g[a2] = lo2 + k;
+    const bool zero_mode = g[0] == 0 && g[1] == 0 && g[2] == 0;
+    const double lambda = lx[g[0]] + ly[g[1]] + lz[g[2]];
     const double f = singular && zero_mode ? 0.0 : 1.0 / (lambda * norm);
-    scale(data[i + static_cast<std::int64_t>(ez) * (j + static_cast<std::int64_t>(ex) * k)], f);
+    scale(data[i * s0 + j * s1 + k * s2], f);
   });
 }
 
@@ -115,18 +125,19 @@ std::size_t PoissonSolver<T>::memory_bytes() const {
 
 template <class T>
 void PoissonSolver<T>::solve(const T* f, T* phi) {
-  const Range3 box = fft_.spectral_layout().box(Pencil::Z);
+  const Range3 box = fft_.spectral_box();
+  const auto& st = fft_.spectral_strides();
   const Device& dev = spectrum_.device();
   const double norm = fft_.normalisation();
   if (fft_.spectral_is_complex()) {
     auto* s = reinterpret_cast<fft::complex<T>*>(spectrum_.data());
     fft_.forward(f, s);
-    divide_by_eigenvalues(dev, s, box, eigen_[0].data(), eigen_[1].data(), eigen_[2].data(), norm, singular_);
+    divide_by_eigenvalues(dev, s, box, st, eigen_[0].data(), eigen_[1].data(), eigen_[2].data(), norm, singular_);
     fft_.backward(s, phi);
   } else {
     auto* s = reinterpret_cast<T*>(spectrum_.data());
     fft_.forward(f, s);
-    divide_by_eigenvalues(dev, s, box, eigen_[0].data(), eigen_[1].data(), eigen_[2].data(), norm, singular_);
+    divide_by_eigenvalues(dev, s, box, st, eigen_[0].data(), eigen_[1].data(), eigen_[2].data(), norm, singular_);
     fft_.backward(s, phi);
   }
 }
