@@ -26,6 +26,9 @@
 // know "#pragma unroll" and warns on every use.
 #if defined(__CUDA_ARCH__)
 #define TESSERA_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+// The host side of a .cu file: nvcc's front end rejects GCC's pragma.
+#define TESSERA_UNROLL
 #elif defined(__GNUC__) && !defined(__clang__)
 #define TESSERA_UNROLL _Pragma("GCC unroll 8")
 #else
