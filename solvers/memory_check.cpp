@@ -44,10 +44,10 @@ std::string memory_verdict(const deck::Deck& d, int ranks, Backend backend, cons
   const std::string offer = host ? "host has " + format_bytes(budget.bytes) + " available"
                                  : budget.device + " has " + format_bytes(budget.bytes);
   if (budget.bytes > 0 && e.per_rank_bytes * budget.sharing > budget.bytes) {
-    throw InputError(strfmt("not enough memory: %s needs %s per rank (%s in all), but the %s%s; use more %s or a "
-                            "smaller problem",
-                            job.c_str(), format_bytes(e.per_rank_bytes).c_str(), format_bytes(e.total_bytes).c_str(),
-                            offer.c_str(), sharing.c_str(), host ? "nodes" : "GPUs"));
+    const std::string in_all = ranks > 1 ? " (" + format_bytes(e.total_bytes) + " in all)" : std::string();
+    throw InputError(strfmt("not enough memory: %s needs %s per rank%s, but the %s%s; use more %s or a smaller problem",
+                            job.c_str(), format_bytes(e.per_rank_bytes).c_str(), in_all.c_str(), offer.c_str(),
+                            sharing.c_str(), host ? "nodes" : "GPUs"));
   }
   return strfmt("memory: %s per rank (%s), %s%s", format_bytes(e.per_rank_bytes).c_str(), job.c_str(),
                 budget.bytes > 0 ? offer.c_str() : (host ? "host memory unknown" : "GPU memory unknown"),
