@@ -43,53 +43,59 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
   spec.ranks = process_grid_request(d);
   const auto grid = CartesianLayout::choose_process_grid(ranks, spec);
 
-  // The largest rank's box (the first ranks take the remainders).
-  std::array<double, 3> len{};
-  double own_volume = 1, halo_volume = 1;
-  for (int a = 0; a < 3; ++a) {
-    const int cells = (spec.cells[a] + grid[a] - 1) / grid[a];
-    len[a] = box[a] * cells / spec.cells[a];
-    own_volume *= len[a];
-    halo_volume *= len[a] + 2 * range;  // every axis is periodic: ghosts on all six faces
-  }
-  const double owned = density * own_volume;
-  const double ghosts = density * (halo_volume - own_volume);
-  const double all = owned + ghosts;
-
   constexpr double kWords = 11;  // position 3, id 1, velocity 3, force 3, type 1
-  // Particles: data and alternate storage, capacity grown by 1.5 from the
-  // owned atoms to hold the ghosts.
-  const double capacity = std::max({all, 1.5 * owned, 64.0});
-  double bytes = 2 * kWords * 8 * capacity;
-  // Verlet list: capacity per atom = 1.25 * most + 8 (at least 64), most
-  // estimated from the density within the range (lattice shells and liquid
-  // fluctuations put the fullest atom ~10 % above the mean); the list array
-  // grows by 1.25 + 16 entries, as counts do; keys and order per atom and
-  // ghost; bin starts.
-  const double mean = density * 4.0 / 3.0 * M_PI * range * range * range;
-  const double per_atom = std::max(64.0, 1.25 * 1.1 * mean + 8);
-  bytes += 4 * (1.25 * owned * per_atom + 16) + 4 * (1.25 * owned + 16) + 8 * all;
-  double bins = 1;
-  for (int a = 0; a < 3; ++a) bins *= std::max(1.0, std::floor((len[a] + 2 * range) / range));
-  bytes += 4 * 1.25 * (bins + 1);
-  // Per-atom energy, virial and reference positions (1.25 n + 16 each).
-  bytes += 5 * 8 * (1.25 * owned + 16);
-  // Exchange scratch (class, code, offset per atom and ghost), the ghost
-  // routes' indices, and message records (the largest sweep, both ways,
-  // grown by 1.5).
-  bytes += 17 * 1.5 * all + 4 * ghosts;
-  double sweep = 0;
-  for (int a = 0; a < 3; ++a) {
-    double face = density * range;
-    for (int e = 0; e < 3; ++e)
-      if (e != a) face *= len[e] + (e < a ? 2 * range : 0);
-    sweep = std::max(sweep, face);
-  }
-  bytes += 2 * 2 * 1.5 * kWords * 8 * sweep;
+  // One rank's bytes from its box (atoms spread evenly over the box).
+  auto rank_bytes = [&](const std::array<double, 3>& len) {
+    double own_volume = 1, halo_volume = 1;
+    for (int a = 0; a < 3; ++a) {
+      own_volume *= len[a];
+      halo_volume *= len[a] + 2 * range;  // every axis is periodic: ghosts on all six faces
+    }
+    const double owned = density * own_volume;
+    const double ghosts = density * (halo_volume - own_volume);
+    const double all = owned + ghosts;
+    // Particles: data and alternate storage, capacity grown by 1.5 from the
+    // owned atoms to hold the ghosts.
+    const double capacity = std::max({all, 1.5 * owned, 64.0});
+    double bytes = 2 * kWords * 8 * capacity;
+    // Verlet list: capacity per atom = 1.25 * most + 8 (at least 64), most
+    // estimated from the density within the range (lattice shells and liquid
+    // fluctuations put the fullest atom ~10 % above the mean); the list array
+    // grows by 1.25 + 16 entries, as counts do; keys and order per atom and
+    // ghost; bin starts.
+    const double mean = density * 4.0 / 3.0 * M_PI * range * range * range;
+    const double per_atom = std::max(64.0, 1.25 * 1.1 * mean + 8);
+    bytes += 4 * (1.25 * owned * per_atom + 16) + 4 * (1.25 * owned + 16) + 8 * all;
+    double bins = 1;
+    for (int a = 0; a < 3; ++a) bins *= std::max(1.0, std::floor((len[a] + 2 * range) / range));
+    bytes += 4 * 1.25 * (bins + 1);
+    // Per-atom energy, virial and reference positions (1.25 n + 16 each).
+    bytes += 5 * 8 * (1.25 * owned + 16);
+    // Exchange scratch (class, code, offset per atom and ghost), the ghost
+    // routes' indices, and message records (the largest sweep, both ways,
+    // grown by 1.5).
+    bytes += 17 * 1.5 * all + 4 * ghosts;
+    double sweep = 0;
+    for (int a = 0; a < 3; ++a) {
+      double face = density * range;
+      for (int e = 0; e < 3; ++e)
+        if (e != a) face *= len[e] + (e < a ? 2 * range : 0);
+      sweep = std::max(sweep, face);
+    }
+    return bytes + 2 * 2 * 1.5 * kWords * 8 * sweep;
+  };
 
   MemoryEstimate e;
-  e.per_rank_bytes = bytes;
-  e.total_bytes = bytes * ranks;
+  spec.ranks = grid;
+  const CartesianLayout layout(spec, ranks, 0);
+  for (int r = 0; r < ranks; ++r) {
+    const Range3 o = layout.owned_of(r);
+    std::array<double, 3> len{};
+    for (int a = 0; a < 3; ++a) len[a] = box[a] * o.extent(a) / spec.cells[a];
+    const double b = rank_bytes(len);
+    e.total_bytes += b;
+    e.per_rank_bytes = std::max(e.per_rank_bytes, b);
+  }
   e.what = strfmt("%.0f atoms", atoms);
   return e;
 }
