@@ -6,6 +6,7 @@
 
 #include "decomposition/cartesian_layout.hpp"
 #include "io/lammps_data.hpp"
+#include "runtime/error.hpp"
 #include "runtime/format.hpp"
 #include "solvers/md/box_fit.hpp"
 #include "solvers/md/lattice.hpp"
@@ -41,7 +42,15 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
   }
   spec.ghosts = 1;
   spec.ranks = process_grid_request(d);
-  const auto grid = CartesianLayout::choose_process_grid(ranks, spec);
+  // A box too small for this many ranks is refused by setup, in md.lj's own
+  // words; until then count it as one rank's atoms spread over all ranks.
+  std::array<int, 3> grid{1, 1, 1};
+  int layout_ranks = ranks;
+  try {
+    grid = CartesianLayout::choose_process_grid(ranks, spec);
+  } catch (const InputError&) {
+    layout_ranks = 1;
+  }
 
   constexpr double kWords = 11;  // position 3, id 1, velocity 3, force 3, type 1
   // One rank's bytes from its box (atoms spread evenly over the box).
@@ -87,8 +96,8 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
 
   MemoryEstimate e;
   spec.ranks = grid;
-  const CartesianLayout layout(spec, ranks, 0);
-  for (int r = 0; r < ranks; ++r) {
+  const CartesianLayout layout(spec, layout_ranks, 0);
+  for (int r = 0; r < layout_ranks; ++r) {
     const Range3 o = layout.owned_of(r);
     std::array<double, 3> len{};
     for (int a = 0; a < 3; ++a) len[a] = box[a] * o.extent(a) / spec.cells[a];
@@ -96,6 +105,7 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
     e.total_bytes += b;
     e.per_rank_bytes = std::max(e.per_rank_bytes, b);
   }
+  if (layout_ranks != ranks) e.per_rank_bytes = e.total_bytes / ranks;
   e.what = strfmt("%.0f atoms", atoms);
   return e;
 }
