@@ -35,7 +35,8 @@ std::string memory_verdict(const deck::Deck& d, int ranks, Backend backend, cons
   const SolverInfo* info = SolverRegistry::instance().find(d.string("run.solver"));
   if (!info || !info->memory) return {};
   const MemoryEstimate e = info->memory(d, ranks, backend);
-  const std::string job = strfmt("%s %s on %d rank%s", info->name.c_str(), e.what.c_str(), ranks, ranks == 1 ? "" : "s");
+  const std::string job =
+      strfmt("%s %s on %d rank%s", info->name.c_str(), e.what.c_str(), ranks, ranks == 1 ? "" : "s");
   const std::string sharing =
       budget.sharing > 1 ? strfmt(" for the %d ranks on %s", budget.sharing,
                                   backend == Backend::Host ? "this node" : "this GPU")

@@ -288,8 +288,10 @@ TEST(Cli, CheckReportsOutputDirectoryAndMemoryTogether) {
   std::istringstream in(r.output);
   for (std::string line; std::getline(in, line);) errors += line.rfind("error: ", 0) == 0;
   EXPECT_EQ(errors, 2u) << r.output;
-  EXPECT_NE(r.output.find("error: output directory '/proc/tessera-both/out' cannot be created: '/proc' is not writable"),
-            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("error: output directory '/proc/tessera-both/out' cannot be created: '/proc' is not "
+                          "writable"),
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("error: not enough memory: cfd.euler 20000^3 cells on 1 rank needs"), std::string::npos)
       << r.output;
 }

@@ -60,7 +60,8 @@ TEST(OutputDirCheck, AFileOnThePathIsNamed) {
 
 TEST(OutputDirCheck, PseudoFilesystemsAreNotWritableEvenForRoot) {
   expect_refused("/proc/tessera-out/run",
-                 "output directory '/proc/tessera-out/run' cannot be created: '/proc' is not writable (a proc filesystem)");
+                 "output directory '/proc/tessera-out/run' cannot be created: '/proc' is not writable (a proc "
+                 "filesystem)");
   expect_refused("/sys/tessera-out",
                  "output directory '/sys/tessera-out' cannot be created: '/sys' is not writable (a sysfs filesystem)");
   EXPECT_EQ(output_dir_problem("/proc/self"),

@@ -18,8 +18,10 @@ MemoryEstimate euler_memory(const deck::Deck& d, int ranks, Backend backend) {
   for (int a = 0; a < 3; ++a) spec.periodic[a] = cfg.boundary[a][0] == Boundary::Periodic;
   const auto grid = CartesianLayout::choose_process_grid(ranks, spec);
   spec.ranks = grid;
-  const bool fused = cfg.scheme == Scheme::FiniteVolume &&
-                     (cfg.kernel == StageKernel::Fused || (cfg.kernel == StageKernel::Auto && backend == Backend::Cuda));
+  // As setup decides: the fused stage (no flux arrays) is the GPU default.
+  const bool fused =
+      cfg.scheme == Scheme::FiniteVolume &&
+      (cfg.kernel == StageKernel::Fused || (cfg.kernel == StageKernel::Auto && backend == Backend::Cuda));
   const double nvar = cfg.variables(), g = cfg.ghosts();
   const bool host = backend == Backend::Host;
 

@@ -43,7 +43,8 @@ MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
     const double blocks = std::ceil(share / 16);
     if (blocks <= detail::kHostParallelMin) {
       const double tiles = std::ceil(share / 256);
-      double splits = std::min(std::floor(detail::kHostParallelMin / blocks) + 1, std::max(1.0, std::floor(share / 256)));
+      double splits =
+          std::min(std::floor(detail::kHostParallelMin / blocks) + 1, std::max(1.0, std::floor(share / 256)));
       splits = std::ceil(tiles / std::ceil(tiles / splits));
       if (splits > 1) bytes += 32 * splits * share;
     }
