@@ -2,7 +2,12 @@
 
 #include <omp.h>
 
+#include <cstdlib>
+#include <optional>
+#include <utility>
+
 #include "io/deck.hpp"
+#include "io/output_dir_check.hpp"
 #include "io/schema.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/device.hpp"
@@ -13,14 +18,45 @@
 #include "runtime/mpi_env.hpp"
 #include "solvers/build_description.hpp"
 #include "solvers/driver.hpp"
+#include "solvers/memory_check.hpp"
 #include "solvers/run_schema.hpp"
 #include "solvers/solver_registry.hpp"
 
 namespace tessera {
 
+namespace {
+
+// The backend `tessera run` would pick here (deck, then TESSERA_DEVICE),
+// without binding a GPU; nullopt for a GPU run where none is visible.
+std::optional<std::pair<Backend, int>> planned_device(const deck::Deck& d) {
+  std::string choice = d.string("run.device");
+  if (const char* env = std::getenv("TESSERA_DEVICE"); env && *env) choice = env;
+  const DeviceChoice c = parse_device_choice(choice);
+  const int gpus = c == DeviceChoice::Cpu ? 0 : visible_gpu_count();
+  if (gpus > 0) return std::make_pair(Backend::Cuda, collectives::local_rank() % gpus);
+  if (c == DeviceChoice::Gpu) return std::nullopt;
+  return std::make_pair(Backend::Host, -1);
+}
+
+}  // namespace
+
 void command_check(const std::string& deck_path, const std::vector<std::string>& overrides, bool print_resolved) {
   deck::Deck d = load_deck(deck_path, overrides);
+  // What `run` would refuse before writing anything, reported together;
+  // nothing is created.
+  std::vector<std::string> problems;
+  const std::string dir = collectives::broadcast_from_root(
+      collectives::rank() == 0 ? io::output_dir_problem(d.string("run.output_dir")) : std::string());
+  if (!dir.empty()) problems.push_back(dir);
+  std::string memory = "memory: not checked (no GPU visible here for a GPU run)";
+  try {
+    if (const auto target = planned_device(d)) memory = check_memory(d, target->first, target->second);
+  } catch (const InputError& e) {
+    problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+  }
+  if (!problems.empty()) throw InputError(problems);
   logging::info(strfmt("%s: ok (solver %s)", deck_path.c_str(), d.string("run.solver").c_str()));
+  if (!memory.empty()) logging::info(memory);
   if (print_resolved) logging::info(d.to_toml());
 }
 

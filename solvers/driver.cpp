@@ -18,6 +18,7 @@
 #include "io/xdmf.hpp"
 #include "io/diagnostics_csv.hpp"
 #include "io/json_writer.hpp"
+#include "io/output_dir_check.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/error.hpp"
 #include "runtime/format.hpp"
@@ -25,6 +26,7 @@
 #include "runtime/timers.hpp"
 #include "solvers/build_description.hpp"
 #include "solvers/deck_compare.hpp"
+#include "solvers/memory_check.hpp"
 #include "solvers/stop_signal.hpp"
 #include "solvers/run_schema.hpp"
 #include "solvers/solver_registry.hpp"
@@ -111,11 +113,11 @@ fs::path prepare_output_dir(const fs::path& out, bool overwrite, bool restart) {
   std::string problem;
   if (collectives::rank() == 0) {
     std::error_code ec;
-    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
-      problem = "output path '" + out.string() + "' exists and is not a directory";
-    else if (restart && overwrite)
+    // Decided without creating anything: a deck refused here leaves no trace.
+    problem = io::output_dir_problem(out);
+    if (problem.empty() && restart && overwrite)
       problem = "--restart continues the outputs in '" + out.string() + "'; it cannot be combined with --overwrite";
-    else if (fs::is_directory(out, ec) && !fs::is_empty(out, ec) && !overwrite && !restart)
+    else if (problem.empty() && fs::is_directory(out, ec) && !fs::is_empty(out, ec) && !overwrite && !restart)
       problem = "output directory '" + out.string() +
                 "' already holds files; pass --overwrite to replace Tessera's outputs there, or choose another "
                 "directory with --output DIR (or continue it with --restart latest)";
@@ -298,6 +300,8 @@ RunSummary run(const RunOptions& opt) {
   const SolverInfo& info = *SolverRegistry::instance().find(d.string("run.solver"));
 
   Device dev = choose_device(opt, d, collectives::local_rank());
+  // Before the output directory exists or anything is allocated.
+  const std::string memory = check_memory(d, dev.backend(), dev.gpu());
   const fs::path out = prepare_output_dir(opt.output_dir ? fs::path(*opt.output_dir) : fs::path(d.string("run.output_dir")),
                                           opt.overwrite, opt.restart.has_value());
 
@@ -320,6 +324,7 @@ RunSummary run(const RunOptions& opt) {
   logging::info(version_line());
   logging::info(strfmt("deck %s: solver %s, %d rank(s), output in %s", d.source_name().c_str(), info.name.c_str(),
                    collectives::size(), out.c_str()));
+  if (!memory.empty()) logging::info(memory);
   for (std::size_t r = 0; r < devices.size(); ++r)
     logging::info(devices.size() > 1 ? strfmt("  rank %zu -> %s", r, devices[r].c_str()) : "  device " + devices[r]);
 

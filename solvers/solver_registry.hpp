@@ -14,6 +14,16 @@
 
 namespace tessera {
 
+// What a solver will hold on its device for a deck (GPU memory, or host
+// memory on the host backend) once set up: fields, ghosts, stage and flux
+// buffers, particle storage with its growth policy, neighbour lists, message
+// buffers. Compared with what the device has before anything is allocated.
+struct MemoryEstimate {
+  double total_bytes = 0;     // over the job
+  double per_rank_bytes = 0;  // the largest rank's share
+  std::string what;           // the size that drives it: "512^3 cells", "32000 atoms"
+};
+
 struct SolverInfo {
   std::string name;     // "family.method"
   std::string summary;  // one line for `tessera keys`
@@ -23,6 +33,9 @@ struct SolverInfo {
   // Checks between keys the schema cannot express (throws InputError), so
   // that `tessera check` refuses what the run would; may be empty.
   std::function<void(const deck::Deck&)> validate = nullptr;
+  // Bytes the solver allocates for the deck on `ranks` ranks of `backend`
+  // (throws InputError for a deck it cannot size); empty: not estimated.
+  std::function<MemoryEstimate(const deck::Deck&, int ranks, Backend backend)> memory = nullptr;
 };
 
 class SolverRegistry {

@@ -69,14 +69,18 @@ TEST(Cli, EveryBadDeckIsRefusedWithItsMessage) {
     ASSERT_FALSE(expects.empty()) << deck << " has no '# expect:' line";
     std::string args;
     for (const auto& a : directives(deck, "args")) args += " " + a;
-    const fs::path out = scratch_dir("bad_" + deck.stem().string());
+    // "# output: PATH": a deck about its output directory keeps it (relative
+    // to the deck's folder); others run into a fresh one.
+    const auto own_output = directives(deck, "output");
+    const fs::path out = own_output.empty() ? scratch_dir("bad_" + deck.stem().string()) : fs::path(own_output[0]);
     const std::string name = deck.filename().string();
     for (const std::string& cmd : std::vector<std::string>{"check " + name + args,
                                                            "run " + name + args + " --output " + out.string()}) {
       auto r = run_cli(cmd, deck.parent_path().string());
       EXPECT_EQ(r.code, 2) << cmd << "\n" << r.output;
       for (const auto& e : expects) EXPECT_NE(r.output.find(e), std::string::npos) << deck << "\nexpected: " << e << "\ngot:\n" << r.output;
-      EXPECT_FALSE(fs::exists(out)) << "a refused deck must not create its output directory";
+      EXPECT_FALSE(fs::exists(out.is_absolute() ? out : deck.parent_path() / out))
+          << "a refused deck must not create its output directory";
     }
   }
   EXPECT_GE(decks, 10);
@@ -253,4 +257,61 @@ TEST(Cli, EveryExampleDeckChecks) {
     EXPECT_EQ(r.code, 0) << entry.path() << "\n" << r.output;
   }
   EXPECT_GE(decks, 10);
+}
+
+// `tessera check` prints the solver's memory estimate against the device and
+// creates nothing, not even the output directory it judged.
+TEST(Cli, CheckReportsMemoryAndCreatesNothing) {
+  const fs::path out = scratch_dir("check_creates_nothing");
+  const std::string deck = source("inputs/cfd/taylor_green.toml").string();
+  auto r = run_cli("check " + deck + " --set run.output_dir=\"" + (out / "deeper").string() + "\"");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("ok (solver cfd.euler)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\nmemory: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" per rank (cfd.euler 64^3 cells on 1 rank), "), std::string::npos) << r.output;
+  EXPECT_TRUE(r.output.find("host has ") != std::string::npos || r.output.find("cuda:") != std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(out)) << "check must not create the output directory";
+  // A solver without an estimate (the test solvers) prints no memory line.
+  auto decay = run_cli("check " + kGoodDeck);
+  EXPECT_EQ(decay.code, 0) << decay.output;
+  EXPECT_EQ(decay.output.find("memory:"), std::string::npos) << decay.output;
+}
+
+// Both problems in one deck: check reports each on its own line; run stops
+// at the first, before anything exists.
+TEST(Cli, CheckReportsOutputDirectoryAndMemoryTogether) {
+  const std::string deck = source("tests/decks/bad/memory_grid.toml").string();
+  auto r = run_cli("check " + deck + " --set run.output_dir=\"/proc/tessera-both/out\"");
+  EXPECT_EQ(r.code, 2) << r.output;
+  std::size_t errors = 0;
+  std::istringstream in(r.output);
+  for (std::string line; std::getline(in, line);) errors += line.rfind("error: ", 0) == 0;
+  EXPECT_EQ(errors, 2u) << r.output;
+  EXPECT_NE(r.output.find("error: output directory '/proc/tessera-both/out' cannot be created: '/proc' is not "
+                          "writable"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("error: not enough memory: cfd.euler 20000^3 cells on 1 rank needs"), std::string::npos)
+      << r.output;
+}
+
+// On several ranks the verdict is the job's: one line, exit 2 on every rank,
+// the per-rank share of the ranks this job has, nothing created.
+TEST(Cli, RunRefusesAGridThatCannotFitOnEveryRank) {
+  const fs::path out = scratch_dir("memory_ranks");
+  const std::string deck = source("tests/decks/bad/memory_grid.toml").string();
+  for (const std::string& cmd : {"check " + deck, "run " + deck + " --output " + out.string()}) {
+    auto r = run_cli(cmd, ".", "timeout -s KILL 120 mpirun -np 2 --oversubscribe");
+    EXPECT_EQ(r.code, 2) << cmd << r.output;
+    std::size_t lines = 0;
+    std::istringstream in(r.output);
+    for (std::string line; std::getline(in, line);)
+      if (line.find("not enough memory") != std::string::npos) {
+        ++lines;
+        EXPECT_NE(line.find("cfd.euler 20000^3 cells on 2 ranks needs"), std::string::npos) << line;
+      }
+    EXPECT_EQ(lines, 1u) << cmd << r.output;
+    EXPECT_FALSE(fs::exists(out));
+  }
 }

@@ -18,6 +18,7 @@
 #include "runtime/reduce.hpp"
 #include "solvers/cfd/euler_config.hpp"
 #include "solvers/cfd/euler_kernels.hpp"
+#include "solvers/cfd/euler_memory.hpp"
 #include "solvers/cfd/euler_problems.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
@@ -323,7 +324,7 @@ void register_euler_solver() {
                 "compressible Euler / Navier-Stokes, finite volumes (PLM/PPM/WENO5, HLLC/HLLE/Rusanov/Roe, SSP-RK) or "
                 "finite-difference WENO5",
                 euler_schema, [] { return std::make_unique<EulerSolver>(); }, euler_fields(),
-                [](const deck::Deck& d) { EulerConfig::from_deck(d); }});
+                [](const deck::Deck& d) { EulerConfig::from_deck(d); }, euler_memory});
 }
 
 }  // namespace tessera::cfd

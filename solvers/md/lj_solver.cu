@@ -28,6 +28,7 @@
 #include "solvers/md/md_schema.hpp"
 #include "solvers/md/neighbor_list.hpp"
 #include "solvers/md/run_guard.hpp"
+#include "solvers/md/md_memory.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
 
@@ -771,7 +772,7 @@ void register_lj_solver() {
        md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields(), [](const deck::Deck& d) {
          check_barostat_keys(d);
          check_lattice_box(d);
-       }});
+       }, md_memory});
 }
 
 }  // namespace tessera::md

@@ -20,6 +20,7 @@
 #include "solvers/nbody/gravity_forces.hpp"
 #include "solvers/nbody/initial_conditions.hpp"
 #include "solvers/nbody/nbody_schema.hpp"
+#include "solvers/nbody/nbody_memory.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
 
@@ -451,7 +452,8 @@ void validate_deck(const deck::Deck& d) {
 
 void register_direct_solver() {
   SolverRegistry::instance().add_once({"nbody.direct", "direct-summation softened gravity, ring-decomposed (leapfrog or Hermite)",
-                nbody_schema, [] { return std::make_unique<DirectSolver>(); }, nbody_fields(), validate_deck});
+                nbody_schema, [] { return std::make_unique<DirectSolver>(); }, nbody_fields(), validate_deck,
+                nbody_memory});
 }
 
 }  // namespace tessera::nbody

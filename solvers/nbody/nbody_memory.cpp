@@ -1,0 +1,59 @@
+#include "solvers/nbody/nbody_memory.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "io/hdf5_file.hpp"
+#include "runtime/format.hpp"
+#include "runtime/launch.hpp"
+
+namespace tessera::nbody {
+
+MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
+  const std::string type = d.string("problem.type");
+  double bodies = 0;
+  if (type == "kepler") {
+    bodies = 2;
+  } else if (type == "file") {
+    // The snapshot's mass dataset says how many (setup reads it all).
+    const std::string path = d.string("problem.path");
+    if (!h5::is_hdf5(path)) throw d.error_at("problem.path", "'" + path + "' is not a readable HDF5 file");
+    h5::File f(path, h5::File::Mode::ReadOnly, false);
+    const bool gadget = f.exists("PartType1");
+    const auto dims = f.open_group(gadget ? "PartType1" : "particles").open_dataset(gadget ? "Masses" : "mass").dims();
+    bodies = dims.empty() ? 0 : static_cast<double>(dims[0]);
+  } else {
+    bodies = static_cast<double>(d.integer("problem.n"));
+  }
+  const bool hermite = d.string("physics.integrator") == "hermite";
+  const double share = std::ceil(bodies / ranks);  // the largest rank's bodies, and the ring block
+  // Columns: position 3, id, velocity 3, mass, acceleration 3, potential
+  // (+ jerk 3), each with its alternate storage, at least 64 slots.
+  const double words = hermite ? 15 : 12;
+  double bytes = 2 * words * 8 * std::max(share, 64.0);
+  // Two ring blocks of (x, y, z, m) or, for Hermite, velocities too.
+  bytes += 2 * (hermite ? 7 : 4) * 8 * share;
+  // Hermite: predicted positions and velocities, old a and j.
+  if (hermite) bytes += 12 * 8 * share;
+  // The host's leapfrog force pass splits the sources of few target blocks
+  // over threads, partial sums (4 doubles per target and split) in the
+  // device's scratch (gravity_forces.cu: 16 targets a block, 256-source
+  // tiles, splits to reach kHostParallelMin items).
+  if (backend == Backend::Host && !hermite) {
+    const double blocks = std::ceil(share / 16);
+    if (blocks <= detail::kHostParallelMin) {
+      const double tiles = std::ceil(share / 256);
+      double splits =
+          std::min(std::floor(detail::kHostParallelMin / blocks) + 1, std::max(1.0, std::floor(share / 256)));
+      splits = std::ceil(tiles / std::ceil(tiles / splits));
+      if (splits > 1) bytes += 32 * splits * share;
+    }
+  }
+  MemoryEstimate e;
+  e.per_rank_bytes = bytes;
+  e.total_bytes = bytes * ranks;
+  e.what = strfmt("%.0f bodies", bodies);
+  return e;
+}
+
+}  // namespace tessera::nbody
