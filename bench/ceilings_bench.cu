@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "bench/median_seconds.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
@@ -21,26 +22,9 @@
 #include "runtime/mpi_env.hpp"
 
 using namespace tessera;
+using tessera::bench::median_seconds;
 
 namespace {
-
-// Median wall time of `repeats` calls of `body` after two warm-up calls,
-// each finished on the device before the clock stops.
-template <class F>
-double median_seconds(const Device& dev, int repeats, F body) {
-  body();
-  body();
-  dev.synchronize();
-  std::vector<double> t;
-  for (int r = 0; r < repeats; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    body();
-    dev.synchronize();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 // 16-byte elements: the widest loads and stores a thread issues.
 struct alignas(16) Pair {

@@ -36,6 +36,7 @@
 #include "decomposition/pencil_layout.hpp"
 #include "decomposition/pencil_transpose.hpp"
 #include "decomposition/transport.hpp"
+#include "bench/median_seconds.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
@@ -47,26 +48,13 @@
 using namespace tessera;
 using C = fft::complex<double>;
 
+using tessera::bench::median_seconds;
+
 namespace {
 
 // Non-zero, position-dependent data (never time on zeros).
 void fill_pattern(const Device& dev, double* p, std::int64_t n) {
   for_each(dev, n, [=] TESSERA_HD(int i) { p[i] = 1.0 + 1e-3 * (i % 1013) - 0.5 * ((i / 7) % 3); });
-}
-
-double median_seconds(const Device& dev, int iterations, const std::function<void()>& f) {
-  for (int w = 0; w < 2; ++w) f();
-  dev.synchronize();
-  std::vector<double> t;
-  for (int i = 0; i < iterations; ++i) {
-    collectives::barrier();
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    dev.synchronize();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(t.begin(), t.end());
-  return collectives::max(t[t.size() / 2]);
 }
 
 struct Timing {
