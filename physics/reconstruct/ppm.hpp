@@ -1,7 +1,7 @@
 #pragma once
 // Piecewise-parabolic reconstruction (Colella & Woodward 1984, J. Comput.
 // Phys. 54, 174, sect. 1) with the face-value limiter of Colella & Sekora
-// (2008, J. Comput. Phys. 227, 7069, eq. 16-19) in place of CW84's
+// (2008, J. Comput. Phys. 227, 7069) in place of CW84's
 // MC-limited face interpolation, and CW84's monotonicity limiter for the
 // parabola (eq. 1.10: flattened to a constant at a local extremum).
 //
@@ -29,10 +29,11 @@
 // round-off asymmetry of the initial cell centres (2e-16) grew about tenfold
 // every 0.05 time units (3.5e-4 at t = 0.8 on 32^3). With the fourth-order
 // face value that face lies O(h^2) beyond the cells and no test is at its
-// threshold, so the asymmetry stays at round-off. (Adding CS08's
-// extremum-preserving parabola limiter as well brings the kink back through
-// its test on the cell averages, (q_{i-1} - q_i)(q_i - q_{i+1}) <= 0, which
-// is exactly zero there; hence CW84's step 2.)
+// threshold, so the asymmetry stays at round-off. (CS08's
+// extremum-preserving parabola limiter is not used: its test on the cell
+// averages, (q_{i-1} - q_i)(q_i - q_{i+1}) <= 0, is exactly zero there and
+// switches between two different parabolas; with it (a trial), the 16^3
+// vortex lost its symmetry at the 4e-2 level by t = 0.1. Hence CW84's step 2.)
 //
 // Every expression is written so that a mirrored stencil gives the
 // bitwise-mirrored faces (sums of the mirrored pair, never a - 2b + c in one
