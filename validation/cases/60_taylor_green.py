@@ -36,6 +36,7 @@ class TaylorGreen(Case):
     name = "taylor_green"
     quick = False
     title = "Taylor-Green vortex Re 1600 M 0.1, 64^3 to t = 4: -dK/dt vs 6 nu K0 at t = 0 and vs 2 nu Omega"
+    gpu_title = "Taylor-Green vortex Re 1600 M 0.1, 256^3 to t = 10: -dK/dt vs 6 nu K0, 2 nu Omega and the DNS peak"
     t0_tolerance = 0.05
 
     def config(self, ctx):
