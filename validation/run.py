@@ -4,7 +4,10 @@
 lines; the tessera version), <out>/summary.json and <out>/summary.md (the
 same verdicts, machine readable / a table to paste) and, where matplotlib is
 installed, one PNG per case (without it the plots are skipped and the report
-says so). Exit status 1 when any case fails, 2 on a usage error.
+says so). The report and summaries are rewritten after every case, so a
+suite stopped early leaves the verdicts of the cases it finished (result
+INCOMPLETE, the rest listed as not run yet). Exit status 1 when any case
+fails, 2 on a usage error.
 
     validation/run.py [--quick] [--ranks N] [--device cpu|gpu] [--tessera PATH]
                       [--exact PATH] [--out DIR] [--cases a,b] [--list]
@@ -132,7 +135,7 @@ def main(argv=None):
                 fig = plt.figure(figsize=(11, 4.5))
                 case.plot(ctx, fig)
                 if fig.axes:
-                    fig.suptitle("%s: %s" % (case.name, case.title), fontsize=10)
+                    fig.suptitle("%s: %s" % (case.name, case.title_for(args.device)), fontsize=10)
                     fig.tight_layout()
                     fig.savefig(out / (case.name + ".png"), dpi=110)
                 plt.close(fig)
@@ -146,11 +149,13 @@ def main(argv=None):
                                             "  " + m.note if m.note else ""), flush=True)
         print("  (%.1f s)" % seconds, flush=True)
         results.append((case, metrics, seconds, error, ctx.commands))
+        # Rewritten after every case: a suite stopped early (a job's time
+        # limit) still leaves the verdicts of the cases it finished.
+        pending = [c.name for c in selected[len(results):]]
+        failed = [c.name for c, ms, _, _, _ in results if not case_passed(ms)]
+        write_report(out, args, tessera, version, exact, results, time.time() - t_start, failed, plots, pending)
+        write_summary(out, args, version, results, time.time() - t_start, failed, plots, pending)
     total = time.time() - t_start
-
-    failed = [c.name for c, ms, _, _, _ in results if not case_passed(ms)]
-    write_report(out, args, tessera, version, exact, results, total, failed, plots)
-    write_summary(out, args, version, results, total, failed, plots)
     print("report: %s; summary: %s, %s" % (out / "report.md", out / "summary.json", out / "summary.md"))
     print("%d case(s), %d failed%s; %.0f s" % (len(results), len(failed), (": " + ", ".join(failed)) if failed else "",
                                               total))
@@ -182,13 +187,17 @@ def suite_line(args):
                                                args.device or "tessera's default (auto)")
 
 
-def write_summary(out, args, version, results, total, failed, plots):
+def verdict(failed, pending):
+    return "FAIL" if failed else ("INCOMPLETE" if pending else "PASS")
+
+
+def write_summary(out, args, version, results, total, failed, plots, pending=()):
     """summary.json (every metric, for scripts) and summary.md (one row per
     case, to paste into notes): the verdicts of report.md without the prose."""
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     measured = lambda v: float(v) if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
         v, (bool, np.bool_)) else str(v)
-    doc = {"result": "PASS" if not failed else "FAIL", "date": date, "tessera": version,
+    doc = {"result": verdict(failed, pending), "pending": list(pending), "date": date, "tessera": version,
            "source_commit": source_commit(), "suite": "quick" if args.quick else "full", "device": args.device or "auto",
            "ranks": args.ranks, "plots": plots, "seconds": round(total, 1), "failed": failed,
            "cases": [{"name": case.name, "title": case.title_for(args.device),
@@ -198,8 +207,10 @@ def write_summary(out, args, version, results, total, failed, plots):
                                    "tolerance": m.tolerance, "passed": m.passed, "judged": m.judged, "note": m.note} for m in metrics]}
                      for case, metrics, seconds, error, _ in results]}
     (out / "summary.json").write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
-    lines = ["Validation %s: **%s**, %d case(s), %d failed, %.0f s; %s; source %s; %s; %s" % (
-        doc["suite"], doc["result"], len(results), len(failed), total, version, doc["source_commit"], date, plots), "",
+    lines = ["Validation %s: **%s**, %d case(s), %d failed%s, %.0f s; %s; source %s; %s; %s" % (
+        doc["suite"], doc["result"], len(results), len(failed),
+        (", %d not run yet (%s)" % (len(pending), ", ".join(pending))) if pending else "", total, version,
+        doc["source_commit"], date, plots), "",
         "| case | result | metrics passed | s | failed metrics |", "|---|---|---|---|---|"]
     for case, metrics, seconds, error, _ in results:
         judged = [m for m in metrics if m.judged]
@@ -210,7 +221,7 @@ def write_summary(out, args, version, results, total, failed, plots):
     (out / "summary.md").write_text("\n".join(lines) + "\n")
 
 
-def write_report(out, args, tessera, version, exact, results, total, failed, plots):
+def write_report(out, args, tessera, version, exact, results, total, failed, plots, pending=()):
     lines = ["# Tessera validation report", ""]
     lines.append("- tessera: `%s` (`%s`); validation scripts at %s" % (version, tessera, source_commit()))
     lines.append("- date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
@@ -218,8 +229,9 @@ def write_report(out, args, tessera, version, exact, results, total, failed, plo
     lines.append("- suite: " + suite_line(args))
     lines.append("- exact Riemann solver: `%s`" % exact)
     lines.append("- plots: written, one PNG per case" if plots == "written" else "- " + plots)
-    lines.append("- result: **%s** (%d case(s), %d failed), %.0f s" % ("PASS" if not failed else "FAIL", len(results),
-                                                                       len(failed), total))
+    lines.append("- result: **%s** (%d case(s), %d failed%s), %.0f s" % (
+        verdict(failed, pending), len(results), len(failed),
+        (", not run yet: " + ", ".join(pending)) if pending else "", total))
     lines += ["", "| case | metric | measured | tolerance | result |", "|---|---|---|---|---|"]
     for case, metrics, seconds, error, _ in results:
         for i, m in enumerate(metrics):
