@@ -21,6 +21,7 @@ import datetime
 import glob
 import importlib.util
 import json
+import math
 import os
 import platform
 import subprocess
@@ -195,8 +196,10 @@ def write_summary(out, args, version, results, total, failed, plots, pending=())
     """summary.json (every metric, for scripts) and summary.md (one row per
     case, to paste into notes): the verdicts of report.md without the prose."""
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    measured = lambda v: float(v) if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
-        v, (bool, np.bool_)) else str(v)
+    def measured(v):  # a number where it is a finite one (strict JSON has no NaN or Infinity), else text
+        number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+        return float(v) if number and math.isfinite(float(v)) else str(v)
+
     doc = {"result": verdict(failed, pending), "pending": list(pending), "date": date, "tessera": version,
            "source_commit": source_commit(), "suite": "quick" if args.quick else "full", "device": args.device or "auto",
            "ranks": args.ranks, "plots": plots, "seconds": round(total, 1), "failed": failed,
@@ -206,7 +209,7 @@ def write_summary(out, args, version, results, total, failed, plots, pending=())
                       "metrics": [{"name": m.name, "measured": measured(m.measured), "measured_text": m.measured_text(),
                                    "tolerance": m.tolerance, "passed": m.passed, "judged": m.judged, "note": m.note} for m in metrics]}
                      for case, metrics, seconds, error, _ in results]}
-    (out / "summary.json").write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
+    (out / "summary.json").write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n")
     lines = ["Validation %s: **%s**, %d case(s), %d failed%s, %.0f s; %s; source %s; %s; %s" % (
         doc["suite"], doc["result"], len(results), len(failed),
         (", %d not run yet (%s)" % (len(pending), ", ".join(pending))) if pending else "", total, version,
