@@ -213,7 +213,7 @@ def write_summary(out, args, version, results, total, failed, plots, pending=())
     lines = ["Validation %s: **%s**, %d case(s), %d failed%s, %.0f s; %s; source %s; %s; %s" % (
         doc["suite"], doc["result"], len(results), len(failed),
         (", %d not run yet (%s)" % (len(pending), ", ".join(pending))) if pending else "", total, version,
-        doc["source_commit"], date, plots), "",
+        doc["source_commit"], date, "plots written" if plots == "written" else plots), "",
         "| case | result | metrics passed | s | failed metrics |", "|---|---|---|---|---|"]
     for case, metrics, seconds, error, _ in results:
         judged = [m for m in metrics if m.judged]
