@@ -110,6 +110,7 @@ def main(argv=None):
     print("tessera: %s (%s)" % (tessera, version))
     print("exact Riemann solver: %s" % exact)
     print("output: %s" % out)
+    print("validation scripts: %s" % source_commit())
     plt = plotting.pyplot()
     plots = "written" if plt is not None else plotting.SKIPPED
     if plt is None:
@@ -163,9 +164,19 @@ def main(argv=None):
     return 1 if failed else 0
 
 
+_SOURCE = []
+
+
 def source_commit():
     """The validation scripts' git commit ("+dirty" when changed), or
-    "unknown" outside a checkout (the GPU bundle)."""
+    "unknown" outside a checkout (the GPU bundle); taken once, at the start
+    of the suite, so that a later commit does not relabel a running suite."""
+    if not _SOURCE:
+        _SOURCE.append(_git_commit())
+    return _SOURCE[0]
+
+
+def _git_commit():
     try:
         head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"], capture_output=True,
                               text=True, timeout=30)
