@@ -18,8 +18,8 @@ over [fit-from, fit-to] (default: 10 % to 50 % of the longest lag, past the
 ballistic start and before the noisy long lags); dims defaults to the number
 of directions in which particles move.
 
-Writes PREFIX.csv (lag_time, msd, msd_x, msd_y, msd_z) and PREFIX.png, and
-prints D.
+Writes PREFIX.csv (lag_time, msd, msd_x, msd_y, msd_z) and, where matplotlib
+is installed, PREFIX.png, and prints D.
 """
 import argparse
 import os
@@ -28,6 +28,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plotting  # noqa: E402  (matplotlib optional)
 import tessera_io  # noqa: E402
 
 __all__ = ["load_trajectory", "unwrap", "msd", "fit_diffusion"]
@@ -152,19 +153,19 @@ def main():
         print("msd.py: no diffusion coefficient: %s" % e, file=sys.stderr)
     np.savetxt(a.out + ".csv", np.column_stack([lag, total, per]), delimiter=",",
                header="lag_time,msd,msd_x,msd_y,msd_z", comments="", fmt="%.12g")
+    if fit is not None:
+        D, c, (t0, t1) = fit
+        print("D = %.6g (%d-D fit of MSD over t in [%g, %g])" % (D, dims, t0, t1))
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plotting.pyplot()
+    if plt is None:
+        print("wrote %s.csv (%s)" % (a.out, plotting.SKIPPED))
+        return
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(lag, total, "-", label="MSD")
     if fit is not None:
-        D, c, (t0, t1) = fit
         t = np.linspace(t0, t1, 50)
         ax.plot(t, 2 * dims * D * t + c, "--", label="fit: D = %.4g" % D)
-        print("D = %.6g (%d-D fit of MSD over t in [%g, %g])" % (D, dims, t0, t1))
     ax.set_xlabel("lag time")
     ax.set_ylabel("MSD")
     ax.legend()

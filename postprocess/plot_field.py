@@ -10,13 +10,11 @@ import argparse
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plotting  # noqa: E402
 import tessera_io  # noqa: E402
+
+plt = plotting.pyplot()
 
 
 def main():
@@ -26,6 +24,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--cmap", default="viridis")
     a = ap.parse_args()
+    if plt is None:  # this tool only draws
+        sys.exit("plot_field.py: matplotlib not available (%s)" % plotting.why())
     g = tessera_io.load_grid(a.snapshot)
     if a.field not in g["fields"]:
         sys.exit("no field '%s' in %s (it has: %s)" % (a.field, a.snapshot, ", ".join(sorted(g["fields"]))))

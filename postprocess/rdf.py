@@ -15,7 +15,8 @@ Non-periodic directions are not corrected for the box edge, so there g(r)
 falls below 1 as r grows.
 
 Writes PREFIX.csv (r: bin centre, g, coordination: mean number of
-neighbours closer than the bin's upper edge) and PREFIX.png.
+neighbours closer than the bin's upper edge) and, where matplotlib is
+installed, PREFIX.png.
 """
 import argparse
 import itertools
@@ -25,6 +26,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plotting  # noqa: E402  (matplotlib optional)
 import tessera_io  # noqa: E402
 
 __all__ = ["load_frames", "pair_histogram", "rdf"]
@@ -156,11 +158,10 @@ def main():
     np.savetxt(a.out + ".csv", np.column_stack([r, g, coordination]), delimiter=",",
                header="r,g,coordination", comments="", fmt="%.10g")
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plotting.pyplot()
+    if plt is None:
+        print("wrote %s.csv (%s)" % (a.out, plotting.SKIPPED))
+        return
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(r, g, "-")
     ax.axhline(1.0, color="0.6", lw=0.8, ls="--")

@@ -18,8 +18,9 @@ a ``Case`` subclass:
         def plot(self, ctx, fig):        # draw into a matplotlib Figure
             ...
 
-The runner (run.py) calls run(), then plot() into ``<out>/<name>.png``, and
-puts every Metric into the report table. A case is solver-agnostic: CFD, MD
+The runner (run.py) calls run(), then plot() into ``<out>/<name>.png`` (only
+where matplotlib is installed: run() must not need it), and puts every Metric
+into the report table. A case is solver-agnostic: CFD, MD
 and N-body cases use the same Context (decks, overrides, snapshots,
 diagnostics.csv).
 """
@@ -43,12 +44,16 @@ import tessera_io  # noqa: E402  (postprocess/tessera_io.py)
 class Metric:
     """One row of the report: what was measured, the bound, and the verdict."""
 
-    def __init__(self, name, measured, tolerance, passed, note=""):
+    def __init__(self, name, measured, tolerance, passed, note="", judged=True):
         self.name = name
         self.measured = measured
         self.tolerance = tolerance  # text, e.g. "< 5e-3"
         self.passed = bool(passed)
         self.note = note
+        self.judged = judged  # False: a number the report states, with no verdict (see reported())
+
+    def verdict(self):
+        return "info" if not self.judged else ("pass" if self.passed else "FAIL")
 
     def measured_text(self):
         v = self.measured
@@ -95,6 +100,13 @@ def exactly(name, value, expected, note=""):
     return Metric(name, value, "== " + _fmt(expected), value == expected, note)
 
 
+def reported(name, value, note=""):
+    """A number the report must show but no tolerance can honestly judge
+    (e.g. how far an under-resolved run is from a reference): listed as
+    "info", never failing the case."""
+    return Metric(name, value, "(reported)", True, note, judged=False)
+
+
 def order(e_coarse, e_fine, ratio=2.0):
     """Observed order of accuracy between two grids refined by `ratio`."""
     if e_fine <= 0 or e_coarse <= 0:
@@ -106,6 +118,10 @@ class Case:
     name = "unnamed"
     quick = False
     title = ""
+    gpu_title = None  # the title of the GPU-sized variant (--device gpu), where the case has one
+
+    def title_for(self, device):
+        return self.gpu_title if device == "gpu" and self.gpu_title else self.title
 
     def run(self, ctx):
         raise NotImplementedError

@@ -1,19 +1,27 @@
 #!/usr/bin/python3
 """Tessera's validation suite: runs the cases in validation/cases/, writes
 <out>/report.md (case, metric, measured, tolerance, pass/fail; the command
-lines; the tessera version) and one PNG per case. Exit status 1 when any
-case fails, 2 on a usage error.
+lines; the tessera version), <out>/summary.json and <out>/summary.md (the
+same verdicts, machine readable / a table to paste) and, where matplotlib is
+installed, one PNG per case (without it the plots are skipped and the report
+says so). The report and summaries are rewritten after every case, so a
+suite stopped early leaves the verdicts of the cases it finished (result
+INCOMPLETE, the rest listed as not run yet). Exit status 1 when any case
+fails, 2 on a usage error.
 
     validation/run.py [--quick] [--ranks N] [--device cpu|gpu] [--tessera PATH]
                       [--exact PATH] [--out DIR] [--cases a,b] [--list]
 
 --quick runs the CI subset (a few minutes on 2 cores); without it, every case.
-See validation/README.md.
+--device gpu also selects the GPU-sized variants of the cases that have them
+(--list --device gpu shows them). See validation/README.md.
 """
 import argparse
 import datetime
 import glob
 import importlib.util
+import json
+import math
 import os
 import platform
 import subprocess
@@ -22,15 +30,13 @@ import time
 import traceback
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
 from framework import REPO, Case, Context, Metric  # noqa: E402
+import plotting  # noqa: E402  (postprocess/plotting.py: matplotlib is optional)
 
 
 def load_cases():
@@ -78,7 +84,7 @@ def main(argv=None):
     cases = load_cases()
     if args.list:
         for c in cases:
-            print("%-20s %-6s %s" % (c.name, "quick" if c.quick else "full", c.title))
+            print("%-22s %-6s %s" % (c.name, "quick" if c.quick else "full", c.title_for(args.device)))
         return 0
     if args.ranks < 1:
         ap.error("--ranks must be >= 1")
@@ -104,13 +110,19 @@ def main(argv=None):
     print("tessera: %s (%s)" % (tessera, version))
     print("exact Riemann solver: %s" % exact)
     print("output: %s" % out)
+    print("validation scripts: %s" % source_commit())
+    plt = plotting.pyplot()
+    plots = "written" if plt is not None else plotting.SKIPPED
+    if plt is None:
+        print("%s (%s)" % (plotting.SKIPPED, plotting.why()))
 
     results = []  # (case, metrics, seconds, error, commands)
     t_start = time.time()
     for case in selected:
-        print("== %s: %s" % (case.name, case.title), flush=True)
+        print("== %s: %s" % (case.name, case.title_for(args.device)), flush=True)
         ctx = Context(tessera, exact, args.ranks, args.device, args.quick, out / case.name,
                       log=lambda s: print(s, flush=True))
+        (out / (case.name + ".png")).unlink(missing_ok=True)  # never show an earlier run's plot
         t0 = time.time()
         error = None
         metrics = []
@@ -120,12 +132,12 @@ def main(argv=None):
             error = "%s: %s" % (type(e).__name__, e)
             traceback.print_exc()
         seconds = time.time() - t0
-        if error is None:
+        if error is None and plt is not None:
             try:
                 fig = plt.figure(figsize=(11, 4.5))
                 case.plot(ctx, fig)
                 if fig.axes:
-                    fig.suptitle("%s: %s" % (case.name, case.title), fontsize=10)
+                    fig.suptitle("%s: %s" % (case.name, case.title_for(args.device)), fontsize=10)
                     fig.tight_layout()
                     fig.savefig(out / (case.name + ".png"), dpi=110)
                 plt.close(fig)
@@ -135,46 +147,123 @@ def main(argv=None):
         if error is not None:
             metrics.append(Metric("case ran to completion", "error", "no error", False, error))
         for m in metrics:
-            print("  %-4s %s = %s (%s)%s" % ("PASS" if m.passed else "FAIL", m.name, m.measured_text(), m.tolerance,
+            print("  %-4s %s = %s (%s)%s" % (m.verdict().upper(), m.name, m.measured_text(), m.tolerance,
                                             "  " + m.note if m.note else ""), flush=True)
         print("  (%.1f s)" % seconds, flush=True)
         results.append((case, metrics, seconds, error, ctx.commands))
+        # Rewritten after every case: a suite stopped early (a job's time
+        # limit) still leaves the verdicts of the cases it finished.
+        pending = [c.name for c in selected[len(results):]]
+        failed = [c.name for c, ms, _, _, _ in results if not case_passed(ms)]
+        write_report(out, args, tessera, version, exact, results, time.time() - t_start, failed, plots, pending)
+        write_summary(out, args, version, results, time.time() - t_start, failed, plots, pending)
     total = time.time() - t_start
-
-    failed = [c.name for c, ms, _, _, _ in results if not all(m.passed for m in ms) or not ms]
-    write_report(out, args, tessera, version, exact, results, total, failed)
-    print("report: %s" % (out / "report.md"))
+    print("report: %s; summary: %s, %s" % (out / "report.md", out / "summary.json", out / "summary.md"))
     print("%d case(s), %d failed%s; %.0f s" % (len(results), len(failed), (": " + ", ".join(failed)) if failed else "",
                                               total))
     return 1 if failed else 0
 
 
-def write_report(out, args, tessera, version, exact, results, total, failed):
-    cmdline = " ".join(["validation/run.py"] + sys.argv[1:])
+_SOURCE = []
+
+
+def source_commit():
+    """The validation scripts' git commit ("+dirty" when changed), or
+    "unknown" outside a checkout (the GPU bundle); taken once, at the start
+    of the suite, so that a later commit does not relabel a running suite."""
+    if not _SOURCE:
+        _SOURCE.append(_git_commit())
+    return _SOURCE[0]
+
+
+def _git_commit():
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                              text=True, timeout=30)
+        if head.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "--",
+                                "validation", "postprocess"], capture_output=True, text=True, timeout=30)
+        return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def case_passed(metrics):
+    return bool(metrics) and all(m.passed for m in metrics)
+
+
+def suite_line(args):
+    return "`%s` (%s; ranks %d; device %s)" % (" ".join(["validation/run.py"] + sys.argv[1:]),
+                                               "quick" if args.quick else "full", args.ranks,
+                                               args.device or "tessera's default (auto)")
+
+
+def verdict(failed, pending):
+    return "FAIL" if failed else ("INCOMPLETE" if pending else "PASS")
+
+
+def write_summary(out, args, version, results, total, failed, plots, pending=()):
+    """summary.json (every metric, for scripts) and summary.md (one row per
+    case, to paste into notes): the verdicts of report.md without the prose."""
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    def measured(v):  # a number where it is a finite one (strict JSON has no NaN or Infinity), else text
+        number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+        return float(v) if number and math.isfinite(float(v)) else str(v)
+
+    doc = {"result": verdict(failed, pending), "pending": list(pending), "date": date, "tessera": version,
+           "source_commit": source_commit(), "suite": "quick" if args.quick else "full", "device": args.device or "auto",
+           "ranks": args.ranks, "plots": plots, "seconds": round(total, 1), "failed": failed,
+           "cases": [{"name": case.name, "title": case.title_for(args.device),
+                      "result": "pass" if case_passed(metrics) else "fail", "seconds": round(seconds, 1),
+                      "error": error,
+                      "metrics": [{"name": m.name, "measured": measured(m.measured), "measured_text": m.measured_text(),
+                                   "tolerance": m.tolerance, "passed": m.passed, "judged": m.judged, "note": m.note} for m in metrics]}
+                     for case, metrics, seconds, error, _ in results]}
+    (out / "summary.json").write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n")
+    lines = ["Validation %s: **%s**, %d case(s), %d failed%s, %.0f s; %s; source %s; %s; %s" % (
+        doc["suite"], doc["result"], len(results), len(failed),
+        (", %d not run yet (%s)" % (len(pending), ", ".join(pending))) if pending else "", total, version,
+        doc["source_commit"], date, "plots written" if plots == "written" else plots), "",
+        "| case | result | metrics passed | s | failed metrics |", "|---|---|---|---|---|"]
+    for case, metrics, seconds, error, _ in results:
+        judged = [m for m in metrics if m.judged]
+        bad = "; ".join("%s = %s (%s)" % (m.name, m.measured_text(), m.tolerance) for m in metrics if not m.passed)
+        lines.append("| %s | %s | %d/%d | %.0f | %s |" % (case.name, "pass" if case_passed(metrics) else "**FAIL**",
+                                                          sum(m.passed for m in judged), len(judged), seconds,
+                                                          bad.replace("|", "\\|").replace("\n", " ")))
+    (out / "summary.md").write_text("\n".join(lines) + "\n")
+
+
+def write_report(out, args, tessera, version, exact, results, total, failed, plots, pending=()):
     lines = ["# Tessera validation report", ""]
-    lines.append("- tessera: `%s` (`%s`)" % (version, tessera))
-    lines.append("- date: %s" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    lines.append("- tessera: `%s` (`%s`); validation scripts at %s" % (version, tessera, source_commit()))
+    lines.append("- date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     lines.append("- host: %s, %d cores, %s" % (platform.node(), os.cpu_count() or 0, platform.platform()))
-    lines.append("- suite: `%s` (%s; ranks %d; device %s)" % (cmdline, "quick" if args.quick else "full", args.ranks,
-                                                             args.device or "tessera's default (auto)"))
+    lines.append("- suite: " + suite_line(args))
     lines.append("- exact Riemann solver: `%s`" % exact)
-    lines.append("- result: **%s** (%d case(s), %d failed), %.0f s" % ("PASS" if not failed else "FAIL", len(results),
-                                                                       len(failed), total))
+    lines.append("- plots: written, one PNG per case" if plots == "written" else "- " + plots)
+    lines.append("- result: **%s** (%d case(s), %d failed%s), %.0f s" % (
+        verdict(failed, pending), len(results), len(failed),
+        (", not run yet: " + ", ".join(pending)) if pending else "", total))
     lines += ["", "| case | metric | measured | tolerance | result |", "|---|---|---|---|---|"]
     for case, metrics, seconds, error, _ in results:
         for i, m in enumerate(metrics):
             note = (" (%s)" % m.note.replace("|", "\\|").replace("\n", " ")) if m.note else ""
             lines.append("| %s | %s%s | %s | %s | %s |" % (case.name if i == 0 else "", m.name.replace("|", "\\|"), note,
                                                           m.measured_text(), m.tolerance,
-                                                          "pass" if m.passed else "**FAIL**"))
+                                                          m.verdict().replace("FAIL", "**FAIL**")))
     lines += ["", "## Cases", ""]
     for case, metrics, seconds, error, commands in results:
-        ok = metrics and all(m.passed for m in metrics)
+        ok = case_passed(metrics)
         lines.append("### %s (%s, %.1f s)" % (case.name, "pass" if ok else "FAIL", seconds))
         lines.append("")
-        lines.append(case.title + ("" if not case.__doc__ else "\n\n" + " ".join(case.__doc__.split())))
+        lines.append(case.title_for(args.device) + ("" if not case.__doc__ else "\n\n" + " ".join(case.__doc__.split())))
         lines.append("")
-        if (out / (case.name + ".png")).exists():
+        if plots != "written":
+            lines.append("(%s)" % plots)
+            lines.append("")
+        elif (out / (case.name + ".png")).exists():
             lines.append("![%s](%s.png)" % (case.name, case.name))
             lines.append("")
         if commands:

@@ -89,7 +89,8 @@ class SedovCylindrical(Sedov):
 class SedovSpherical(Sedov):
     name = "sedov_spherical"
     quick = False
-    title = "Spherical Sedov blast (3-D), gamma 1.4: shock radius within 3 % of 1.0328 (E t^2/rho0)^(1/5)"
+    title = "Spherical Sedov blast (3-D) at 64^3, gamma 1.4: shock radius within 3 % of 1.0328 (E t^2/rho0)^(1/5)"
+    gpu_title = title.replace("64^3", "128^3")
     deck = "inputs/cfd/sedov_spherical.toml"
     xi0, nu, energy, t_end = 1.0328, 3, 1.0, 0.05
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from framework import Case, at_least, at_most, less_than
+from framework import Case, at_least, at_most
 
 KEPLER = "inputs/nbody/kepler.toml"
 PLUMMER = "inputs/nbody/plummer.toml"
