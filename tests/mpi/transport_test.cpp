@@ -34,8 +34,11 @@ int ring_value(Transport& t) {
 }  // namespace
 
 TEST(Transport, MixedBackendsAgreeOnMpiAndExchange) {
-  // Even ranks on the host; odd ranks on the test device (a GPU on the GPU machine).
-  const Device dev = collectives::rank() % 2 == 0 ? Device::host() : test_device();
+  // Even ranks on the host; odd ranks on the test device (a GPU on the GPU
+  // machine). Every rank resolves the test device first, so that a failure
+  // to get one fails every rank alike instead of leaving some in a collective.
+  const Device& chosen = test_device();
+  const Device dev = collectives::rank() % 2 == 0 ? Device::host() : chosen;
   auto t = make_transport(TransportKind::Auto, dev);
   const bool all_host = !collectives::any(dev.is_cuda());
   if (collectives::size() > 1 || all_host) {
