@@ -3,7 +3,6 @@
 // heap in use (glibc's mallinfo2, every arena and mmapped block) after setup
 // and two steps, on the host backend where every Buffer is host memory.
 #include <gtest/gtest.h>
-#include <malloc.h>
 
 #include <cmath>
 #include <memory>
@@ -17,22 +16,14 @@
 #include "solvers/memory_check.hpp"
 #include "solvers/solver_registry.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/heap_in_use.hpp"
 
 namespace {
 
 using namespace tessera;
 
-// Under AddressSanitizer the heap is ASan's own, which mallinfo2 does not see.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kHeapVisible = false;
-#else
-constexpr bool kHeapVisible = true;
-#endif
-
-double heap_in_use() {
-  const struct mallinfo2 m = mallinfo2();
-  return static_cast<double>(m.uordblks) + static_cast<double>(m.hblkhd);
-}
+using tessera::testing::heap_in_use;
+using tessera::testing::kHeapVisible;
 
 struct Measured {
   double estimate = 0, allocated = 0;

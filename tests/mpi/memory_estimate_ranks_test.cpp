@@ -3,7 +3,6 @@
 // use, glibc's mallinfo2, on the host backend), as `tessera check` under
 // mpirun compares them with each node's memory.
 #include <gtest/gtest.h>
-#include <malloc.h>
 
 #include <cstdio>
 #include <memory>
@@ -16,22 +15,14 @@
 #include "solvers/driver.hpp"
 #include "solvers/solver_registry.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/heap_in_use.hpp"
 
 namespace {
 
 using namespace tessera;
 
-// Under AddressSanitizer the heap is ASan's own, which mallinfo2 does not see.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kHeapVisible = false;
-#else
-constexpr bool kHeapVisible = true;
-#endif
-
-double heap_in_use() {
-  const struct mallinfo2 m = mallinfo2();
-  return static_cast<double>(m.uordblks) + static_cast<double>(m.hblkhd);
-}
+using tessera::testing::heap_in_use;
+using tessera::testing::kHeapVisible;
 
 void expect_estimate_holds(const std::string& deck, const std::vector<std::string>& overrides) {
   const deck::Deck d = load_deck(tessera::testing::source_path("inputs/" + deck).string(), overrides);
