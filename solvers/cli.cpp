@@ -121,10 +121,7 @@ int main_cli(int argc, char** argv) {
       if (!output_dir.empty()) run_opt.output_dir = output_dir;
       if (!device.empty()) run_opt.device = device;
       if (!restart.empty()) run_opt.restart = restart;
-      run_opt.on_failure = [](const std::exception& e) {
-        const auto* te = dynamic_cast<const Error*>(&e);
-        fail(te ? te->describe() : Error(e.what()).describe());
-      };
+      run_opt.on_failure = [](const std::exception& e) { fail(describe_failure(e)); };
       run(run_opt);
     } else if (*check_cmd) {
       command_check(check_deck, check_overrides, check_print);
@@ -141,7 +138,7 @@ int main_cli(int argc, char** argv) {
   } catch (const Error& e) {
     fail(e.describe());
   } catch (const std::exception& e) {
-    fail(Error(e.what()).describe());
+    fail(describe_failure(e));
   }
   return kExitOk;
 }

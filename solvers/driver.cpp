@@ -294,6 +294,11 @@ deck::Deck checkpointed_deck(const io::CheckpointReader& reader, const deck::Dec
 
 }  // namespace
 
+std::string describe_failure(const std::exception& e) {
+  const auto* te = dynamic_cast<const Error*>(&e);
+  return te ? te->describe() : Error(e.what()).describe();
+}
+
 RunSummary run(const RunOptions& opt) {
   const auto wall_start = Clock::now();
   deck::Deck d = load_deck(opt.deck_path, opt.overrides);
@@ -493,8 +498,7 @@ RunSummary run(const RunOptions& opt) {
     // other failure may be one rank's alone, so that rank records it.
     const bool input_error = dynamic_cast<const InputError*>(&e) != nullptr;
     try {
-      const auto* te = dynamic_cast<const Error*>(&e);
-      write_run_json(out, "failed", te ? te->describe() : e.what(), d, devices, summary, timers, restarted_from,
+      write_run_json(out, "failed", describe_failure(e), d, devices, summary, timers, restarted_from,
                      /*from_any_rank=*/!input_error);
     } catch (...) {
     }

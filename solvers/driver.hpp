@@ -45,6 +45,11 @@ struct RunSummary {
   std::string figure_of_merit_unit;
 };
 
+// The one line a failure is reported with: a tessera::Error's own
+// description (rank, what, call, where), or any other exception's message
+// with this rank.
+std::string describe_failure(const std::exception& e);
+
 // Runs a deck on every rank of MPI_COMM_WORLD. Throws InputError for deck and
 // usage problems (nothing ran) and tessera::Error for failures while running.
 RunSummary run(const RunOptions& options);
