@@ -92,11 +92,25 @@ void for_each(const Device& dev, const Range3& r, F f) {
       for (int i = r.lo[0]; i < r.hi[0]; ++i) f(i, r.lo[1] + jj, r.lo[2] + kk);
 }
 
+namespace detail {
+// A named functor, not an extended lambda: fill<T> is instantiated in many
+// translation units, some compiled by nvcc and some by the host compiler,
+// and the linker keeps one copy. In the CUDA build's MPI test program the
+// copy kept called through a null pointer inside nvcc's extended-lambda
+// wrapper (seen twice, at one rank, on the host backend); a plain functor
+// carries no wrapper state.
+template <class T>
+struct FillValue {
+  T* p;
+  T value;
+  TESSERA_HD void operator()(int i) const { p[i] = value; }
+};
+}  // namespace detail
+
 // Sets every element of a buffer to `value` on its own device.
 template <class T>
 void fill(Buffer<T>& b, T value) {
-  T* p = b.data();
-  for_each(b.device(), static_cast<std::int64_t>(b.size()), [=] TESSERA_HD(int i) { p[i] = value; });
+  for_each(b.device(), static_cast<std::int64_t>(b.size()), detail::FillValue<T>{b.data(), value});
 }
 
 }  // namespace tessera
