@@ -15,10 +15,12 @@
 #include "io/grid_io.hpp"
 #include "runtime/error.hpp"
 #include "runtime/format.hpp"
+#include "runtime/timers.hpp"
 #include "solvers/driver.hpp"
 #include "solvers/solver_registry.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/euler_runs.hpp"
+#include "tests/heap_in_use.hpp"
 
 namespace fs = std::filesystem;
 using namespace tessera;
@@ -250,4 +252,33 @@ TEST(IncompressibleDecomposition, CavityAndChannelAtOneToEightRanks) {
   expect_rank_invariant("channel.toml", "ichan_ranks",
                         " --set grid.cells=[12,10,9] --set run.steps=10 --set output.every_steps=10"
                         " --set output.every_time=0");
+}
+
+namespace {
+// The estimate for one host rank against the heap the solver holds after
+// setup and two steps (as memory_estimate_test.cpp does for the others).
+void expect_memory_estimate(const std::string& deck, const std::vector<std::string>& overrides) {
+  register_builtin_solvers();
+  const deck::Deck d = load_deck(tessera::testing::source_path("inputs/cfd/" + deck).string(), overrides);
+  const SolverInfo& info = *SolverRegistry::instance().find("cfd.incompressible");
+  const double estimate = info.memory(d, 1, Backend::Host).per_rank_bytes;
+  const Device dev = Device::host();
+  Timers timers(dev, false);
+  const RunContext ctx{dev, &timers, scratch_dir("imemory"), 0, 1};
+  auto solver = info.create();
+  const double before = tessera::testing::heap_in_use();
+  solver->setup(d, ctx);
+  for (int s = 0; s < 2; ++s) solver->advance(solver->stable_dt());
+  const double allocated = tessera::testing::heap_in_use() - before;
+  std::printf("%s: estimated %.4g MB, allocated %.4g MB\n", deck.c_str(), estimate / 1e6, allocated / 1e6);
+  EXPECT_GT(allocated, 1e6);
+  EXPECT_NEAR(estimate, allocated, 0.15 * allocated) << deck;
+}
+}  // namespace
+
+TEST(IncompressibleMemory, EstimateMatchesTheAllocations) {
+  if (!tessera::testing::kHeapVisible) GTEST_SKIP() << "heap accounting is not visible under AddressSanitizer";
+  expect_memory_estimate("incompressible_taylor_green_3d.toml", {"grid.cells=[40,40,40]"});
+  expect_memory_estimate("lid_driven_cavity.toml", {"grid.cells=[256,192,1]"});
+  expect_memory_estimate("channel.toml", {"grid.cells=[32,24,20]"});
 }

@@ -246,11 +246,7 @@ class IncompressibleSolver final : public Solver {
     fill_velocity_walls(dev_, params_, box_, u(b));
   }
 
-  void copy_velocity(int from, int to) {
-    const double* src = u_[from].data();
-    double* dst = u_[to].data();
-    for_each(dev_, static_cast<std::int64_t>(u_[to].size()), [=] TESSERA_HD(int i) { dst[i] = src[i]; });
-  }
+  void copy_velocity(int from, int to) { u_[to].copy_from(u_[from]); }
 
   // Shifts u_x so its mean over the domain is the flow rate: uniform along
   // x, so the divergence is unchanged.
