@@ -282,3 +282,31 @@ TEST(IncompressibleMemory, EstimateMatchesTheAllocations) {
   expect_memory_estimate("lid_driven_cavity.toml", {"grid.cells=[256,192,1]"});
   expect_memory_estimate("channel.toml", {"grid.cells=[32,24,20]"});
 }
+
+TEST(IncompressibleOutput, VorticityAndQCriterionOfTheTaylorGreenVortex) {
+  // At t = 0: |omega| = 2 |sin x sin y|, Q = sin^2 x sin^2 y - cos^2 x cos^2 y;
+  // cell-centred from edge and face differences, second order.
+  const int n = 64;
+  const fs::path out = run_euler_deck(
+      "incompressible_taylor_green_2d.toml", "ioutput",
+      {strfmt("grid.cells=[%d,%d,1]", n, n), "run.steps=0", "output.every_time=1.0",
+       "output.fields=[\"velocity_x\",\"velocity_y\",\"velocity_z\",\"pressure\",\"vorticity\",\"q_criterion\"]"});
+  const auto w = io::read_global_field(last_snapshot(out), "vorticity");
+  const auto q = io::read_global_field(last_snapshot(out), "q_criterion");
+  const auto p = io::read_global_field(last_snapshot(out), "pressure");
+  const auto vz = io::read_global_field(last_snapshot(out), "velocity_z");
+  const double h = 2 * kPi / n;
+  double ew = 0, eq = 0, ep = 0;
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) {
+      const double x = (i + 0.5) * h, y = (j + 0.5) * h;
+      const auto c = static_cast<std::size_t>(i + n * j);
+      ew = std::max(ew, std::fabs(w[c] - 2 * std::fabs(std::sin(x) * std::sin(y))));
+      eq = std::max(eq, std::fabs(q[c] - (std::pow(std::sin(x) * std::sin(y), 2) - std::pow(std::cos(x) * std::cos(y), 2))));
+      ep = std::max(ep, std::fabs(p[c] - 0.25 * (std::cos(2 * x) + std::cos(2 * y))));
+    }
+  EXPECT_LT(ew, 4 * h * h);
+  EXPECT_LT(eq, 4 * h * h);
+  EXPECT_LT(ep, 1e-14);  // the exact initial pressure
+  EXPECT_EQ(max_abs(vz), 0.0);
+}
