@@ -89,12 +89,15 @@ class IncompressibleSolver final : public Solver {
     if (rate > 0) dt = cfg_.cfl / rate;
     if (cfg_.viscosity > 0) {
       // RK3's stability reaches 2.51 on the negative real axis; the
-      // Laplacian's largest eigenvalue is 4 / dx^2 per axis (16 / 3 next to a
-      // no-slip wall, whose ghost is quadratic). 0.8 of that limit.
+      // Laplacian's largest eigenvalue is 4 / dx^2 per axis, 4.619 / dx^2
+      // between no-slip walls (whose ghost is quadratic: the first row is
+      // (-4, 4/3) / dx^2). 0.8 of that limit.
       double lam = 0;
       for (int a = 0; a < 3; ++a)
         if (cfg_.active(a))
-          lam += (cfg_.boundary[a][0] == IncompBoundary::NoSlip ? 16.0 / 3.0 : 4.0) * params_.inv_dx2[a];
+          lam += (cfg_.boundary[a][0] == IncompBoundary::NoSlip || cfg_.boundary[a][1] == IncompBoundary::NoSlip ? 4.62
+                                                                                                                : 4.0) *
+                 params_.inv_dx2[a];
       dt = std::min(dt, 0.8 * 2.51 / (cfg_.viscosity * lam));
     }
     if (!(dt < std::numeric_limits<double>::infinity()))
