@@ -61,7 +61,18 @@ class IncompressibleSolver final : public Solver {
     p_ = Buffer<double>(dev_, n1);
     fill(rold_, 0.0);
     fill(p_, 0.0);
+    if (cfg_.scalars > 0) {
+      scalar_halo_ = std::make_unique<HaloExchange<double>>(*layout_, *transport_, cfg_.scalars, 1);
+      const auto ns = static_cast<std::size_t>(cfg_.scalars * box_.size());
+      for (auto& b : s_) {
+        b = Buffer<double>(dev_, ns);
+        fill(b, 0.0);
+      }
+      sold_ = Buffer<double>(dev_, ns);
+      fill(sold_, 0.0);
+    }
     set_params();
+    if (cfg_.scalars > 0) initialize_scalars(cfg_, *layout_, dev_, params_, sview(cur_));
     initialize_incompressible(d, cfg_, *layout_, dev_, params_, u(cur_), Span3<double>(p_.data(), box_));
     // The sampled field is divergence-free only to truncation error; the
     // initial pressure (where the problem knows it) survives in p_.
@@ -87,7 +98,8 @@ class IncompressibleSolver final : public Solver {
     rate = std::max(rate, wall_rate);
     double dt = std::numeric_limits<double>::infinity();
     if (rate > 0) dt = cfg_.cfl / rate;
-    if (cfg_.viscosity > 0) {
+    const double diffusivity = std::max(cfg_.viscosity, cfg_.scalars > 0 ? cfg_.scalar_diffusivity : 0.0);
+    if (diffusivity > 0) {
       // RK3's stability reaches 2.51 on the negative real axis; the
       // Laplacian's largest eigenvalue is 4 / dx^2 per axis, 4.619 / dx^2
       // between no-slip walls (whose ghost is quadratic: the first row is
@@ -98,7 +110,7 @@ class IncompressibleSolver final : public Solver {
           lam += (cfg_.boundary[a][0] == IncompBoundary::NoSlip || cfg_.boundary[a][1] == IncompBoundary::NoSlip ? 4.62
                                                                                                                 : 4.0) *
                  params_.inv_dx2[a];
-      dt = std::min(dt, 0.8 * 2.51 / (cfg_.viscosity * lam));
+      dt = std::min(dt, 0.8 * 2.51 / (diffusivity * lam));
     }
     if (!(dt < std::numeric_limits<double>::infinity()))
       throw Error("cfd.incompressible: nothing limits the time step (the fluid is at rest, no wall moves and the "
@@ -121,6 +133,11 @@ class IncompressibleSolver final : public Solver {
       {
         auto scope = timers().scope("momentum");
         refresh(in[s]);
+        if (cfg_.scalars > 0) {
+          refresh_scalars(in[s]);
+          scalar_stage(dev_, params_, cview(in[s]), FieldView<const double>(s_[in[s]].data(), box_),
+                       FieldView<double>(sold_.data(), box_), sview(out[s]), dt, kGamma[s], kZeta[s]);
+        }
         momentum_stage(dev_, params_, cview(in[s]), FieldView<double>(rold_.data(), box_), u(out[s]), dt, kGamma[s],
                        kZeta[s]);
       }
@@ -167,6 +184,13 @@ class IncompressibleSolver final : public Solver {
       out.push_back({"wall_shear", tau});
       out.push_back({"re_tau", cfg_.viscosity > 0 ? std::sqrt(tau) * h / cfg_.viscosity : 0.0});
     }
+    if (cfg_.scalars > 0) {
+      std::vector<double> local;
+      for (int k = 0; k < cfg_.scalars; ++k)
+        local.push_back(sum_scalar(dev_, params_, FieldView<const double>(s_[cur_].data(), box_), k));
+      const auto total = collectives::sum(local);
+      for (int k = 0; k < cfg_.scalars; ++k) out.push_back({strfmt("scalar_%d_mean", k), total[k] / cells});
+    }
     return out;
   }
 
@@ -190,6 +214,8 @@ class IncompressibleSolver final : public Solver {
     if (r.wants("pressure")) fields.push_back({"pressure", p_.data()});
     if (vort) fields.push_back({"vorticity", out_.data()});
     if (q) fields.push_back({"q_criterion", out_.data() + box_.size()});
+    for (int k = 0; k < cfg_.scalars; ++k)
+      if (r.wants(strfmt("scalar_%d", k))) fields.push_back({strfmt("scalar_%d", k), s_[cur_].data() + k * box_.size()});
     const std::string rel = r.relative_path();
     return {{r.name, io::xdmf_grid(io_->write_snapshot(r.output_dir / rel, rel, r.meta(), fields))}};
   }
@@ -202,6 +228,7 @@ class IncompressibleSolver final : public Solver {
       io_->write(s, strfmt("previous_velocity_%s", comps[c]), u_[prev_].data() + c * box_.size());
     }
     io_->write(s, "pressure", p_.data());
+    for (int k = 0; k < cfg_.scalars; ++k) io_->write(s, strfmt("scalar_%d", k), s_[cur_].data() + k * box_.size());
     s.set_attribute("step", step_);
     s.set_attribute("dt_last", dt_last_);
   }
@@ -214,6 +241,7 @@ class IncompressibleSolver final : public Solver {
       io_->read(s, strfmt("previous_velocity_%s", comps[c]), u_[prev_].data() + c * box_.size());
     }
     io_->read(s, "pressure", p_.data());
+    for (int k = 0; k < cfg_.scalars; ++k) io_->read(s, strfmt("scalar_%d", k), s_[cur_].data() + k * box_.size());
     step_ = s.attribute_int("step");
     dt_last_ = s.attribute_double("dt_last");
     refresh(prev_);
@@ -228,6 +256,7 @@ class IncompressibleSolver final : public Solver {
   Timers& timers() { return timers_ ? *timers_ : own_timers_; }
   FieldView<double> u(int b) { return FieldView<double>(u_[b].data(), box_); }
   FieldView<const double> cview(int b) const { return FieldView<const double>(u_[b].data(), box_); }
+  FieldView<double> sview(int b) { return FieldView<double>(s_[b].data(), box_); }
 
   void set_params() {
     const auto n = layout_->local_cells();
@@ -250,12 +279,19 @@ class IncompressibleSolver final : public Solver {
     }
     params_.nu = cfg_.viscosity;
     params_.skew = cfg_.advection == Advection::SkewSymmetric;
+    params_.nscalar = cfg_.scalars;
+    params_.kappa = cfg_.scalar_diffusivity;
   }
 
   // Ghosts of velocity buffer b: neighbours and periodic images, then walls.
   void refresh(int b) {
     halo_->exchange(u_[b].data());
     fill_velocity_walls(dev_, params_, box_, u(b));
+  }
+
+  void refresh_scalars(int b) {
+    scalar_halo_->exchange(s_[b].data());
+    fill_scalar_walls(dev_, params_, box_, sview(b), cfg_.scalars);
   }
 
   void copy_velocity(int from, int to) { u_[to].copy_from(u_[from]); }
@@ -278,8 +314,10 @@ class IncompressibleSolver final : public Solver {
   std::unique_ptr<HaloExchange<double>> halo_;
   std::unique_ptr<io::GridIO<double>> io_;
   std::unique_ptr<Projection> projection_;
+  std::unique_ptr<HaloExchange<double>> scalar_halo_;
   Range3 box_;
   Buffer<double> u_[3], rold_, p_, out_;
+  Buffer<double> s_[3], sold_;  // passive scalars: rotate with the velocity buffers
   int cur_ = 0, prev_ = 1, scratch_ = 2;
   double dt_last_ = 0;
   std::int64_t step_ = 0;
