@@ -1,8 +1,9 @@
 // cfd.incompressible against exact solutions: the 2-D Taylor-Green vortex
 // (second order in space, the kinetic-energy decay rate), Poiseuille and
 // Couette flow (exact steady profiles to round-off), the divergence after
-// the projection, bit-for-bit restarts, deck errors that name the key, and
-// results at 1, 2, 3, 4 and 8 ranks (through mpirun) against one rank.
+// the projection, bit-for-bit restarts (and from 2 ranks on 3, through
+// mpirun), deck errors that name the key, output fields, scalars, memory.
+// Results at 1-8 ranks against one rank: mpi/incompressible_ranks_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -231,25 +232,6 @@ TEST(IncompressibleDeck, ErrorsNameTheKey) {
                  {"x_lower_velocity", "no_slip"});
 }
 
-namespace {
-// The deck at 1 rank and at 2, 3, 4 and 8 (mpirun through the CLI): each
-// field within 1e-12 of its largest value (FFTs over other pencils may sum
-// in another order).
-void expect_rank_invariant(const std::string& deck, const std::string& name, const std::string& sets) {
-  const fs::path serial = tessera::testing::run_euler_ranks(deck, name, 1, sets);
-  for (int ranks : {2, 3, 4, 8}) {
-    const fs::path par = tessera::testing::run_euler_ranks(deck, name, ranks, sets);
-    for (const char* f : {"velocity_x", "velocity_y", "velocity_z", "pressure", "scalar_0"}) {
-      const auto a = io::read_global_field(last_snapshot(serial), f), b = io::read_global_field(last_snapshot(par), f);
-      ASSERT_EQ(a.size(), b.size());
-      double worst = 0;
-      for (std::size_t e = 0; e < a.size(); ++e) worst = std::max(worst, std::fabs(a[e] - b[e]));
-      EXPECT_LE(worst, 1e-12 * std::max(max_abs(a), 1e-300)) << deck << " " << f << " at " << ranks << " ranks";
-    }
-  }
-}
-}  // namespace
-
 TEST(IncompressibleDecomposition, CheckpointOnTwoRanksContinuesOnThree) {
   // Checkpoints hold global arrays: a run stopped on 2 ranks continues on 3
   // to the uninterrupted 1-rank run's fields (to round-off).
@@ -271,16 +253,6 @@ TEST(IncompressibleDecomposition, CheckpointOnTwoRanksContinuesOnThree) {
     for (std::size_t e = 0; e < a.size(); ++e) worst = std::max(worst, std::fabs(a[e] - b[e]));
     EXPECT_LE(worst, 1e-12 * max_abs(a)) << f;
   }
-}
-
-TEST(IncompressibleDecomposition, CavityAndChannelAtOneToEightRanks) {
-  const std::string scalar = " --set physics.scalars=1 --set physics.scalar_diffusivity=0.001";
-  expect_rank_invariant("lid_driven_cavity.toml", "icav_ranks",
-                        " --set grid.cells=[24,20,1] --set run.steps=30 --set output.every_steps=30"
-                        " --set output.every_time=0" + scalar);
-  expect_rank_invariant("channel.toml", "ichan_ranks",
-                        " --set grid.cells=[12,10,9] --set run.steps=10 --set output.every_steps=10"
-                        " --set output.every_time=0" + scalar);
 }
 
 namespace {
