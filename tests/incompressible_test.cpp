@@ -423,3 +423,16 @@ TEST(IncompressibleProjection, RandomFieldsAreMadeDivergenceFreeToRoundOff) {
     }
   std::printf("projected random fields: largest max |div u| h / max |u| = %.2e\n", largest);
 }
+
+TEST(IncompressibleRobustness, ABlowUpStopsTheRunNamingTheStep) {
+  // Inviscid with a fixed dt far beyond the advective limit: the run must
+  // stop with an error, not carry NaNs on.
+  try {
+    run_euler_deck("shear_layer.toml", "iblowup",
+                   {"grid.cells=[32,32,1]", "physics.viscosity=0.0", "run.dt=0.5", "run.steps=200", "run.t_end=1000",
+                    "output.every_time=0"});
+    ADD_FAILURE() << "an unstable run completed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not finite at step"), std::string::npos) << e.what();
+  }
+}
