@@ -19,7 +19,6 @@
 #include "decomposition/transport.hpp"
 #include "io/grid_io.hpp"
 #include "runtime/buffer.hpp"
-#include "runtime/for_each.hpp"
 #include "runtime/error.hpp"
 #include "runtime/format.hpp"
 #include "runtime/timers.hpp"
@@ -390,7 +389,7 @@ double projected_divergence(std::array<int, 3> cells, const IncompBoundaryTriple
         }
   Buffer<double> u(dev, host.size()), phi(dev, static_cast<std::size_t>(box.size()));
   u.copy_from_host(host);
-  fill(phi, 0.0);
+  phi.copy_from_host(std::vector<double>(phi.size(), 0.0));  // a .cpp: no kernels of its own (CUDA builds)
   const FieldView<double> uv(u.data(), box);
   halo.exchange(u.data());
   cfd::fill_velocity_walls(dev, p, box, uv);
