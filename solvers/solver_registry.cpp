@@ -4,6 +4,7 @@
 
 #include "runtime/error.hpp"
 #include "solvers/cfd/euler_solver.hpp"
+#include "solvers/cfd/incompressible_solver.hpp"
 #include "solvers/nbody/direct_solver.hpp"
 #include "solvers/md/lj_solver.hpp"
 
@@ -39,6 +40,7 @@ std::vector<std::string> SolverRegistry::names() const {
 void register_builtin_solvers() {
   // One line per shipped solver (md.lj, nbody.direct, ... join as they land).
   cfd::register_euler_solver();
+  cfd::register_incompressible_solver();
   nbody::register_direct_solver();
   md::register_lj_solver();
 }
