@@ -1,0 +1,253 @@
+// cfd.incompressible against exact solutions: the 2-D Taylor-Green vortex
+// (second order in space, the kinetic-energy decay rate), Poiseuille and
+// Couette flow (exact steady profiles to round-off), the divergence after
+// the projection, bit-for-bit restarts, deck errors that name the key, and
+// results at 1, 2, 3, 4 and 8 ranks (through mpirun) against one rank.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "io/grid_io.hpp"
+#include "runtime/error.hpp"
+#include "runtime/format.hpp"
+#include "solvers/driver.hpp"
+#include "solvers/solver_registry.hpp"
+#include "tests/cli_runner.hpp"
+#include "tests/euler_runs.hpp"
+
+namespace fs = std::filesystem;
+using namespace tessera;
+using tessera::testing::diagnostics_column;
+using tessera::testing::last_snapshot;
+using tessera::testing::run_euler_deck;
+using tessera::testing::scratch_dir;
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+double max_abs(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::max(m, std::fabs(x));
+  return m;
+}
+
+struct TaylorGreenResult {
+  double l2 = 0;          // velocity error at the cell centres
+  double decay_rate = 0;  // -d ln K / dt from the first and last diagnostics rows
+};
+
+// The 2-D vortex on [0, 2 pi)^2 at n^2 with a fixed small dt (the spatial
+// error dominates), compared with the exact u = sin x cos y F, v = -cos x
+// sin y F, F = exp(-2 nu t). Snapshot velocities are the means of the two
+// faces around a cell, so the exact values carry the same cos(h / 2).
+TaylorGreenResult taylor_green(int n, double nu, double t_end, double dt) {
+  const fs::path out =
+      run_euler_deck("incompressible_taylor_green_2d.toml", "itg" + std::to_string(n),
+                     {strfmt("grid.cells=[%d,%d,1]", n, n), strfmt("physics.viscosity=%.17g", nu),
+                      strfmt("physics.dt=%.17g", dt), strfmt("run.t_end=%.17g", t_end),
+                      strfmt("output.every_time=%.17g", t_end), "run.diagnostics_every=100000"});
+  const auto u = io::read_global_field(last_snapshot(out), "velocity_x");
+  const auto v = io::read_global_field(last_snapshot(out), "velocity_y");
+  const auto time = diagnostics_column(out, "time");
+  const auto ke = diagnostics_column(out, "kinetic_energy");
+  EXPECT_NEAR(time.back(), t_end, 1e-12);
+  const double h = 2 * kPi / n, f = std::exp(-2 * nu * t_end) * std::cos(0.5 * h);
+  double sum = 0;
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) {
+      const double x = (i + 0.5) * h, y = (j + 0.5) * h;
+      const auto c = static_cast<std::size_t>(i + n * j);
+      sum += std::pow(u[c] - std::sin(x) * std::cos(y) * f, 2) + std::pow(v[c] + std::cos(x) * std::sin(y) * f, 2);
+    }
+  return {std::sqrt(sum / (n * n)), std::log(ke.front() / ke.back()) / (time.back() - time.front())};
+}
+
+}  // namespace
+
+TEST(IncompressibleTaylorGreen, SecondOrderInSpaceAndTheExactEnergyDecayRate) {
+  const double nu = 0.05, t = 1.0, dt = 0.005;
+  const auto e32 = taylor_green(32, nu, t, dt), e64 = taylor_green(64, nu, t, dt), e128 = taylor_green(128, nu, t, dt);
+  const double order = std::log(e32.l2 / e128.l2) / std::log(4.0);
+  std::printf("Taylor-Green L2: %.3e (32^2) %.3e (64^2) %.3e (128^2): order %.3f; decay rate %.6f (exact %.6f)\n",
+              e32.l2, e64.l2, e128.l2, order, e128.decay_rate, 4 * nu);
+  EXPECT_GE(order, 1.9);
+  EXPECT_GE(std::log2(e64.l2 / e128.l2), 1.9);
+  EXPECT_LT(e128.l2, 1e-4);
+  // K = F^2 / 4 decays at 4 nu; the discrete Laplacian's eigenvalue is
+  // short by h^2 / 12 of it (2e-4 at 128^2).
+  EXPECT_NEAR(e128.decay_rate / (4 * nu), 1.0, 1e-3);
+  EXPECT_NEAR(e64.decay_rate / (4 * nu), 1.0, 1e-3);
+}
+
+TEST(IncompressibleTaylorGreen, DissipationIsTheEnergyDecayOfThePeriodicFlow) {
+  // Periodic and energy-conserving advection: -dK/dt = 2 nu enstrophy
+  // (the discrete identity), so K(t) - K(0) = -integral of dissipation.
+  const fs::path out = run_euler_deck("incompressible_taylor_green_2d.toml", "itg_diss",
+                                      {"grid.cells=[32,32,1]", "physics.dt=0.01", "run.t_end=1.0",
+                                       "physics.viscosity=0.05", "run.diagnostics_every=1", "output.every_time=1.0"});
+  const auto t = diagnostics_column(out, "time"), ke = diagnostics_column(out, "kinetic_energy"),
+             eps = diagnostics_column(out, "dissipation");
+  double integral = 0;
+  for (std::size_t r = 1; r < t.size(); ++r) integral += 0.5 * (eps[r] + eps[r - 1]) * (t[r] - t[r - 1]);
+  EXPECT_NEAR(ke.front() - ke.back(), integral, 1e-5 * ke.front());
+}
+
+TEST(IncompressibleProjection, DivergenceIsRoundOffAfterEveryStep) {
+  // Periodic (3-D vortex), walls with a moving lid (2-D and 3-D cavity),
+  // walls + periodic + random start + flow rate (channel).
+  struct Case {
+    std::string deck;
+    std::vector<std::string> sets;
+  };
+  const std::vector<Case> cases = {
+      {"incompressible_taylor_green_3d.toml", {"grid.cells=[16,16,16]", "run.steps=8"}},
+      {"lid_driven_cavity.toml", {"grid.cells=[32,24,1]", "run.steps=20"}},
+      {"lid_driven_cavity.toml", {"grid.cells=[12,10,9]", "run.steps=8"}},
+      {"channel.toml", {"grid.cells=[12,10,8]", "run.steps=8"}},
+      {"lid_driven_cavity.toml",
+       {"grid.cells=[16,12,1]", "run.steps=10", "boundary.x_lower=free_slip", "boundary.x_upper=free_slip"}}};
+  int k = 0;
+  for (const auto& c : cases) {
+    auto sets = c.sets;
+    sets.push_back("run.diagnostics_every=1");
+    sets.push_back("output.every_steps=1000");
+    sets.push_back("output.every_time=0");
+    const fs::path out = run_euler_deck(c.deck, "idiv" + std::to_string(k++), sets);
+    const auto div = diagnostics_column(out, "max_divergence");
+    ASSERT_GE(div.size(), 8u);
+    for (std::size_t r = 0; r < div.size(); ++r) EXPECT_LT(div[r], 1e-12) << c.deck << " row " << r;
+  }
+}
+
+TEST(IncompressibleWalls, PoiseuilleReachesTheExactParabolaToRoundOff) {
+  // Between no-slip walls at y = 0 and 1 a body force g drives u = g / (2 nu)
+  // y (1 - y). The quadratic wall ghost makes the parabola a discrete steady
+  // state; from rest the flow reaches it to round-off.
+  const double g = 2.0, nu = 1.0;
+  const fs::path dir = scratch_dir("ipoiseuille_deck");
+  fs::create_directories(dir);
+  std::ofstream(dir / "poiseuille.toml")
+      << "[run]\nsolver = \"cfd.incompressible\"\nt_end = 5.0\ndiagnostics_every = 1000\n"
+      << "[grid]\ncells = [4, 16, 1]\nupper = [0.25, 1.0, 1.0]\n"
+      << "[physics]\nviscosity = 1.0\npressure_gradient = [2.0, 0.0, 0.0]\n"
+      << "[problem]\ntype = \"channel\"\nstart = \"rest\"\n[output]\nevery_time = 5.0\n";
+  const fs::path out = run_euler_deck((dir / "poiseuille.toml").string(), "ipoiseuille", {});
+  const auto u = io::read_global_field(last_snapshot(out), "velocity_x");
+  const auto v = io::read_global_field(last_snapshot(out), "velocity_y");
+  double worst = 0;
+  for (int j = 0; j < 16; ++j)
+    for (int i = 0; i < 4; ++i) {
+      const double y = (j + 0.5) / 16;
+      worst = std::max(worst, std::fabs(u[static_cast<std::size_t>(i + 4 * j)] - g / (2 * nu) * y * (1 - y)));
+    }
+  EXPECT_LT(worst / 0.25, 1e-13);
+  EXPECT_LT(max_abs(v), 1e-14);
+  const auto shear = diagnostics_column(out, "wall_shear");
+  EXPECT_NEAR(shear.back(), g * 0.5, 1e-12);  // tau_w = nu du/dy = g h
+}
+
+TEST(IncompressibleWalls, CouetteReachesTheExactLineToRoundOff) {
+  const fs::path out = run_euler_deck("couette.toml", "icouette", {"run.t_end=5.0", "output.every_time=5.0"});
+  const auto u = io::read_global_field(last_snapshot(out), "velocity_x");
+  double worst = 0;
+  for (int j = 0; j < 32; ++j)
+    for (int i = 0; i < 4; ++i)
+      worst = std::max(worst, std::fabs(u[static_cast<std::size_t>(i + 4 * j)] - (j + 0.5) / 32));
+  EXPECT_LT(worst, 1e-13);
+  EXPECT_LT(diagnostics_column(out, "steady_residual").back(), 1e-10);
+}
+
+TEST(IncompressibleWalls, InviscidSkewSymmetricAdvectionConservesEnergy) {
+  // nu = 0 in a periodic box: the spatial scheme conserves K exactly; RK3
+  // loses O(dt^4) per step. Both advection forms (the velocity is
+  // divergence-free to round-off).
+  for (const char* form : {"skew_symmetric", "divergence"}) {
+    const fs::path out =
+        run_euler_deck("shear_layer.toml", std::string("ienergy_") + form,
+                       {"grid.cells=[32,32,1]", "physics.viscosity=0.0", "run.t_end=0.2", "physics.dt=0.002",
+                        std::string("physics.advection=") + form, "output.every_time=0.2"});
+    const auto ke = diagnostics_column(out, "kinetic_energy");
+    EXPECT_NEAR(ke.back() / ke.front(), 1.0, 1e-9) << form;
+  }
+}
+
+TEST(IncompressibleRestart, ContinuesBitForBit) {
+  register_builtin_solvers();
+  const std::vector<std::string> base = {"grid.cells=[24,20,1]", "output.every_steps=40", "output.every_time=0",
+                                         "run.diagnostics_every=5"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto v = base;
+    v.insert(v.end(), extra.begin(), extra.end());
+    return v;
+  };
+  const fs::path straight = run_euler_deck("lid_driven_cavity.toml", "irestart_straight", with({"run.steps=40"}));
+  const fs::path split = run_euler_deck("lid_driven_cavity.toml", "irestart_split",
+                                        with({"run.steps=15", "checkpoint.at_end=true"}));
+  RunOptions o;
+  o.deck_path = tessera::testing::source_path("inputs/cfd/lid_driven_cavity.toml").string();
+  o.output_dir = split.string();
+  o.overrides = with({"run.steps=40"});
+  o.restart = "latest";
+  run(o);
+  for (const char* f : {"velocity_x", "velocity_y", "pressure"})
+    EXPECT_EQ(io::read_global_field(last_snapshot(straight), f), io::read_global_field(last_snapshot(split), f)) << f;
+  for (const char* c : {"kinetic_energy", "steady_residual", "cfl", "max_divergence"})
+    EXPECT_EQ(diagnostics_column(straight, c).back(), diagnostics_column(split, c).back()) << c;
+}
+
+namespace {
+void expect_refused(const std::string& deck, std::vector<std::string> overrides,
+                    const std::vector<std::string>& needles) {
+  try {
+    run_euler_deck(deck, "irefused", std::move(overrides));
+    ADD_FAILURE() << deck << " should have been refused";
+  } catch (const InputError& e) {
+    for (const auto& n : needles) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what();
+  }
+}
+}  // namespace
+
+TEST(IncompressibleDeck, ErrorsNameTheKey) {
+  expect_refused("incompressible_taylor_green_2d.toml", {"boundary.x_upper=no_slip"},
+                 {"'x_lower' in [boundary]", "periodic partner", "x_upper is a wall"});
+  expect_refused("lid_driven_cavity.toml", {"boundary.y_upper_velocity=[1.0,0.5,0.0]"},
+                 {"y_upper_velocity", "wall-normal"});
+  expect_refused("lid_driven_cavity.toml", {"physics.flow_rate=1.0"}, {"physics.flow_rate", "x periodic"});
+  expect_refused("couette.toml", {"boundary.y_lower=free_slip"}, {"couette needs no_slip"});
+  expect_refused("incompressible_taylor_green_2d.toml", {"boundary.x_lower_velocity=[0.0,1.0,0.0]"},
+                 {"x_lower_velocity", "no_slip"});
+}
+
+namespace {
+// The deck at 1 rank and at 2, 3, 4 and 8 (mpirun through the CLI): each
+// field within 1e-12 of its largest value (FFTs over other pencils may sum
+// in another order).
+void expect_rank_invariant(const std::string& deck, const std::string& name, const std::string& sets) {
+  const fs::path serial = tessera::testing::run_euler_ranks(deck, name, 1, sets);
+  for (int ranks : {2, 3, 4, 8}) {
+    const fs::path par = tessera::testing::run_euler_ranks(deck, name, ranks, sets);
+    for (const char* f : {"velocity_x", "velocity_y", "velocity_z", "pressure"}) {
+      const auto a = io::read_global_field(last_snapshot(serial), f), b = io::read_global_field(last_snapshot(par), f);
+      ASSERT_EQ(a.size(), b.size());
+      double worst = 0;
+      for (std::size_t e = 0; e < a.size(); ++e) worst = std::max(worst, std::fabs(a[e] - b[e]));
+      EXPECT_LE(worst, 1e-12 * std::max(max_abs(a), 1e-300)) << deck << " " << f << " at " << ranks << " ranks";
+    }
+  }
+}
+}  // namespace
+
+TEST(IncompressibleDecomposition, CavityAndChannelAtOneToEightRanks) {
+  expect_rank_invariant("lid_driven_cavity.toml", "icav_ranks",
+                        " --set grid.cells=[24,20,1] --set run.steps=30 --set output.every_steps=30"
+                        " --set output.every_time=0");
+  expect_rank_invariant("channel.toml", "ichan_ranks",
+                        " --set grid.cells=[12,10,9] --set run.steps=10 --set output.every_steps=10"
+                        " --set output.every_time=0");
+}
