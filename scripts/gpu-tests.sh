@@ -67,9 +67,9 @@ fi
 item info 60 "bin/tessera info && { nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,clocks.max.mem --format=csv || true; }"
 item ceilings 60 "bin/tessera_bench_ceilings --device gpu"
 if [ $mode = quick ]; then
-  item unit 150 "$gpu bin/tessera_tests --gtest_filter='ForEach*:Reduce*:Buffer*:Scan*:Sort*:FftLocal*:Gravity*:PoissonSolver*:DistributedFft*:EulerStageKernel*:EulerSod*:MdMixedPrecision*:Cli.Fail*:Cli.OneFailing*'"
+  item unit 150 "$gpu bin/tessera_tests --gtest_filter='ForEach*:Reduce*:Buffer*:Scan*:Sort*:FftLocal*:Gravity*:PoissonSolver*:DistributedFft*:EulerStageKernel*:EulerSod*:Incompressible*:MdMixedPrecision*:Cli.Fail*:Cli.OneFailing*'"
   item mpi_np1_nccl 90 "$gpu mpirun -np 1 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*'"
-  item mpi_np2 120 "$gpu mpirun -np 2 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*:RankInvariance*'"
+  item mpi_np2 120 "$gpu mpirun -np 2 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*:RankInvariance*:IncompressibleRanks*'"
 else
   item unit 300 "$gpu bin/tessera_tests"
   item mpi_np1_nccl 150 "$gpu mpirun -np 1 bin/tessera_mpi_tests"
