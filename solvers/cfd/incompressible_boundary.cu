@@ -57,4 +57,19 @@ void fill_pressure_walls(const Device& dev, const IncompParams& p, const Range3&
   }
 }
 
+void fill_scalar_walls(const Device& dev, const IncompParams& p, const Range3& box, FieldView<double> s, int components) {
+  for (int a = 0; a < 3; ++a) {
+    if (!p.active[a]) continue;
+    for (int side = 0; side < 2; ++side) {
+      if (!p.wall[a][side]) continue;
+      const int ghost = side == 0 ? -1 : p.n[a], inside = side == 0 ? 0 : p.n[a] - 1;
+      for_each(dev, slab(box, a, ghost), [=] TESSERA_HD(int i, int j, int k) {
+        int in[3] = {i, j, k};
+        in[a] = inside;
+        for (int c = 0; c < components; ++c) s(c, i, j, k) = s(c, in[0], in[1], in[2]);
+      });
+    }
+  }
+}
+
 }  // namespace tessera::cfd

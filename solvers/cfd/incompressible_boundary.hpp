@@ -16,5 +16,7 @@ namespace tessera::cfd {
 
 void fill_velocity_walls(const Device& dev, const IncompParams& p, const Range3& box, FieldView<double> u);
 void fill_pressure_walls(const Device& dev, const IncompParams& p, const Range3& box, Span3<double> phi);
+// Passive scalars (components of `s`): zero flux, ghosts copy the cell inside.
+void fill_scalar_walls(const Device& dev, const IncompParams& p, const Range3& box, FieldView<double> s, int components);
 
 }  // namespace tessera::cfd

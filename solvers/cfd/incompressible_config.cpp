@@ -57,6 +57,15 @@ deck::Schema incompressible_schema() {
   s.add("physics", "flow_rate", ValueType::Float).make_optional().units("length/time").doc_(
       "holds the bulk (mean) velocity along x at this value, the forcing adjusted every stage (x periodic)");
 
+  s.add("physics", "scalars", ValueType::Int).def(0).range(0, kMaxIncompScalars).doc_(
+      "passive scalars, advected (in the advection form above) and diffused; walls are zero-flux; each starts as "
+      "a band of 1 over the middle half of y (0 outside), written as scalar_0, scalar_1, ...");
+  s.add("physics", "scalar_diffusivity", ValueType::Float).def(0.0).at_least(0).units("length^2/time").doc_(
+      "diffusivity kappa of every passive scalar");
+  s.add("physics", "scalar_thickness", ValueType::Float).def(0.05).above(0).doc_(
+      "tanh thickness of the initial band's edges, relative to the domain's y length (central differences "
+      "need a few cells across it)");
+
   s.table("problem", "initial conditions");
   s.add("problem", "type", ValueType::String).one_of(kProblems).doc_("the initial condition");
   s.add("problem", "velocity", ValueType::Float).when("type", {"taylor_green"}).def(1.0).doc_(
@@ -83,7 +92,9 @@ deck::Schema incompressible_schema() {
 }
 
 std::vector<std::string> incompressible_fields() {
-  return {"velocity_x", "velocity_y", "velocity_z", "pressure", "vorticity", "q_criterion"};
+  std::vector<std::string> f = {"velocity_x", "velocity_y", "velocity_z", "pressure", "vorticity", "q_criterion"};
+  for (int k = 0; k < kMaxIncompScalars; ++k) f.push_back(strfmt("scalar_%d", k));
+  return f;
 }
 
 IncompConfig IncompConfig::from_deck(const deck::Deck& d) {
@@ -149,6 +160,9 @@ IncompConfig IncompConfig::from_deck(const deck::Deck& d) {
   c.cfl = d.real("physics.cfl_number");
   c.dt = d.real("physics.dt");
   c.advection = d.string("physics.advection") == "divergence" ? Advection::Divergence : Advection::SkewSymmetric;
+  c.scalars = static_cast<int>(d.integer("physics.scalars"));
+  c.scalar_diffusivity = d.real("physics.scalar_diffusivity");
+  c.scalar_thickness = d.real("physics.scalar_thickness");
   auto g = d.reals("physics.pressure_gradient");
   for (int a = 0; a < 3; ++a) c.pressure_gradient[a] = g[a];
   if (d.has("physics.flow_rate")) {

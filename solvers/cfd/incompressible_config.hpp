@@ -13,6 +13,8 @@
 namespace tessera::cfd {
 
 enum class IncompBoundary { Periodic, NoSlip, FreeSlip };
+
+constexpr int kMaxIncompScalars = 8;
 enum class Advection { SkewSymmetric, Divergence };
 
 struct IncompConfig {
@@ -29,6 +31,9 @@ struct IncompConfig {
   std::array<double, 3> pressure_gradient{0, 0, 0};  // body force -dp/dx
   bool fixed_flow_rate = false;
   double flow_rate = 0;  // bulk velocity along x when fixed_flow_rate
+  int scalars = 0;                 // passive scalars (cell-centred)
+  double scalar_diffusivity = 0;   // kappa, the same for every scalar
+  double scalar_thickness = 0.05;  // of the initial band's edges, relative to the y length
 
   std::string problem;
 

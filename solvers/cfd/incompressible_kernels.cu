@@ -83,6 +83,42 @@ void momentum_stage(const Device& dev, const IncompParams& p, FieldView<const do
   });
 }
 
+void scalar_stage(const Device& dev, const IncompParams& p, FieldView<const double> u, FieldView<const double> in,
+                  FieldView<double> rold, FieldView<double> out, double dt, double gamma, double zeta) {
+  const Strides st = strides_of(in);
+  for_each(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
+    const std::int64_t o = in.offset(i, j, k);
+    for (int q = 0; q < p.nscalar; ++q) {
+      const double* s = in.component(q);
+      const double s0 = s[o];
+      double conv = 0, lap = 0;
+      for (int a = 0; a < 3; ++a) {
+        if (!p.active[a]) continue;
+        const std::int64_t sa = st.s[a];
+        const double up = u.component(a)[o], um = u.component(a)[o - sa];
+        const double sp = s[o + sa], sm = s[o - sa];
+        const double div = (up * 0.5 * (s0 + sp) - um * 0.5 * (sm + s0)) * p.inv_dx[a];
+        if (p.skew) {
+          const double adv = 0.5 * (up * (sp - s0) + um * (s0 - sm)) * p.inv_dx[a];
+          conv += 0.5 * (div + adv);
+        } else {
+          conv += div;
+        }
+        lap += (sp - 2.0 * s0 + sm) * p.inv_dx2[a];
+      }
+      const double rhs = p.kappa * lap - conv;
+      double* r = rold.component(q) + o;
+      const double incr = zeta != 0.0 ? gamma * rhs + zeta * *r : gamma * rhs;
+      out.component(q)[o] = s0 + dt * incr;
+      *r = rhs;
+    }
+  });
+}
+
+double sum_scalar(const Device& dev, const IncompParams& p, FieldView<const double> s, int k) {
+  return reduce_sum(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int l) { return s(k, i, j, l); });
+}
+
 void divergence(const Device& dev, const IncompParams& p, FieldView<const double> u, Span3<double> rhs, double scale) {
   const Strides st = strides_of(u);
   for_each(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {

@@ -24,6 +24,8 @@ struct IncompParams {
   int noslip[3][2] = {};                // ... and a no-slip one (else free-slip)
   double wall_velocity[3][2][3] = {};   // tangential velocity of each wall
   double force[3] = {0, 0, 0};          // body force (-dp/dx)
+  int nscalar = 0;                      // passive scalars
+  double kappa = 0;                     // their diffusivity
 };
 
 // One low-storage RK3 stage (Wray): out = in + dt (gamma R(in) + zeta R_old),
@@ -31,6 +33,13 @@ struct IncompParams {
 // the projection follows). in's ghosts must be current; zeta = 0 ignores R_old.
 void momentum_stage(const Device& dev, const IncompParams& p, FieldView<const double> in, FieldView<double> rold,
                     FieldView<double> out, double dt, double gamma, double zeta);
+
+// The same stage for the cell-centred passive scalars, advected by the
+// stage's velocity `u` in the same form as momentum and diffused with kappa
+// (ghosts of u and s_in current; walls are zero-flux through their ghosts).
+void scalar_stage(const Device& dev, const IncompParams& p, FieldView<const double> u, FieldView<const double> in,
+                  FieldView<double> rold, FieldView<double> out, double dt, double gamma, double zeta);
+double sum_scalar(const Device& dev, const IncompParams& p, FieldView<const double> s, int k);
 
 // rhs = div(u) * scale on owned cells (u's ghosts current).
 void divergence(const Device& dev, const IncompParams& p, FieldView<const double> u, Span3<double> rhs, double scale);

@@ -21,10 +21,11 @@ MemoryEstimate incompressible_memory(const deck::Deck& d, int ranks, Backend bac
   const bool host = backend == Backend::Host;
   const CartesianLayout layout(spec, ranks, 0);
   const auto pgrid = PencilLayout::choose_grid(cfg.cells, ranks);
-  // The real-to-complex spectrum along the first periodic axis has n/2 + 1 entries.
+  // The real-to-complex spectrum along the first periodic axis has n/2 + 1
+  // complex entries; all walls (DCTs) keep the spectrum real.
   int r2c = -1;
   for (int a = 0; a < 3 && r2c < 0; ++a)
-    if (!cfg.wall(a, 0) || !cfg.active(a)) r2c = a;
+    if (!cfg.wall(a, 0) && cfg.active(a)) r2c = a;
 
   MemoryEstimate e;
   for (int r = 0; r < ranks; ++r) {
@@ -36,7 +37,8 @@ MemoryEstimate incompressible_memory(const deck::Deck& d, int ranks, Backend bac
     }
     // Three velocity buffers (u^n and two stage buffers), R_old, pressure;
     // the projection's divergence field; snapshot and checkpoint packing.
-    double bytes = (3 * 3 + 3 + 1 + 1) * box * 8 + own * 8 * (host ? 2 : 1);
+    // Passive scalars: three rotating buffers and R_old per scalar.
+    double bytes = (3 * 3 + 3 + 1 + 1 + 4 * cfg.scalars) * box * 8 + own * 8 * (host ? 2 : 1);
     // Halo slabs of the velocity (3 components) and the potential (1): out
     // and in per neighbour.
     for (int a = 0; a < 3; ++a) {
@@ -44,7 +46,7 @@ MemoryEstimate incompressible_memory(const deck::Deck& d, int ranks, Backend bac
       double slab = 8;
       for (int e2 = 0; e2 < 3; ++e2)
         if (e2 != a) slab *= o.extent(e2) + (e2 < a && cfg.active(e2) ? 2 : 0);
-      bytes += 2 * 2 * (3 + 1) * slab;
+      bytes += 2 * 2 * (3 + 1 + cfg.scalars) * slab;
     }
     // The pencil of the right-hand side, the spectrum and the FFT's two work
     // arrays (complex where a periodic axis is halved), the redistribution's

@@ -91,4 +91,16 @@ void initialize_incompressible(const deck::Deck& d, const IncompConfig& cfg, con
   // lid_driven_cavity and couette start at rest; their walls drive them.
 }
 
+void initialize_scalars(const IncompConfig& cfg, const CartesianLayout& layout, const Device& dev,
+                        const IncompParams& p, FieldView<double> s) {
+  const Placement pl = placement(cfg, layout);
+  const double y0 = cfg.lower[1], ly = cfg.upper[1] - cfg.lower[1], w = cfg.scalar_thickness;
+  const int n = cfg.scalars;
+  for_each(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
+    const double ys = (centre(pl, 1, j) - y0) / ly;
+    const double band = 0.5 * (std::tanh((ys - 0.25) / w) - std::tanh((ys - 0.75) / w));
+    for (int q = 0; q < n; ++q) s(q, i, j, k) = band;
+  });
+}
+
 }  // namespace tessera::cfd

@@ -17,4 +17,9 @@ namespace tessera::cfd {
 void initialize_incompressible(const deck::Deck& d, const IncompConfig& cfg, const CartesianLayout& layout,
                                const Device& dev, const IncompParams& p, FieldView<double> u, Span3<double> pressure);
 
+// Passive scalars: each a band of 1 over the middle half of y with tanh
+// edges of cfg.scalar_thickness (relative to the y length), 0 outside.
+void initialize_scalars(const IncompConfig& cfg, const CartesianLayout& layout, const Device& dev,
+                        const IncompParams& p, FieldView<double> s);
+
 }  // namespace tessera::cfd
