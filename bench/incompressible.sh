@@ -2,8 +2,9 @@
 # cfd.incompressible figure of merit: 3-D periodic Taylor-Green (Re 1600, double)
 # at N^3 for each N given (default 256 512), STEPS steps each (default 20);
 # prints cell-updates/s per full step (three RK stages, three projections)
-# and the split of the stepping time between the momentum and pressure timer
-# regions of run.json (sync_timers on, so each region's time is its own).
+# and the split of the stepping time between the momentum and projection
+# (pressure) timer regions of run.json (sync_timers on, so each region's time
+# is its own).
 #   bench/incompressible.sh [N...]    (TESSERA=path/to/tessera, DEVICE=gpu|cpu, STEPS=20)
 # Host figure per core: DEVICE=cpu OMP_NUM_THREADS=1 bench/incompressible.sh 64
 set -euo pipefail
@@ -25,12 +26,12 @@ fom = r["figure_of_merit"]
 step = reg.get("step", 0.0)
 print("%s^3: cfd.incompressible figure of merit: %.4e %s (%d steps, %.4g ms per step)"
       % (n, fom["value"], fom["unit"], r["steps"], 1e3 * step / max(r["steps"], 1)))
-mom, pres = reg.get("momentum"), reg.get("pressure")
+mom, pres = reg.get("momentum"), reg.get("projection", reg.get("pressure"))
 if mom is not None and pres is not None and step > 0:
     print("%s^3: split of the stepping time: momentum %.1f %%, pressure %.1f %%, other %.1f %%"
           % (n, 100 * mom / step, 100 * pres / step, 100 * (step - mom - pres) / step))
 else:
-    print("%s^3: no momentum/pressure regions in run.json (regions: %s)" % (n, ", ".join(sorted(reg))))
+    print("%s^3: no momentum/projection regions in run.json (regions: %s)" % (n, ", ".join(sorted(reg))))
 for k in sorted(reg, key=reg.get, reverse=True):
     print("%s^3:   region %-12s %9.4f s" % (n, k, reg[k]))
 PY
