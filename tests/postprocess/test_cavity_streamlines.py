@@ -5,6 +5,7 @@ Usage: python3 test_cavity_streamlines.py   (writes its files into a temporary d
 
 * Ghia's table loads as the paper's 17 + 17 points (spot values of both
   tables and both Reynolds numbers);
+* the centre-line extrema of that field are the cubics' own;
 * a field u = p(y), v = q(x) with cubics p, q that take the cavity's wall
   values is read off exactly at Ghia's points (the line across is linear in
   x, the cubic along the line is exact for cubics), for an even and an odd
@@ -88,6 +89,14 @@ class CavityCentrelines(unittest.TestCase):
         np.testing.assert_allclose(r["v_at"], q(g["x"][r["iv"]]), atol=1e-13)
         np.testing.assert_allclose(r["du"], p(g["y"][r["iu"]]) - g["u"][r["iu"]], atol=1e-13)
         self.assertAlmostEqual(r["max"], max(np.abs(r["du"]).max(), np.abs(r["dv"]).max()), places=15)
+
+    def test_extrema(self):
+        ex = cc.extrema(cc.compare(cavity_like(32), 100))
+        self.assertAlmostEqual(ex["u_min"][0], -1.0 / 27.0, places=6)  # p = 2 y^3 - y^2: minimum at y = 1/3
+        self.assertAlmostEqual(ex["u_min"][1], 1.0 / 3.0, places=3)
+        xm = (1.3 - np.sqrt(1.3 ** 2 - 0.9)) / 3  # q' = 0: 3 x^2 - 2.6 x + 0.3 = 0
+        self.assertAlmostEqual(ex["v_min"][0], q(xm), places=6)
+        self.assertAlmostEqual(ex["v_min"][1], xm, places=3)
 
     def test_even_cells(self):
         self.check(cavity_like(32))
