@@ -29,13 +29,18 @@ Strides strides_of(const V& v) {
 // quadratic through the wall value and the first two faces, so a parabolic
 // profile (Poiseuille) is a discrete steady state; advection keeps the mirror
 // ghost, whose midpoint value is the wall velocity.
+//
+// D > 0: the active axes are 0 .. D-1, known at compile time (the loops
+// unroll, the axis tests vanish); D = 0: any axes (p.active). The same
+// arithmetic in the same order either way.
+template <int D>
 TESSERA_HD inline double momentum_rhs(const IncompParams& p, const double* const* u, std::int64_t o,
                                       const Strides& st, int c, const int* idx) {
   const double* uc = u[c];
   const double c0 = uc[o];
   double conv = 0, lap = 0;
-  for (int a = 0; a < 3; ++a) {
-    if (!p.active[a]) continue;
+  for (int a = 0; a < (D > 0 ? D : 3); ++a) {
+    if (D == 0 && !p.active[a]) continue;
     const std::int64_t sa = st.s[a];
     const double* ua = u[a];
     const double cp = uc[o + sa], cm = uc[o - sa];
@@ -58,29 +63,48 @@ TESSERA_HD inline double momentum_rhs(const IncompParams& p, const double* const
   return p.force[c] - conv + p.nu * lap;
 }
 
+// One cell's faces through one RK3 stage (see momentum_stage).
+template <int D>
+TESSERA_HD inline void update_faces(const IncompParams& p, const FieldView<const double>& in,
+                                    const FieldView<double>& rold, const FieldView<double>& out, const Strides& st,
+                                    int i, int j, int k, double dt, double gamma, double zeta) {
+  const double* u[3] = {in.component(0), in.component(1), in.component(2)};
+  const int idx[3] = {i, j, k};
+  const std::int64_t o = in.offset(i, j, k);
+  for (int c = 0; c < (D > 0 ? D : 3); ++c) {
+    if (D == 0 && !p.active[c]) continue;
+    double* r = rold.component(c) + o;
+    if (p.wall[c][1] && idx[c] == p.n[c] - 1) {  // the upper wall's normal face: fixed
+      out.component(c)[o] = 0.0;
+      *r = 0.0;
+      continue;
+    }
+    const double rhs = momentum_rhs<D>(p, u, o, st, c, idx);
+    const double incr = zeta != 0.0 ? gamma * rhs + zeta * *r : gamma * rhs;
+    out.component(c)[o] = u[c][o] + dt * incr;
+    *r = rhs;
+  }
+}
+
+template <int D>
+void momentum_stage_for(const Device& dev, const IncompParams& p, FieldView<const double> in, FieldView<double> rold,
+                        FieldView<double> out, double dt, double gamma, double zeta) {
+  const Strides st = strides_of(in);
+  for_each(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
+    update_faces<D>(p, in, rold, out, st, i, j, k, dt, gamma, zeta);
+  });
+}
+
 }  // namespace
 
 void momentum_stage(const Device& dev, const IncompParams& p, FieldView<const double> in, FieldView<double> rold,
                     FieldView<double> out, double dt, double gamma, double zeta) {
-  const Strides st = strides_of(in);
-  for_each(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
-    const double* u[3] = {in.component(0), in.component(1), in.component(2)};
-    const int idx[3] = {i, j, k};
-    const std::int64_t o = in.offset(i, j, k);
-    for (int c = 0; c < 3; ++c) {
-      if (!p.active[c]) continue;
-      double* r = rold.component(c) + o;
-      if (p.wall[c][1] && idx[c] == p.n[c] - 1) {  // the upper wall's normal face: fixed
-        out.component(c)[o] = 0.0;
-        *r = 0.0;
-        continue;
-      }
-      const double rhs = momentum_rhs(p, u, o, st, c, idx);
-      const double incr = zeta != 0.0 ? gamma * rhs + zeta * *r : gamma * rhs;
-      out.component(c)[o] = u[c][o] + dt * incr;
-      *r = rhs;
-    }
-  });
+  if (p.active[0] && p.active[1] && p.active[2])
+    momentum_stage_for<3>(dev, p, in, rold, out, dt, gamma, zeta);
+  else if (p.active[0] && p.active[1] && !p.active[2])
+    momentum_stage_for<2>(dev, p, in, rold, out, dt, gamma, zeta);
+  else
+    momentum_stage_for<0>(dev, p, in, rold, out, dt, gamma, zeta);
 }
 
 void scalar_stage(const Device& dev, const IncompParams& p, FieldView<const double> u, FieldView<const double> in,
