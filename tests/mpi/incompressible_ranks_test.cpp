@@ -41,11 +41,12 @@ std::string source_deck(const std::string& name) {
 // A prefix that runs the CLI as a process of its own, not a rank of this job:
 // the variables that make a process a rank (OMPI_COMM_WORLD_*, PMIX_*, ...)
 // are left out, so it starts as a singleton; what finds the program, its
-// libraries and its device stays.
+// libraries and its device stays, and so do the sanitizers' options.
 std::string clean_environment() {
   std::string env = "env -i OMP_NUM_THREADS=1";
   for (const char* name : {"PATH", "HOME", "LD_LIBRARY_PATH", "TMPDIR", "TESSERA_DEVICE", "CUDA_VISIBLE_DEVICES",
-                           "OMPI_ALLOW_RUN_AS_ROOT", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"})
+                           "OMPI_ALLOW_RUN_AS_ROOT", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "ASAN_OPTIONS", "LSAN_OPTIONS",
+                           "UBSAN_OPTIONS"})
     if (const char* v = std::getenv(name)) env += std::string(" ") + name + "='" + v + "'";
   return env;
 }
