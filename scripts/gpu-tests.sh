@@ -5,8 +5,10 @@
 #                           CUDA against the host (compare-backends.sh), the
 #                           GPU validation cases, every benchmark (~8 minutes)
 #   gpu-tests.sh --quick    the same kinds of check, smaller (~3 minutes)
-#   gpu-tests.sh --long     only the 256^3 Taylor-Green case against the DNS
-#                           (4-10 minutes on its own: a device call of its own)
+#   gpu-tests.sh --long [CASE]  one long validation case alone (4-10 minutes: a
+#                           device call of its own): default the 256^3 cfd.euler
+#                           Taylor-Green case against the DNS; incompressible_tgv3d_512
+#                           the 512^3 cfd.incompressible one (GPU-only)
 # Writes $OUT/summary.md (pass/fail and seconds per item, figures with their
 # roofline fractions against ceilings measured on the card: paste it into
 # bench/NOTES.md), $OUT/logs.txt (each item's log) and the validation report.
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 mode=full
 [ "${1:-}" = "--quick" ] && mode=quick
 [ "${1:-}" = "--long" ] && mode=long
+long_case=${2:-taylor_green}
 out=${OUT:-/tmp/tessera-gpu-out}
 work=/tmp/tessera-gpu-work
 rm -rf "$work"
@@ -54,7 +57,7 @@ gpu="TESSERA_DEVICE=gpu"
 val="python3 src/validation/run.py --device gpu --tessera bin/tessera --exact bin/tessera_exact_riemann --out $work/validation"
 if [ $mode = long ]; then
   item info 60 "bin/tessera info"
-  item validation_taylor_green 590 "$val --cases taylor_green"
+  item validation_$long_case 590 "$val --cases $long_case"
   python3 scripts/gpu_summary.py "$work" "$mode" "$(cat COMMIT 2>/dev/null)" $(( $(date +%s) - start )) > "$out/summary.md"
   for f in report.md summary.json; do [ -f "$work/validation/$f" ] && cp "$work/validation/$f" "$out/validation_$f"; done
   cat "$out/summary.md"
@@ -64,9 +67,9 @@ fi
 item info 60 "bin/tessera info && { nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,clocks.max.mem --format=csv || true; }"
 item ceilings 60 "bin/tessera_bench_ceilings --device gpu"
 if [ $mode = quick ]; then
-  item unit 150 "$gpu bin/tessera_tests --gtest_filter='ForEach*:Reduce*:Buffer*:Scan*:Sort*:FftLocal*:Gravity*:PoissonSolver*:DistributedFft*:EulerStageKernel*:EulerSod*:MdMixedPrecision*:Cli.Fail*:Cli.OneFailing*'"
+  item unit 150 "$gpu bin/tessera_tests --gtest_filter='ForEach*:Reduce*:Buffer*:Scan*:Sort*:FftLocal*:Gravity*:PoissonSolver*:DistributedFft*:EulerStageKernel*:EulerSod*:Incompressible*:MdMixedPrecision*:Cli.Fail*:Cli.OneFailing*'"
   item mpi_np1_nccl 90 "$gpu mpirun -np 1 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*'"
-  item mpi_np2 120 "$gpu mpirun -np 2 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*:RankInvariance*'"
+  item mpi_np2 120 "$gpu mpirun -np 2 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*:RankInvariance*:IncompressibleRanks*'"
 else
   item unit 300 "$gpu bin/tessera_tests"
   item mpi_np1_nccl 150 "$gpu mpirun -np 1 bin/tessera_mpi_tests"
@@ -74,11 +77,12 @@ else
   item mpi_np4 240 "$gpu mpirun -np 4 bin/tessera_mpi_tests"
 fi
 item backends 240 "scripts/compare-backends.sh bin/tessera src"
-# Every GPU-sized case but the 256^3 Taylor-Green vortex (--long runs it alone).
+# Every GPU-sized case but the 256^3 cfd.euler Taylor-Green vortex and the GPU-only
+# 512^3 cfd.incompressible one (--long runs each alone).
 if [ $mode = quick ]; then
   item validation 150 "$val --quick"
 else
-  item validation 300 "$val --cases $(python3 src/validation/run.py --list | awk '$1 != "taylor_green" {printf "%s%s", sep, $1; sep=","}')"
+  item validation 300 "$val --cases $(python3 src/validation/run.py --list | awk '$1 != "taylor_green" && $1 != "incompressible_tgv3d_512" {printf "%s%s", sep, $1; sep=","}')"
 fi
 bench="TESSERA=bin/tessera DEVICE=gpu"
 if [ $mode = quick ]; then
@@ -86,12 +90,14 @@ if [ $mode = quick ]; then
   item bench_md 60 "$bench PRECISIONS=double src/bench/md.sh 40"
   item bench_gravity 60 "bin/tessera_bench_gravity --device gpu --precision single"
   item bench_fft 60 "bin/tessera_bench_fft --device gpu --sizes 256 --r2c 256"
+  item bench_incompressible 60 "$bench src/bench/incompressible.sh 256"
 else
   item bench_euler 120 "$bench src/bench/euler.sh 128 256 384 && $bench KERNEL=split src/bench/euler.sh 256"
   item bench_md 120 "$bench src/bench/md.sh 16 40 80"
   item bench_gravity 90 "bin/tessera_bench_gravity --device gpu --precision single && bin/tessera_bench_gravity --device gpu --precision double"
   item bench_halo 60 "bin/tessera_bench_halo --device gpu --cells 256 --transport nccl && mpirun -np 2 bin/tessera_bench_halo --device gpu --cells 256 --transport mpi"
   item bench_fft 120 "bin/tessera_bench_fft --device gpu --sizes 256,512 --r2c 512"
+  item bench_incompressible 150 "$bench src/bench/incompressible.sh 256 512"
 fi
 
 python3 scripts/gpu_summary.py "$work" "$mode" "$(cat COMMIT 2>/dev/null)" $(( $(date +%s) - start )) > "$out/summary.md"

@@ -14,6 +14,7 @@ from pathlib import Path
 # (bench/NOTES.md gives the derivations).
 EULER_BYTES = {"fused": 480.0, "split": 1200.0}  # per cell-update, PLM+HLLC+RK2, double
 GRAVITY_FLOPS = 20.0                            # per interaction
+INCOMP_TARGET = 1.5e9                           # cell-updates/s, cfd.incompressible 256^3 on an H100 (issue 14)
 MD_FLOPS = 1700.0                               # per atom-step, in.lj full list (~55 pairs in rc, ~78 listed)
 
 
@@ -58,6 +59,17 @@ def main():
             v = float(f.group(2))
             frac = "%.0f %% of copy bandwidth (%d B/cell-update)" % (100 * v * EULER_BYTES[k] / (bw * 1e9), EULER_BYTES[k]) if bw else "-"
             out.append("| cfd.euler PLM+HLLC+RK2 %s | %s^3 | %s cell-updates/s | %s |" % (k, f.group(1), fmt(v), frac))
+    split = {}
+    for line in read(work, "bench_incompressible").splitlines():
+        s = re.match(r"(\d+)\^3: split of the stepping time: momentum ([\d.]+) %, pressure ([\d.]+) %", line)
+        if s:
+            split[s.group(1)] = "momentum %s %%, pressure %s %%" % (s.group(2), s.group(3))
+    for line in read(work, "bench_incompressible").splitlines():
+        f = re.match(r"(\d+)\^3: cfd\.incompressible figure of merit: ([\d.e+-]+) cell-updates/s", line)
+        if f:
+            v = float(f.group(2))
+            out.append("| cfd.incompressible TGV RK3 + FFT projection | %s^3 | %s cell-updates/s (%s) | %.2fx the H100 target 1.5e9 at 256^3 |"
+                       % (f.group(1), fmt(v), split.get(f.group(1), "no split"), v / INCOMP_TARGET))
     for line in read(work, "bench_md").splitlines():
         f = re.match(r"(\d+) atoms, (\w+): .*figure of merit: ([\d.e+-]+) atom-steps/s", line)
         if f:

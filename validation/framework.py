@@ -119,6 +119,7 @@ class Case:
     quick = False
     title = ""
     gpu_title = None  # the title of the GPU-sized variant (--device gpu), where the case has one
+    gpu_only = False  # True: too large for the host; runs only with --device gpu (never in --quick)
 
     def title_for(self, device):
         return self.gpu_title if device == "gpu" and self.gpu_title else self.title

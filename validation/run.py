@@ -14,7 +14,7 @@ fails, 2 on a usage error.
 
 --quick runs the CI subset (a few minutes on 2 cores); without it, every case.
 --device gpu also selects the GPU-sized variants of the cases that have them
-(--list --device gpu shows them). See validation/README.md.
+(--list --device gpu shows them) and the GPU-only cases (`gpu` in --list). See validation/README.md.
 """
 import argparse
 import datetime
@@ -84,7 +84,8 @@ def main(argv=None):
     cases = load_cases()
     if args.list:
         for c in cases:
-            print("%-22s %-6s %s" % (c.name, "quick" if c.quick else "full", c.title_for(args.device)))
+            kind = "gpu" if c.gpu_only else ("quick" if c.quick else "full")
+            print("%-26s %-6s %s" % (c.name, kind, c.title_for(args.device)))
         return 0
     if args.ranks < 1:
         ap.error("--ranks must be >= 1")
@@ -95,8 +96,12 @@ def main(argv=None):
         if unknown:
             ap.error("unknown case(s) %s; known: %s" % (", ".join(unknown), ", ".join(known)))
         selected = [known[w] for w in wanted]
+        cpu_only_run = [c.name for c in selected if c.gpu_only and args.device != "gpu"]
+        if cpu_only_run:
+            ap.error("%s: GPU-only (too large for the host); add --device gpu" % ", ".join(cpu_only_run))
     else:
-        selected = [c for c in cases if c.quick or not args.quick]
+        # GPU-only cases (gpu_only) run only with --device gpu, and never in --quick.
+        selected = [c for c in cases if (c.quick or not args.quick) and (not c.gpu_only or args.device == "gpu")]
 
     tessera = Path(args.tessera) if args.tessera else find_tessera()
     if tessera is None or not tessera.is_file():

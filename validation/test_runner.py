@@ -87,6 +87,13 @@ class Runner(unittest.TestCase):
             self.assertIn("256^3", g["taylor_green"])
             self.assertIn("64^3", c["sedov_spherical"])
             self.assertIn("128^3", g["sedov_spherical"])
+            self.assertIn("128^3", c["incompressible_tgv3d"])
+            self.assertIn("256^3", g["incompressible_tgv3d"])
+            # A GPU-only case is listed as such and refused on the host (usage error).
+            self.assertEqual(c["incompressible_tgv3d_512"].split()[1], "gpu")
+            r = runner(["--cases", "incompressible_tgv3d_512", "--tessera", TESSERA, "--out", tmp], True, tmp)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("GPU-only", r.stderr)
 
 
 if __name__ == "__main__":
