@@ -188,7 +188,7 @@ class DirectSolver final : public Solver {
       box.periodic = {false, false, false};
       desc = io::write_particle_snapshot(r.output_dir / rel, rel, r.meta(), *particles_, box, r.fields);
     }
-    return {{r.name, io::xdmf_particles(desc)}};
+    return {snapshot_output(r.name, desc)};
   }
 
   void write_checkpoint(io::CheckpointWriter& w) override { io::write_particles(w.state(), *particles_); }
