@@ -14,6 +14,7 @@ for a movie (e.g. ffmpeg -i DIR/frame_%05d.png movie.mp4).
     postprocess/render.py SNAPSHOT.hdf|SNAPSHOT.h5|SERIES.hdf.series OUT.png
         [--field density] [--q-criterion] [--iso V ...] [--no-slices]
         [--time T] [--frames DIR] [--size 800x600] [--point-size PX]
+    postprocess/render.py --probe     # exit 0 when pictures can be rendered here
 
 Needs VTK for /usr/bin/python3 (on Debian 12: python3-paraview's vtkmodules,
 VTK 9.2) and an OpenGL context. Debian's VTK renders through X only: with no
@@ -340,7 +341,7 @@ def render(path, out, args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("input", help="a .hdf (VTKHDF) or .h5 snapshot, or a .hdf.series")
+    ap.add_argument("input", nargs="?", help="a .hdf (VTKHDF) or .h5 snapshot, or a .hdf.series")
     ap.add_argument("out", nargs="?", help="the PNG to write (not with --frames)")
     ap.add_argument("--field", help="colour by (and --iso of) this array; default density (grids), velocity (particles)")
     ap.add_argument("--q-criterion", action="store_true", help="isosurface of Q from velocity_x/_y/_z")
@@ -351,10 +352,14 @@ def main():
     ap.add_argument("--size", default="800x600")
     ap.add_argument("--point-size", type=float, help="particles: point size in pixels (default: by count)")
     ap.add_argument("--zoom", type=float, default=1.0)
+    ap.add_argument("--probe", action="store_true", help="only check that rendering works here (exit 0, or 3 and why)")
     args = ap.parse_args()
-    if not args.frames and not args.out:
-        ap.error("give OUT.png, or --frames DIR for a series")
+    if not args.probe and (not args.input or (not args.frames and not args.out)):
+        ap.error("give INPUT and OUT.png, or INPUT and --frames DIR for a series")
     ensure_context()
+    if args.probe:
+        print("render.py: rendering available%s" % (" (under xvfb-run)" if os.environ.get("TESSERA_RENDER_UNDER_XVFB") else ""))
+        return
 
     if args.input.endswith(".series"):
         steps = read_series(args.input)
