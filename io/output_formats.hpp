@@ -12,12 +12,13 @@ struct OutputFormats {
   bool hdf5 = true;
   bool vtkhdf = false;
 
-  // From [output] format's values ("hdf5", "vtkhdf"); the schema has already
-  // refused any other name.
+  // From [output] format's values; the schema has already refused unknown
+  // names. nbody.direct's "tessera" and "gadget4" are HDF5 layouts (the
+  // solver picks which).
   static OutputFormats from_names(const std::vector<std::string>& names) {
     OutputFormats f{false, false};
     for (const auto& n : names) {
-      if (n == "hdf5") f.hdf5 = true;
+      if (n == "hdf5" || n == "tessera" || n == "gadget4") f.hdf5 = true;
       if (n == "vtkhdf") f.vtkhdf = true;
     }
     return f;
