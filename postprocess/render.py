@@ -70,6 +70,9 @@ def ensure_context():
     """Returns when VTK can render here; reruns this command under xvfb-run
     when only a display is missing; exits with UNAVAILABLE otherwise. The probe
     runs in a child: a failed X connection can take the process down."""
+    if os.environ.get("DISPLAY") and (os.environ.get("TESSERA_RENDER_UNDER_XVFB") or
+                                      os.environ.get("TESSERA_RENDER_CONTEXT_CHECKED")):
+        return  # probed already: by the parent before xvfb-run, or by the caller (validation/run.py)
     probe = subprocess.run([sys.executable, "-c", PROBE], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, timeout=120)
     if probe.returncode == 0:

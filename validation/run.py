@@ -17,6 +17,7 @@ fails, 2 on a usage error.
 (--list --device gpu shows them). See validation/README.md.
 """
 import argparse
+import atexit
 import datetime
 import glob
 import importlib.util
@@ -24,6 +25,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -88,6 +90,29 @@ class Pictures:
     def __init__(self):
         self.status = None  # None: not probed; "" when available; else why not
         self.rendered = 0
+        self.env = dict(os.environ)
+        self.xvfb = None
+
+    def start_display(self):
+        """Without a display, one Xvfb for the whole suite (when installed):
+        render.py would otherwise start one per picture under xvfb-run."""
+        if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
+            return
+        read, write = os.pipe()
+        try:
+            self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24",
+                                          "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+            os.close(write)
+            with os.fdopen(read) as f:
+                number = f.readline().strip()
+        except OSError:
+            return
+        if number.isdigit():
+            self.env["DISPLAY"] = ":" + number
+            atexit.register(self.xvfb.terminate)
+        else:
+            self.xvfb.terminate()
 
     def summary(self):
         if self.status is None:
@@ -105,11 +130,16 @@ class Pictures:
         if not wanted:
             return []
         if self.status is None:
-            probe = subprocess.run([render_python(), str(RENDER), "--probe"], capture_output=True, text=True, timeout=300)
+            self.start_display()
+            probe = subprocess.run([render_python(), str(RENDER), "--probe"], capture_output=True, text=True, timeout=300,
+                                   env=self.env)
             lines = [l for l in (probe.stderr + probe.stdout).splitlines() if l.strip()]
             self.status = "" if probe.returncode == 0 else (lines[-1] if lines else "exit %d" % probe.returncode).replace(
                 "render.py: rendering not available: ", "")
-            log("  pictures: " + (self.status or "rendering available"))
+            log("  pictures: " + (self.status or "rendering available" + (" (Xvfb %s)" % self.env["DISPLAY"]
+                                                                            if self.xvfb else "")))
+            # Probed: render.py need not probe again for every picture.
+            self.env["TESSERA_RENDER_CONTEXT_CHECKED"] = "1"
         if self.status:
             return [(None, "VTK pictures skipped: " + self.status)]
         done = []
@@ -117,7 +147,7 @@ class Pictures:
             png = "%s_%s.png" % (case.name, p.stem)
             (out / png).unlink(missing_ok=True)
             cmd = [render_python(), str(RENDER), str(p.snapshot), str(out / png)] + p.options
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=self.env)
             if r.returncode == 0 and (out / png).exists():
                 self.rendered += 1
                 done.append((png, p.caption))

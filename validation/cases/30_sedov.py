@@ -99,9 +99,11 @@ class SedovSpherical(Sedov):
         return 128 if ctx.device == "gpu" else 64  # the deck's 128^3 is a GPU-sized run
 
     def pictures(self, ctx):
-        return [Picture(ctx.snapshots(self.out)[-1], "density", ["--field", "density", "--iso", "2.0"],
-                        "Density slices and the density-2 isosurface (the shock shell) at t = %g "
-                        "(postprocess/render.py)" % self.t)]
+        # Halfway up the shell's averaged peak from the ambient density 1.
+        level = 1.0 + 0.5 * (float(np.max(self.rho)) - 1.0)
+        return [Picture(ctx.snapshots(self.out)[-1], "density", ["--field", "density", "--iso", "%.3g" % level],
+                        "Density slices and the density-%.3g isosurface (the shock shell) at t = %g "
+                        "(postprocess/render.py)" % (level, self.t))]
 
     def sets(self, n):
         return ["grid.cells=[%d,%d,%d]" % (n, n, n)]
