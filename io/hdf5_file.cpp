@@ -122,7 +122,8 @@ std::uint64_t attribute_length(const Handle& a) {
 }
 
 // Fixed-length, NUL-terminated ASCII strings of `width` bytes (the NUL
-// included): what every HDF5 reader handles.
+// included): what every HDF5 reader handles. `padded`: NUL-padded instead,
+// `width` being the text's own length (set_exact_attribute).
 Handle fixed_string_type(std::size_t width, bool padded = false) {
   Handle type(H5CALL(H5Tcopy(H5T_C_S1)), K::Datatype);
   H5CALL(H5Tset_size(type.id(), width));
