@@ -122,6 +122,8 @@ ValueType element_type(ValueType t) {
 
 // "a float", or "an array of 3 floats" when the length is fixed.
 std::string expected(const KeySpec& spec) {
+  if (is_array(spec.type) && spec.single && spec.length == 0)
+    return describe(element_type(spec.type)) + " or " + describe(spec.type);
   if (!is_array(spec.type) || spec.length == 0) return describe(spec.type);
   std::string noun = describe(spec.type).substr(std::string("an array of ").size());
   if (spec.length == 1) noun.pop_back();
@@ -244,6 +246,17 @@ Checked check_value(const toml::node& n, const KeySpec& spec) {
     return c;
   }
   const toml::array* arr = n.as_array();
+  if (!arr && spec.single && scalar(n, element_type(spec.type))) {
+    if (auto bad = out_of_bounds(n, spec, 0)) {
+      c.issues.push_back({*bad, n.source().begin});
+    } else {
+      const Value v = *scalar(n, element_type(spec.type));
+      if (auto* str = std::get_if<std::string>(&v)) c.value = Value(std::vector<std::string>{*str});
+      else if (auto* i = std::get_if<std::int64_t>(&v)) c.value = Value(std::vector<std::int64_t>{*i});
+      else c.value = Value(std::vector<double>{std::get<double>(v)});
+    }
+    return c;
+  }
   if (!arr) {
     c.issues.push_back({"expected " + expected(spec) + ", got " + got(n), n.source().begin});
     return c;

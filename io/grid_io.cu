@@ -4,6 +4,7 @@
 #include "runtime/collectives.hpp"
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
+#include "io/vtkhdf.hpp"
 
 namespace tessera::io {
 
@@ -75,27 +76,39 @@ void GridIO<T>::read(const h5::Location& loc, const std::string& dataset, T* com
 template <class T>
 XdmfGridDesc GridIO<T>::write_snapshot(const std::filesystem::path& path, const std::string& relative_path,
                                        const SnapshotMeta& meta, const std::vector<GridField<T>>& fields) {
-  h5::File file(path.string(), h5::File::Mode::Create, true);
-  write_meta(file, meta);
   const auto& s = layout_.spec();
-  h5::Location grid = file.create_group("grid");
-  grid.set_attribute("cells", std::vector<std::int64_t>{s.cells[0], s.cells[1], s.cells[2]});
-  grid.set_attribute("lower", std::vector<double>{s.lower[0], s.lower[1], s.lower[2]});
-  grid.set_attribute("upper", std::vector<double>{s.upper[0], s.upper[1], s.upper[2]});
-  grid.set_attribute("periodic", std::vector<std::int64_t>{s.periodic[0], s.periodic[1], s.periodic[2]});
-  h5::Location group = file.create_group("fields");
   XdmfGridDesc desc;
-  desc.h5_path = relative_path;
   desc.time = meta.time;
   desc.cells = {s.cells[0], s.cells[1], s.cells[2]};
   desc.lower = s.lower;
   desc.upper = s.upper;
   desc.single_precision = sizeof(T) == 4;
-  for (const auto& f : fields) {
-    write(group, f.name, f.data);
-    desc.fields.push_back(f.name);
+  for (const auto& f : fields) desc.fields.push_back(f.name);
+  if (meta.formats.hdf5) {
+    h5::File file(path.string(), h5::File::Mode::Create, true);
+    write_meta(file, meta);
+    h5::Location grid = file.create_group("grid");
+    grid.set_attribute("cells", std::vector<std::int64_t>{s.cells[0], s.cells[1], s.cells[2]});
+    grid.set_attribute("lower", std::vector<double>{s.lower[0], s.lower[1], s.lower[2]});
+    grid.set_attribute("upper", std::vector<double>{s.upper[0], s.upper[1], s.upper[2]});
+    grid.set_attribute("periodic", std::vector<std::int64_t>{s.periodic[0], s.periodic[1], s.periodic[2]});
+    h5::Location group = file.create_group("fields");
+    for (const auto& f : fields) write(group, f.name, f.data);
+    file.close();
+    desc.h5_path = relative_path;
   }
-  file.close();
+  if (meta.formats.vtkhdf) {
+    VtkImageWriter image(vtkhdf_path(path.string()), meta, s.cells, s.lower, s.upper);
+    const Range3 own = layout_.owned();
+    for (const auto& f : fields) {
+      pack_owned(dev_, f.data, storage_, layout_.local_cells(), packed_.data());
+      memory::copy(host_.data(), Device::host(), packed_.data(), dev_, host_.size() * sizeof(T));
+      image.write_field(f.name, h5::type_of<T>(), host_.data(), {own.lo[0], own.lo[1], own.lo[2]},
+                        layout_.local_cells());
+    }
+    image.close();
+    desc.vtkhdf_path = vtkhdf_path(relative_path);
+  }
   return desc;
 }
 

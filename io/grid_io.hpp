@@ -36,9 +36,10 @@ class GridIO {
   // Collective: reads this rank's cells of `dataset` into `component` (ghosts untouched).
   void read(const h5::Location& loc, const std::string& dataset, T* component);
 
-  // A grid snapshot in DESIGN.md's layout: root meta, /grid attributes,
-  // /fields/<name>. Collective. Returns its XDMF description (h5_path is
-  // `relative_path`).
+  // A grid snapshot in the formats meta.formats asks for: DESIGN.md's layout
+  // at `path` (root meta, /grid attributes, /fields/<name>) and/or a VTKHDF
+  // ImageData at vtkhdf_path(path). Collective. Returns its description
+  // (h5_path is `relative_path`, vtkhdf_path its .hdf; each empty when not written).
   XdmfGridDesc write_snapshot(const std::filesystem::path& path, const std::string& relative_path,
                               const SnapshotMeta& meta, const std::vector<GridField<T>>& fields);
 

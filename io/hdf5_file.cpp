@@ -122,11 +122,12 @@ std::uint64_t attribute_length(const Handle& a) {
 }
 
 // Fixed-length, NUL-terminated ASCII strings of `width` bytes (the NUL
-// included): what every HDF5 reader handles.
-Handle fixed_string_type(std::size_t width) {
+// included): what every HDF5 reader handles. `padded`: NUL-padded instead,
+// `width` being the text's own length (set_exact_attribute).
+Handle fixed_string_type(std::size_t width, bool padded = false) {
   Handle type(H5CALL(H5Tcopy(H5T_C_S1)), K::Datatype);
   H5CALL(H5Tset_size(type.id(), width));
-  H5CALL(H5Tset_strpad(type.id(), H5T_STR_NULLTERM));
+  H5CALL(H5Tset_strpad(type.id(), padded ? H5T_STR_NULLPAD : H5T_STR_NULLTERM));
   H5CALL(H5Tset_cset(type.id(), H5T_CSET_ASCII));
   return type;
 }
@@ -141,8 +142,8 @@ Handle fixed_string_type_of(const Handle& a, const std::string& name) {
   return type;
 }
 
-void string_attribute(hid_t loc, const std::string& name, std::string_view text) {
-  Handle type = fixed_string_type(text.size() + 1);
+void string_attribute(hid_t loc, const std::string& name, std::string_view text, bool exact = false) {
+  Handle type = exact ? fixed_string_type(std::max<std::size_t>(text.size(), 1), true) : fixed_string_type(text.size() + 1);
   Handle space(H5CALL(H5Screate(H5S_SCALAR)), K::Dataspace);
   std::string buf(text);
   write_attribute(loc, name, type.id(), type.id(), space, buf.c_str());
@@ -193,6 +194,10 @@ void Location::set_attribute(const std::string& name, const std::vector<std::int
 
 void Location::set_attribute(const std::string& name, std::string_view text) const {
   string_attribute(h_.id(), name, text);
+}
+
+void Location::set_exact_attribute(const std::string& name, std::string_view text) const {
+  string_attribute(h_.id(), name, text, true);
 }
 
 bool Location::has_attribute(const std::string& name) const { return H5CALL(H5Aexists(h_.id(), name.c_str())) > 0; }

@@ -57,6 +57,10 @@ class Location {
   void set_attribute(const std::string& name, const std::vector<std::int64_t>& v) const;
   void set_attribute(const std::string& name, std::string_view text) const;
   void set_attribute(const std::string& name, const char* text) const { set_attribute(name, std::string_view(text)); }
+  // The same, sized to the text with no terminating NUL (NULLPAD), as
+  // h5py writes bytes: readers that compare the stored bytes whole (VTK's
+  // vtkHDFReader with /VTKHDF's Type) need this form.
+  void set_exact_attribute(const std::string& name, std::string_view text) const;
   bool has_attribute(const std::string& name) const;
   double attribute_double(const std::string& name) const;
   std::int64_t attribute_int(const std::string& name) const;

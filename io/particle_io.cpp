@@ -6,6 +6,7 @@
 
 #include "runtime/collectives.hpp"
 #include "runtime/error.hpp"
+#include "io/vtkhdf.hpp"
 
 namespace tessera::io {
 
@@ -71,6 +72,39 @@ void write_column(const h5::Location& loc, const std::string& name, const Slice&
   write_rows(loc, name, s, p.components(col), interleave(column_to_host<T>(p, col, n), n));
 }
 
+// The owned particles as a VTKHDF UnstructuredGrid next to the HDF5
+// snapshot: the same columns as point data (ids and integer columns as i64,
+// "type" as i32), position as the points.
+void write_vtkhdf_particles(const std::filesystem::path& h5_path, const SnapshotMeta& meta, const Particles& p,
+                            const std::vector<std::string>& columns) {
+  const std::size_t n = static_cast<std::size_t>(p.owned());
+  const std::vector<double> xyz = interleave(column_to_host<double>(p, 0, n), n);
+  std::vector<std::vector<double>> reals;
+  std::vector<std::vector<std::int64_t>> ints;
+  std::vector<std::vector<std::int32_t>> smalls;
+  reals.reserve(p.columns());
+  ints.reserve(p.columns());
+  smalls.reserve(p.columns());
+  std::vector<VtkPointArray> arrays;
+  for (int col = 1; col < p.columns(); ++col) {
+    const std::string& name = p.column_name(col);
+    if (col > 1 && !columns.empty() && std::find(columns.begin(), columns.end(), name) == columns.end()) continue;
+    const int comps = p.components(col);
+    if (p.is_real(col)) {
+      reals.push_back(interleave(column_to_host<double>(p, col, n), n));
+      arrays.push_back({name, comps, h5::Type::Float64, reals.back().data()});
+    } else if (name == "type" && comps == 1) {
+      auto v = column_to_host<std::int64_t>(p, col, n)[0];
+      smalls.emplace_back(v.begin(), v.end());
+      arrays.push_back({name, 1, h5::Type::Int32, smalls.back().data()});
+    } else {
+      ints.push_back(interleave(column_to_host<std::int64_t>(p, col, n), n));
+      arrays.push_back({name, comps, h5::Type::Int64, ints.back().data()});
+    }
+  }
+  write_vtkhdf_points(vtkhdf_path(h5_path.string()), meta, p.owned(), xyz.data(), arrays);
+}
+
 }  // namespace
 
 XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, const std::string& relative_path,
@@ -78,6 +112,14 @@ XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, cons
                                          const std::vector<std::string>& columns) {
   const std::size_t n = static_cast<std::size_t>(p.owned());
   const Slice s = my_slice(p.owned());
+  XdmfParticleDesc desc;
+  desc.time = meta.time;
+  desc.count = static_cast<std::int64_t>(s.total);
+  if (meta.formats.vtkhdf) {
+    write_vtkhdf_particles(path, meta, p, columns);
+    desc.vtkhdf_path = vtkhdf_path(relative_path);
+  }
+  if (!meta.formats.hdf5) return desc;
   h5::File file(path.string(), h5::File::Mode::Create, true);
   write_meta(file, meta);
   h5::Location b = file.create_group("box");
@@ -86,10 +128,7 @@ XdmfParticleDesc write_particle_snapshot(const std::filesystem::path& path, cons
   b.set_attribute("periodic", std::vector<std::int64_t>{box.periodic[0], box.periodic[1], box.periodic[2]});
   h5::Location g = file.create_group("particles");
 
-  XdmfParticleDesc desc;
   desc.h5_path = relative_path;
-  desc.time = meta.time;
-  desc.count = static_cast<std::int64_t>(s.total);
   write_connectivity(g, s);
   write_column<double>(g, "position", s, p, 0);
   for (int col = 1; col < p.columns(); ++col) {
@@ -116,6 +155,15 @@ XdmfParticleDesc write_gadget_snapshot(const std::filesystem::path& path, const 
                                        const SnapshotMeta& meta, const Particles& p, double box_size) {
   const std::size_t n = static_cast<std::size_t>(p.owned());
   const Slice s = my_slice(p.owned());
+  XdmfParticleDesc desc;
+  desc.time = meta.time;
+  desc.count = static_cast<std::int64_t>(s.total);
+  if (meta.formats.vtkhdf) {
+    // VTK tools know nothing of GADGET's names: Tessera's columns as they are.
+    write_vtkhdf_particles(path, meta, p, {});
+    desc.vtkhdf_path = vtkhdf_path(relative_path);
+  }
+  if (!meta.formats.hdf5) return desc;
   h5::File file(path.string(), h5::File::Mode::Create, true);
   write_meta(file, meta);
   h5::Location header = file.create_group("Header");
@@ -137,10 +185,7 @@ XdmfParticleDesc write_gadget_snapshot(const std::filesystem::path& path, const 
   write_rows(g, "ParticleIDs", s, 1, column_to_host<std::int64_t>(p, 1, n)[0]);
   write_rows(g, "Masses", s, 1, column_to_host<double>(p, p.column("mass"), n)[0]);
   file.close();
-  XdmfParticleDesc desc;
   desc.h5_path = relative_path;
-  desc.time = meta.time;
-  desc.count = total;
   desc.group = "PartType1";
   desc.position = "Coordinates";
   desc.arrays = {{"Velocities", 3, false, 8}, {"ParticleIDs", 1, true, 8}, {"Masses", 1, false, 8}};

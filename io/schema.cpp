@@ -89,6 +89,7 @@ const char* short_type(ValueType t) {
 std::string type_text(const KeySpec& k) {
   std::string t = short_type(k.type);
   if (k.length > 0 && t.ends_with("[]")) t.insert(t.size() - 1, std::to_string(k.length));
+  if (k.single && k.length == 0 && t.ends_with("[]")) t = t.substr(0, t.size() - 2) + "|" + t;
   return t;
 }
 

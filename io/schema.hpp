@@ -34,6 +34,7 @@ struct KeySpec {
   bool min_exclusive = false, max_exclusive = false;
   std::vector<std::string> choices;  // strings (and each element of string arrays)
   std::size_t length = 0;            // arrays: exact length required (0 = any)
+  bool single = false;               // arrays: a lone element stands for a one-element array
   std::string unit;
   std::string doc;
   // Key applies only when `when_key` (same table) has one of `when_values`.
@@ -67,6 +68,8 @@ struct KeySpec {
   KeySpec& below(double hi) { max = hi; max_exclusive = true; return *this; }
   KeySpec& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
   KeySpec& len(std::size_t n) { length = n; return *this; }
+  // `format = "vtkhdf"` as well as `format = ["hdf5", "vtkhdf"]`.
+  KeySpec& or_single() { single = true; return *this; }
   KeySpec& units(std::string u) { unit = std::move(u); return *this; }
   KeySpec& doc_(std::string d) { doc = std::move(d); return *this; }
   KeySpec& when(std::string k, std::vector<std::string> values) {

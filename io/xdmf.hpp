@@ -14,7 +14,8 @@ namespace tessera::io {
 
 // A grid snapshot as DESIGN.md lays it out: /fields/<name>, shape (nz, ny, nx).
 struct XdmfGridDesc {
-  std::string h5_path;  // relative to the .xmf, e.g. "snapshots/snapshot_00003.h5"
+  std::string h5_path;  // relative to the .xmf, e.g. "snapshots/snapshot_00003.h5"; empty: none written
+  std::string vtkhdf_path;  // the same snapshot as VTKHDF (io/vtkhdf.hpp), if written
   double time = 0;
   std::array<std::int64_t, 3> cells{1, 1, 1};  // x, y, z
   std::array<double, 3> lower{0, 0, 0}, upper{1, 1, 1};
@@ -30,7 +31,8 @@ struct XdmfParticleArray {
   int bytes = 8;         // 8 or 4
 };
 struct XdmfParticleDesc {
-  std::string h5_path;
+  std::string h5_path;      // empty: none written
+  std::string vtkhdf_path;  // the same snapshot as VTKHDF (io/vtkhdf.hpp), if written
   std::string group = "particles";    // HDF5 group holding the arrays
   std::string position = "position";  // its N x 3 coordinates dataset
   double time = 0;

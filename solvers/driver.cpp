@@ -15,6 +15,7 @@
 #include "io/atomic_file.hpp"
 #include "io/checkpoint.hpp"
 #include "io/hdf5_file.hpp"
+#include "io/vtkhdf.hpp"
 #include "io/xdmf.hpp"
 #include "io/diagnostics_csv.hpp"
 #include "io/json_writer.hpp"
@@ -65,6 +66,9 @@ deck::Deck load_deck(const std::string& path, const std::vector<std::string>& ov
       if (auto near = deck::nearest(f, info.fields)) msg += "; did you mean '" + *near + "'?";
       problems.push_back(msg);
     }
+  if (d.strings("output.format").empty())
+    problems.push_back("key 'format' in [output] at " + d.location("output.format") +
+                       ": name at least one format (\"hdf5\", \"vtkhdf\")");
   if (!d.has("run.steps") && !d.has("run.t_end"))
     problems.push_back("[run] in " + d.source_name() + " needs 'steps' or 't_end' to know when to stop");
   if (!problems.empty()) throw InputError(problems);
@@ -106,7 +110,7 @@ Device choose_device(const RunOptions& opt, const deck::Deck& d, int local_rank)
 void remove_previous_outputs(const fs::path& out) {
   for (const char* name : {"run.json", "diagnostics.csv", "snapshots", "checkpoints"}) fs::remove_all(out / name);
   for (const auto& entry : fs::directory_iterator(out))
-    if (entry.path().extension() == ".xmf") fs::remove(entry.path());
+    if (entry.path().extension() == ".xmf" || entry.path().string().ends_with(".hdf.series")) fs::remove(entry.path());
 }
 
 fs::path prepare_output_dir(const fs::path& out, bool overwrite, bool restart) {
@@ -185,23 +189,34 @@ struct OutputCadence {
   }
 };
 
-// The XDMF series of a run: every snapshot's <Grid> per series, rewritten
-// into <output>/<series>.xmf after each snapshot, and carried in checkpoints
-// so a restarted run extends the same series.
+// The series of a run, XDMF and VTKHDF: every snapshot's <Grid> and every
+// VTKHDF file (with its time) per series, rewritten into
+// <output>/<series>.xmf and <output>/<series>.hdf.series after each
+// snapshot, and carried in checkpoints so a restarted run extends the same
+// series.
 struct Series {
   std::map<std::string, std::vector<std::string>> grids;
+  std::map<std::string, std::vector<std::pair<std::string, double>>> vtkhdf;
 
   void add(const fs::path& out, const std::vector<SnapshotOutput>& outputs) {
-    std::set<std::string> touched;
+    std::set<std::string> touched_xdmf, touched_vtkhdf;
     for (const auto& o : outputs) {
-      grids[o.series].push_back(o.xdmf_grid);
-      touched.insert(o.series);
+      if (!o.xdmf_grid.empty()) {
+        grids[o.series].push_back(o.xdmf_grid);
+        touched_xdmf.insert(o.series);
+      }
+      if (!o.vtkhdf.empty()) {
+        vtkhdf[o.series].emplace_back(o.vtkhdf, o.time);
+        touched_vtkhdf.insert(o.series);
+      }
     }
     if (collectives::rank() != 0) return;
-    for (const auto& name : touched) io::write_xdmf_series(out / (name + ".xmf"), grids[name]);
+    for (const auto& name : touched_xdmf) io::write_xdmf_series(out / (name + ".xmf"), grids[name]);
+    for (const auto& name : touched_vtkhdf) io::write_vtkhdf_series(out / (name + ".hdf.series"), vtkhdf[name]);
   }
 
   static constexpr char kSeparator = '\x1e';  // ASCII record separator
+  static constexpr char kTimeSeparator = '\x1f';  // ASCII unit separator
   void save(const h5::Location& root) const {
     std::string names;
     for (const auto& [name, list] : grids) {
@@ -211,18 +226,40 @@ struct Series {
       root.set_attribute("xdmf_" + name, joined);
     }
     root.set_attribute("xdmf_series", names);
+    names.clear();
+    for (const auto& [name, list] : vtkhdf) {
+      names += (names.empty() ? "" : "\n") + name;
+      std::string joined;
+      for (const auto& [file, time] : list) joined += file + kTimeSeparator + strfmt("%.17g", time) + kSeparator;
+      root.set_attribute("vtkhdf_" + name, joined);
+    }
+    root.set_attribute("vtkhdf_series", names);
   }
   void load(const h5::Location& root) {
     grids.clear();
-    std::stringstream names(root.attribute_string("xdmf_series"));
-    std::string name;
-    while (std::getline(names, name)) {
-      if (name.empty()) continue;
-      std::stringstream joined(root.attribute_string("xdmf_" + name));
-      std::string g;
-      while (std::getline(joined, g, kSeparator)) grids[name].push_back(g);
-    }
+    vtkhdf.clear();
+    for (const auto& name : lines(root.attribute_string("xdmf_series")))
+      for (const auto& g : records(root.attribute_string("xdmf_" + name))) grids[name].push_back(g);
+    // Checkpoints from before VTKHDF output have no such series.
+    if (!root.has_attribute("vtkhdf_series")) return;
+    for (const auto& name : lines(root.attribute_string("vtkhdf_series")))
+      for (const auto& r : records(root.attribute_string("vtkhdf_" + name))) {
+        const auto cut = r.find(kTimeSeparator);
+        vtkhdf[name].emplace_back(r.substr(0, cut), std::stod(r.substr(cut + 1)));
+      }
   }
+
+ private:
+  static std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, separator))
+      if (!item.empty()) out.push_back(item);
+    return out;
+  }
+  static std::vector<std::string> lines(const std::string& text) { return split(text, '\n'); }
+  static std::vector<std::string> records(const std::string& text) { return split(text, kSeparator); }
 };
 
 struct CheckpointCadence {
@@ -364,9 +401,10 @@ RunSummary run(const RunOptions& opt) {
     Series series;
     const std::string snap_name = d.string("output.name");
     const std::vector<std::string> snap_fields = d.strings("output.fields");
+    const io::OutputFormats snap_formats = io::OutputFormats::from_names(d.strings("output.format"));
     auto snapshot = [&](std::int64_t step, double t) {
       auto s = timers.scope("output");
-      SnapshotRequest req{out, snap_name, cadence.index, step, t, deck_toml, version_line(), snap_fields};
+      SnapshotRequest req{out, snap_name, cadence.index, step, t, deck_toml, version_line(), snap_fields, snap_formats};
       series.add(out, solver->write_snapshot(req));
       cadence.written(step, t);
     };

@@ -32,6 +32,13 @@ deck::Schema run_schema(const std::vector<std::string>& solver_names) {
   s.add("output", "name", ValueType::String).def("snapshot").doc_("snapshot file prefix: snapshots/<name>_NNNNN");
   s.add("output", "fields", ValueType::StringArray).def(std::vector<std::string>{}).doc_(
       "fields to write (tessera keys SOLVER lists them); empty = all");
+  s.add("output", "format", ValueType::StringArray)
+      .def(std::vector<std::string>{"hdf5"})
+      .or_single()
+      .one_of({"hdf5", "vtkhdf"})
+      .doc_("snapshot files: \"hdf5\" (snapshots/<name>_NNNNN.h5 with the XDMF series <name>.xmf), \"vtkhdf\" "
+            "(VTK's HDF format, snapshots/<name>_NNNNN.hdf with the series <name>.hdf.series that ParaView, "
+            "VTK and PyVista open), or a list of both");
   s.add("output", "every_steps", ValueType::Int).def(0).at_least(0).units("steps").doc_(
       "write a snapshot every N steps (0 = off)");
   s.add("output", "every_time", ValueType::Float).def(0.0).at_least(0).units("time").doc_(

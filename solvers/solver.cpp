@@ -11,6 +11,14 @@ std::string SnapshotRequest::relative_path(const std::string& suffix) const {
   return strfmt("snapshots/%s%s_%05d.h5", name.c_str(), suffix.c_str(), index);
 }
 
+SnapshotOutput snapshot_output(const std::string& series, const io::XdmfGridDesc& desc) {
+  return {series, desc.h5_path.empty() ? std::string() : io::xdmf_grid(desc), desc.vtkhdf_path, desc.time};
+}
+
+SnapshotOutput snapshot_output(const std::string& series, const io::XdmfParticleDesc& desc) {
+  return {series, desc.h5_path.empty() ? std::string() : io::xdmf_particles(desc), desc.vtkhdf_path, desc.time};
+}
+
 bool SnapshotRequest::wants(const std::string& name) const {
   return fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end();
 }

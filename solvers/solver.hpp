@@ -13,6 +13,7 @@
 #include "io/checkpoint.hpp"
 #include "io/deck.hpp"
 #include "io/snapshot_meta.hpp"
+#include "io/xdmf.hpp"
 #include "runtime/device.hpp"
 #include "runtime/timers.hpp"
 
@@ -46,20 +47,31 @@ struct SnapshotRequest {
   std::string deck_toml;  // the resolved deck, stored in every file
   std::string version;
   std::vector<std::string> fields;  // [output] fields; empty = all
+  io::OutputFormats formats{};      // [output] format: which files the writers produce
 
   // Whether [output] fields asks for `name`.
   bool wants(const std::string& name) const;
   // "snapshots/<name>_<index:05>.h5" (+ a suffix for a second kind of output).
   std::string relative_path(const std::string& suffix = "") const;
-  io::SnapshotMeta meta() const { return {time, step, deck_toml, version}; }
+  // Carries `formats` to the io/ writers, which pick the files to write.
+  io::SnapshotMeta meta() const { return {time, step, deck_toml, version, formats}; }
 };
 
-// One file a snapshot wrote: the XDMF series it belongs to (`<series>.xmf` in
-// the output directory) and its <Grid> element there.
+// What one snapshot wrote: the series it belongs to (`<series>.xmf` and
+// `<series>.hdf.series` in the output directory), its <Grid> element for the
+// XDMF series (empty when no HDF5 file was written) and its VTKHDF file
+// (relative to the output directory, empty when none was written).
 struct SnapshotOutput {
   std::string series;
   std::string xdmf_grid;
+  std::string vtkhdf;
+  double time = 0;
 };
+
+// The output of a snapshot the io/ writers described: a solver returns
+// {snapshot_output(request.name, desc)} and gets both series for free.
+SnapshotOutput snapshot_output(const std::string& series, const io::XdmfGridDesc& desc);
+SnapshotOutput snapshot_output(const std::string& series, const io::XdmfParticleDesc& desc);
 
 class Solver {
  public:

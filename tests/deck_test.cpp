@@ -485,6 +485,26 @@ TEST(Validate, WrongTypes) {
             (Strings{"key 'riemann' in [physics] at t.toml:2:11: expected a string, got an array"}));
 }
 
+// [output] format = "vtkhdf" as well as ["hdf5", "vtkhdf"]: where a key allows
+// it, a lone element is a one-element array, checked like an element.
+TEST(Validate, ALoneElementStandsForAOneElementArrayWhereAllowed) {
+  Schema s;
+  s.add("output", "format", ValueType::StringArray).def(Strings{"hdf5"}).or_single().one_of({"hdf5", "vtkhdf"});
+  auto formats = [&](const std::string& text) {
+    return Deck::validate(RawDeck::parse_string(text, "t.toml"), s).strings("output.format");
+  };
+  EXPECT_EQ(formats("[output]\nformat = \"vtkhdf\"\n"), (Strings{"vtkhdf"}));
+  EXPECT_EQ(formats("[output]\nformat = [\"hdf5\", \"vtkhdf\"]\n"), (Strings{"hdf5", "vtkhdf"}));
+  EXPECT_EQ(formats(""), (Strings{"hdf5"}));
+  EXPECT_EQ(problems("[output]\nformat = \"vtk\"\n", s),
+            (Strings{"key 'format' in [output] at t.toml:2:10: 'vtk' is not one of 'hdf5', 'vtkhdf'"}));
+  EXPECT_EQ(problems("[output]\nformat = 1\n", s),
+            (Strings{"key 'format' in [output] at t.toml:2:10: expected a string or an array of strings, got an integer (1)"}));
+  // Elsewhere a lone element stays an error.
+  EXPECT_EQ(problems("[output]\nfields = \"rho\"\n", physics_schema()),
+            (Strings{"key 'fields' in [output] at t.toml:2:10: expected an array of strings, got a string (\"rho\")"}));
+}
+
 TEST(Validate, ArraysMustBeHomogeneousOfTheElementType) {
   EXPECT_EQ(problems("[physics]\ngravity = [0, \"a\", 1, true]\n", physics_schema()),
             (Strings{"key 'gravity' in [physics] at t.toml:2:15: expected an array of 3 floats, but element 2 is a "

@@ -151,7 +151,7 @@ class DiffusionSolver final : public Solver {
     std::vector<io::GridField<double>> fields;
     if (r.wants("u")) fields.push_back({"u", u_.data()});
     io::XdmfGridDesc desc = io_->write_snapshot(r.output_dir / r.relative_path(), r.relative_path(), r.meta(), fields);
-    return {{r.name, io::xdmf_grid(desc)}};
+    return {snapshot_output(r.name, desc)};
   }
 
   void write_checkpoint(io::CheckpointWriter& w) override { io_->write(w.state(), "u", u_.data()); }

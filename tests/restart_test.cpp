@@ -64,6 +64,24 @@ TEST(Restart, ContinuesBitForBitOnTheSameRankCount) {
   EXPECT_NE(read_file(split / "run.json").find("\"restarted_from\""), std::string::npos);
 }
 
+// The VTKHDF series continues too, and --overwrite clears it with the other outputs.
+TEST(Restart, ContinuesTheVtkhdfSeries) {
+  const std::string both = " --set 'output.format=[\"hdf5\",\"vtkhdf\"]'";
+  const fs::path straight = scratch_dir("vtk_straight"), split = scratch_dir("vtk_split");
+  ASSERT_EQ(run_cli(run_args(straight, 40, both)).code, 0);
+  ASSERT_EQ(run_cli(run_args(split, 20, both + " --set checkpoint.every_steps=20")).code, 0);
+  auto r = run_cli(run_args(split, 40, both + " --restart latest"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string series = read_file(split / "snapshot.hdf.series");
+  EXPECT_EQ(read_file(straight / "snapshot.hdf.series"), series);
+  for (int s = 0; s <= 4; ++s)
+    EXPECT_NE(series.find("\"snapshots/snapshot_0000" + std::to_string(s) + ".hdf\""), std::string::npos) << series;
+  EXPECT_TRUE(fs::exists(split / "snapshots/snapshot_00004.hdf"));
+  ASSERT_EQ(run_cli(run_args(split, 10, " --overwrite")).code, 0);
+  EXPECT_FALSE(fs::exists(split / "snapshot.hdf.series"));
+  EXPECT_TRUE(fs::exists(split / "snapshot.xmf"));
+}
+
 TEST(Restart, ContinuesOnAnotherRankCount) {
   const fs::path straight = scratch_dir("straight_ranks"), split = scratch_dir("split_ranks");
   ASSERT_EQ(run_cli(run_args(straight, 40)).code, 0);

@@ -19,8 +19,9 @@ a ``Case`` subclass:
             ...
 
 The runner (run.py) calls run(), then plot() into ``<out>/<name>.png`` (only
-where matplotlib is installed: run() must not need it), and puts every Metric
-into the report table. A case is solver-agnostic: CFD, MD
+where matplotlib is installed: run() must not need it), renders the case's
+pictures() with postprocess/render.py (only where VTK can render), and puts
+every Metric into the report table. A case is solver-agnostic: CFD, MD
 and N-body cases use the same Context (decks, overrides, snapshots,
 diagnostics.csv).
 """
@@ -114,6 +115,18 @@ def order(e_coarse, e_fine, ratio=2.0):
     return math.log(e_coarse / e_fine) / math.log(ratio)
 
 
+class Picture:
+    """A VTK picture of one snapshot for the report: postprocess/render.py
+    SNAPSHOT <out>/<case>_<stem>.png OPTIONS (rendered where an OpenGL
+    context can be had, see run.py)."""
+
+    def __init__(self, snapshot, stem, options=(), caption=""):
+        self.snapshot = Path(snapshot)
+        self.stem = stem
+        self.options = list(options)
+        self.caption = caption
+
+
 class Case:
     name = "unnamed"
     quick = False
@@ -129,6 +142,11 @@ class Case:
 
     def plot(self, ctx, fig):
         """Draw into the matplotlib Figure `fig` (optional)."""
+
+    def pictures(self, ctx):
+        """VTK pictures of this case's snapshots (a list of Picture, after
+        run()); the 3-D cases show slices, isosurfaces or particles."""
+        return []
 
 
 class RunFailed(RuntimeError):

@@ -17,6 +17,7 @@ fails, 2 on a usage error.
 (--list --device gpu shows them) and the GPU-only cases (`gpu` in --list). See validation/README.md.
 """
 import argparse
+import atexit
 import datetime
 import glob
 import importlib.util
@@ -24,6 +25,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -67,6 +69,92 @@ def find_exact(tessera):
         if c.is_file() and os.access(c, os.X_OK):
             return c
     return None
+
+
+RENDER = REPO / "postprocess" / "render.py"
+
+
+def render_python():
+    """The Python with VTK: TESSERA_RENDER_PYTHON, else Debian's, else this one."""
+    if os.environ.get("TESSERA_RENDER_PYTHON"):
+        return os.environ["TESSERA_RENDER_PYTHON"]
+    return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+class Pictures:
+    """The VTK pictures of the report: rendering is probed once, at the first
+    case that has pictures; where it is unavailable (no VTK, no OpenGL
+    context, no xvfb-run) every case's pictures are skipped and the report
+    says why. A picture that fails to render is noted, never a failed case."""
+
+    def __init__(self):
+        self.status = None  # None: not probed; "" when available; else why not
+        self.rendered = 0
+        self.env = dict(os.environ)
+        self.xvfb = None
+
+    def start_display(self):
+        """Without a display, one Xvfb for the whole suite (when installed):
+        render.py would otherwise start one per picture under xvfb-run."""
+        if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
+            return
+        read, write = os.pipe()
+        try:
+            self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24",
+                                          "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+            os.close(write)
+            with os.fdopen(read) as f:
+                number = f.readline().strip()
+        except OSError:
+            return
+        if number.isdigit():
+            self.env["DISPLAY"] = ":" + number
+            atexit.register(self.xvfb.terminate)
+        else:
+            self.xvfb.terminate()
+
+    def summary(self):
+        if self.status is None:
+            return "pictures (VTK): none in these cases"
+        if self.status:
+            return "pictures (VTK): skipped: " + self.status
+        return "pictures (VTK, postprocess/render.py): %d rendered" % self.rendered
+
+    def render(self, case, ctx, out, log=print):
+        """Renders case.pictures(ctx) into out; returns [(png name or None, caption or error)]."""
+        try:
+            wanted = case.pictures(ctx)
+        except Exception as e:
+            return [(None, "pictures: %s: %s" % (type(e).__name__, e))]
+        if not wanted:
+            return []
+        if self.status is None:
+            self.start_display()
+            probe = subprocess.run([render_python(), str(RENDER), "--probe"], capture_output=True, text=True, timeout=300,
+                                   env=self.env)
+            lines = [l for l in (probe.stderr + probe.stdout).splitlines() if l.strip()]
+            self.status = "" if probe.returncode == 0 else (lines[-1] if lines else "exit %d" % probe.returncode).replace(
+                "render.py: rendering not available: ", "")
+            log("  pictures: " + (self.status or "rendering available" + (" (Xvfb %s)" % self.env["DISPLAY"]
+                                                                            if self.xvfb else "")))
+            # Probed: render.py need not probe again for every picture.
+            self.env["TESSERA_RENDER_CONTEXT_CHECKED"] = "1"
+        if self.status:
+            return [(None, "VTK pictures skipped: " + self.status)]
+        done = []
+        for p in wanted:
+            png = "%s_%s.png" % (case.name, p.stem)
+            (out / png).unlink(missing_ok=True)
+            cmd = [render_python(), str(RENDER), str(p.snapshot), str(out / png)] + p.options
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=self.env)
+            if r.returncode == 0 and (out / png).exists():
+                self.rendered += 1
+                done.append((png, p.caption))
+            else:
+                tail = [l for l in (r.stderr + r.stdout).splitlines() if l.strip()][-1:]
+                done.append((None, "%s: render.py exit %d: %s" % (p.stem, r.returncode, tail[0] if tail else "")))
+        return done
 
 
 def main(argv=None):
@@ -122,6 +210,7 @@ def main(argv=None):
         print("%s (%s)" % (plotting.SKIPPED, plotting.why()))
 
     results = []  # (case, metrics, seconds, error, commands)
+    args.pictures = Pictures()
     t_start = time.time()
     for case in selected:
         print("== %s: %s" % (case.name, case.title_for(args.device)), flush=True)
@@ -149,6 +238,7 @@ def main(argv=None):
             except Exception as e:
                 error = "plot: %s: %s" % (type(e).__name__, e)
                 traceback.print_exc()
+        case.rendered = args.pictures.render(case, ctx, out, log=lambda s: print(s, flush=True)) if error is None else []
         if error is not None:
             metrics.append(Metric("case ran to completion", "error", "no error", False, error))
         for m in metrics:
@@ -218,7 +308,9 @@ def write_summary(out, args, version, results, total, failed, plots, pending=())
 
     doc = {"result": verdict(failed, pending), "pending": list(pending), "date": date, "tessera": version,
            "source_commit": source_commit(), "suite": "quick" if args.quick else "full", "device": args.device or "auto",
-           "ranks": args.ranks, "plots": plots, "seconds": round(total, 1), "failed": failed,
+           "ranks": args.ranks, "plots": plots,
+           "pictures": args.pictures.summary() if getattr(args, "pictures", None) is not None else "",
+           "seconds": round(total, 1), "failed": failed,
            "cases": [{"name": case.name, "title": case.title_for(args.device),
                       "result": "pass" if case_passed(metrics) else "fail", "seconds": round(seconds, 1),
                       "error": error,
@@ -248,6 +340,8 @@ def write_report(out, args, tessera, version, exact, results, total, failed, plo
     lines.append("- suite: " + suite_line(args))
     lines.append("- exact Riemann solver: `%s`" % exact)
     lines.append("- plots: written, one PNG per case" if plots == "written" else "- " + plots)
+    if getattr(args, "pictures", None) is not None:
+        lines.append("- " + args.pictures.summary())
     lines.append("- result: **%s** (%d case(s), %d failed%s), %.0f s" % (
         verdict(failed, pending), len(results), len(failed),
         (", not run yet: " + ", ".join(pending)) if pending else "", total))
@@ -271,6 +365,12 @@ def write_report(out, args, tessera, version, exact, results, total, failed, plo
         elif (out / (case.name + ".png")).exists():
             lines.append("![%s](%s.png)" % (case.name, case.name))
             lines.append("")
+        for png, caption in getattr(case, "rendered", []):
+            lines.append("![%s](%s)" % (caption, png) if png else "(picture not rendered: %s)" % caption)
+            lines.append("")
+            if png and caption:
+                lines.append("*%s*" % caption)
+                lines.append("")
         if commands:
             lines.append("```")
             lines += commands

@@ -189,7 +189,7 @@ class EulerSolver final : public Solver {
   }
 
   std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
-    return {{r.name, io::xdmf_grid(write_fields(r.output_dir / r.relative_path(), r.relative_path(), r.meta(), r))}};
+    return {snapshot_output(r.name, write_fields(r.output_dir / r.relative_path(), r.relative_path(), r.meta(), r))};
   }
 
   void write_checkpoint(io::CheckpointWriter& writer) override {

@@ -227,7 +227,7 @@ class IncompressibleSolver final : public Solver {
     for (int k = 0; k < cfg_.scalars; ++k)
       if (r.wants(strfmt("scalar_%d", k))) fields.push_back({strfmt("scalar_%d", k), s_[cur_].data() + k * box_.size()});
     const std::string rel = r.relative_path();
-    return {{r.name, io::xdmf_grid(io_->write_snapshot(r.output_dir / rel, rel, r.meta(), fields))}};
+    return {snapshot_output(r.name, io_->write_snapshot(r.output_dir / rel, rel, r.meta(), fields))};
   }
 
   void write_checkpoint(io::CheckpointWriter& writer) override {

@@ -345,7 +345,7 @@ class LjSolver final : public Solver {
       }
       trajectory_->append(r.step, r.time, *particles_, vel_);
     }
-    return {{r.name, io::xdmf_particles(desc)}};
+    return {snapshot_output(r.name, desc)};
   }
 
   void write_checkpoint(io::CheckpointWriter& w) override {

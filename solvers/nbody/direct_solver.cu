@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <array>
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -95,7 +96,8 @@ class DirectSolver final : public Solver {
     const std::string type = d.string("problem.type");
     hermite_ = d.string("physics.integrator") == "hermite";
     eta_ = d.real("physics.eta");
-    gadget_ = d.string("output.format") == "gadget4";
+    const auto formats = d.strings("output.format");
+    gadget_ = std::find(formats.begin(), formats.end(), "gadget4") != formats.end();
     fixed_dt_ = d.has("run.dt");
     validate_deck(d);
 
@@ -188,7 +190,7 @@ class DirectSolver final : public Solver {
       box.periodic = {false, false, false};
       desc = io::write_particle_snapshot(r.output_dir / rel, rel, r.meta(), *particles_, box, r.fields);
     }
-    return {{r.name, io::xdmf_particles(desc)}};
+    return {snapshot_output(r.name, desc)};
   }
 
   void write_checkpoint(io::CheckpointWriter& w) override { io::write_particles(w.state(), *particles_); }
@@ -448,6 +450,13 @@ void validate_deck(const deck::Deck& d) {
     throw d.error_at("physics.integrator", "hermite needs softening = \"plummer\" and precision = \"double\"");
   if (!d.has("run.dt") && d.real("physics.epsilon") == 0)
     throw d.error_at("physics.epsilon", "adaptive steps need epsilon > 0; set [run] dt for unsoftened runs");
+  // Both layouts would go to the same snapshots/<name>_NNNNN.h5.
+  const auto formats = d.strings("output.format");
+  const bool gadget = std::find(formats.begin(), formats.end(), "gadget4") != formats.end();
+  const bool tessera = std::find_if(formats.begin(), formats.end(),
+                                    [](const std::string& f) { return f == "hdf5" || f == "tessera"; }) != formats.end();
+  if (gadget && tessera)
+    throw d.error_at("output.format", "\"gadget4\" replaces the Tessera HDF5 layout; list one of them, not both");
 }
 
 void register_direct_solver() {

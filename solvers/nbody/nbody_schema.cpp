@@ -41,8 +41,15 @@ deck::Schema nbody_schema() {
   s.add("problem", "path", ValueType::String).when("type", {"file"}).doc_(
       "HDF5 particle snapshot to start from (Tessera or GADGET-4 layout)");
 
-  s.add("output", "format", ValueType::String).def("tessera").one_of({"tessera", "gadget4"}).doc_(
-      "snapshot layout: Tessera's /particles, or GADGET-4's /Header + /PartType1");
+  // Narrows the driver's [output] format: the HDF5 snapshot may instead use
+  // GADGET-4's layout ("tessera" is the older name of "hdf5").
+  s.add("output", "format", ValueType::StringArray)
+      .def(std::vector<std::string>{"hdf5"})
+      .or_single()
+      .one_of({"hdf5", "tessera", "gadget4", "vtkhdf"})
+      .doc_("snapshot files: \"hdf5\" (or \"tessera\": Tessera's /particles, with the XDMF series), \"gadget4\" "
+            "(the HDF5 snapshot in GADGET-4's /Header + /PartType1 layout instead), \"vtkhdf\" (VTK's HDF format "
+            "with the series <name>.hdf.series), or a list (\"vtkhdf\" with one of the others)");
   return s;
 }
 

@@ -4,7 +4,7 @@ Kamm & Timmes 2007, "On efficient generation of numerically robust Sedov
 solutions", LA-UR-07-2849: 1.0040 cylindrical, 1.0328 spherical)."""
 import numpy as np
 
-from framework import NO_DIAGNOSTICS, Case, at_most
+from framework import NO_DIAGNOSTICS, Case, Picture, at_most
 
 
 def radial_profile(g, field="density"):
@@ -40,6 +40,7 @@ class Sedov(Case):
     def run(self, ctx):
         n = self.cells(ctx)
         out = ctx.run_deck(self.deck, "%s_%d" % (self.name, n), self.sets(n) + ["output.every_time=%r" % self.t_end] + NO_DIAGNOSTICS)
+        self.out = out
         g = ctx.final(out)
         self.t = g["time"]
         self.r, self.rho, self.rcell, self.qcell = radial_profile(g)
@@ -96,6 +97,13 @@ class SedovSpherical(Sedov):
 
     def cells(self, ctx):
         return 128 if ctx.device == "gpu" else 64  # the deck's 128^3 is a GPU-sized run
+
+    def pictures(self, ctx):
+        # Halfway up the shell's averaged peak from the ambient density 1.
+        level = 1.0 + 0.5 * (float(np.max(self.rho)) - 1.0)
+        return [Picture(ctx.snapshots(self.out)[-1], "density", ["--field", "density", "--iso", "%.3g" % level],
+                        "Density slices and the density-%.3g isosurface (the shock shell) at t = %g "
+                        "(postprocess/render.py)" % (level, self.t))]
 
     def sets(self, n):
         return ["grid.cells=[%d,%d,%d]" % (n, n, n)]

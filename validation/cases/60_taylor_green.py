@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from framework import Case, at_most, reported
+from framework import Case, Picture, at_most, reported
 
 DECK = "inputs/cfd/taylor_green.toml"
 REFERENCE = "validation/reference/taylor_green_dns_re1600.dat"
@@ -109,6 +109,7 @@ class TaylorGreen(Case):
         out = ctx.run_deck(DECK, "tgv_%d" % c.n, ["grid.cells=[%d,%d,%d]" % (c.n, c.n, c.n), "run.t_end=%r" % c.t_end,
                                                   "output.every_time=%r" % c.t_end,
                                                   "run.diagnostics_every=%d" % c.diagnostics_every])
+        self.out = out
         d = ctx.diagnostics(out)
         t, K = d["time"], d["kinetic_energy"] / VOLUME
         self.t, self.K = t, K
@@ -175,6 +176,12 @@ class TaylorGreen(Case):
                         "mass %.1e, total energy %.1e" % (mass, energy)),
                 at_most("max |net momentum| / (mass V0)", mom, 1e-12),
                 at_most("mirror asymmetry of u, v, w, rho, p at t = %.3g (relative)" % final["time"], sym, 1e-10)]
+
+    def pictures(self, ctx):
+        final = ctx.snapshots(self.out)[-1]
+        return [Picture(final, "q_criterion", ["--q-criterion", "--field", "pressure"],
+                        "Q-criterion isosurface (Q = a quarter of its maximum) coloured by pressure, with pressure "
+                        "slices, t = %g (postprocess/render.py)" % self.c.t_end)]
 
     def plot(self, ctx, fig):
         a, b = fig.subplots(1, 2)

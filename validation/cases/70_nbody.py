@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from framework import Case, at_least, at_most
+from framework import Case, Picture, at_least, at_most
 
 KEPLER = "inputs/nbody/kepler.toml"
 PLUMMER = "inputs/nbody/plummer.toml"
@@ -64,14 +64,22 @@ class PlummerEnergy(Case):
     def run(self, ctx):
         self.d = {}
         for dt in (1 / 256, 1 / 512):
+            # The dt = 1/256 run also writes its first and last state, for the report's picture.
             out = ctx.run_deck(PLUMMER, "plummer_dt%d" % round(1 / dt),
-                               ["run.dt=%r" % dt, "run.diagnostics_every=8", "output.every_time=0"])
+                               ["run.dt=%r" % dt, "run.diagnostics_every=8",
+                                "output.every_time=%s" % ("100" if dt == 1 / 256 else "0")])
             self.d[dt] = ctx.diagnostics(out)
+            if dt == 1 / 256:
+                self.out = out
         e1 = rel_energy_error(self.d[1 / 256])[-1]
         e2 = rel_energy_error(self.d[1 / 512])[-1]
         return [at_most("|dE/E| at t_cross, dt = 1/256", e1, 2e-6),
                 at_least("error ratio dt / (dt/2) (4 expected)", e1 / e2, 2.8),
                 at_most("error ratio dt / (dt/2), upper", e1 / e2, 5.2)]
+
+    def pictures(self, ctx):
+        return [Picture(ctx.snapshots(self.out)[-1], "bodies", ["--field", "velocity", "--zoom", "2.5"],
+                        "The Plummer sphere after one crossing time, bodies coloured by speed (postprocess/render.py)")]
 
     def plot(self, ctx, fig):
         ax = fig.subplots()

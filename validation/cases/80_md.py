@@ -5,7 +5,7 @@ NIST SRSW state point, in NVT and reached in NPT with the Berendsen
 barostat."""
 import numpy as np
 
-from framework import Case, at_least, at_most
+from framework import Case, Picture, at_least, at_most
 
 DECK = "inputs/md/lj_melt.toml"
 
@@ -21,7 +21,9 @@ class InLj(Case):
     title = "LAMMPS in.lj: 32000 atoms, step-0 thermo (double and mixed) and the melt to step 100"
 
     def run(self, ctx):
-        out = ctx.run_deck(DECK, "in_lj", ["run.diagnostics_every=5", "output.every_steps=0"])
+        # One snapshot, of the melt at step 100, for the report's picture.
+        out = ctx.run_deck(DECK, "in_lj", ["run.diagnostics_every=5", "output.every_steps=100", "output.initial=false"])
+        self.out = out
         self.d = ctx.diagnostics(out)
         m = ctx.diagnostics(ctx.run_deck(DECK, "in_lj_mixed", ["run.steps=0", "output.every_steps=0",
                                                                 "physics.precision=mixed"]))
@@ -30,6 +32,10 @@ class InLj(Case):
                 at_most("mixed: |pe_per_atom(0) / LAMMPS - 1|", abs(m["pe_per_atom"][0] / -6.7733681 - 1), 1e-6),
                 at_most("mixed: |pressure(0) / LAMMPS - 1|", abs(m["pressure"][0] / -5.0197073 - 1), 1e-6),
                 at_most("|T(100) - 0.76|", abs(self.d["temperature"][-1] - 0.76), 0.02)]
+
+    def pictures(self, ctx):
+        return [Picture(ctx.snapshots(self.out)[-1], "melt", ["--field", "velocity"],
+                        "The 32000 atoms at step 100 (melted), coloured by speed (postprocess/render.py)")]
 
     def plot(self, ctx, fig):
         ax = fig.subplots(1, 2)
