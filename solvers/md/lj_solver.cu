@@ -46,15 +46,17 @@ constexpr double kTwoPi = 6.283185307179586;
 // unit conversions: forces are m v / (ftm2v t), k_B T / mvv2e a velocity
 // squared). The random numbers are a function of (seed, atom id, step): the
 // same on any rank count.
-void langevin_forces(const Device& dev, const Particles& p, int vel, std::uint64_t seed, std::int64_t step,
-                     double gamma, double mass, double kt, double dt, const UnitSystem& u, double* fx, double* fy,
-                     double* fz) {
+void langevin_forces(const Device& dev, const Particles& p, int vel, const std::int64_t* type, const double* type_mass,
+                     std::uint64_t seed, std::int64_t step, double gamma, double kt, double dt, const UnitSystem& u,
+                     double* fx, double* fy, double* fz) {
   const double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
   const std::int64_t* id = p.id();
-  const double friction = gamma * mass / u.ftm2v, amplitude = sqrt(2.0 * gamma * mass * kt / dt / u.mvv2e) / u.ftm2v;
+  const double ftm2v = u.ftm2v, mvv2e = u.mvv2e;
   const CounterRng rng{seed};
   const auto s = static_cast<std::uint64_t>(step);
   for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
+    const double mass = type_mass[type[i] - 1];
+    const double friction = gamma * mass / ftm2v, amplitude = sqrt(2.0 * gamma * mass * kt / dt / mvv2e) / ftm2v;
     double g[4];
     for (int q = 0; q < 2; ++q) {
       // Box-Muller from two uniforms per pair of normals.
@@ -79,12 +81,20 @@ void scale_velocities(const Device& dev, Particles& p, int vel, double factor) {
   });
 }
 
-// In energy units (mvv2e m v^2 / 2).
-double kinetic_energy(const Device& dev, const Particles& p, int vel, double m, double mvv2e) {
+// Sum over owned atoms of m v^2 / 2 (mass x velocity^2; times mvv2e for energy).
+double local_kinetic(const Device& dev, const Particles& p, int vel, const std::int64_t* type, const double* type_mass) {
   const double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
-  return mvv2e * collectives::sum(reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) {
+  return reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) {
+    const double m = type_mass[type[i] - 1];
     return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]);
-  }));
+  });
+}
+
+// Total momentum component of the owned atoms.
+double local_momentum(const Device& dev, const Particles& p, int vel, int c, const std::int64_t* type,
+                      const double* type_mass) {
+  const double* v = p.real(vel, c);
+  return reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) { return type_mass[type[i] - 1] * v[i]; });
 }
 
 // A standard normal and a Gamma(k, 1) variate from the counter-based
@@ -130,13 +140,10 @@ class LjSolver final : public Solver {
     std::string start;     // how the atoms were placed, for the run guard's messages
     bool crowded = false;  // the start puts neighbours well inside the repulsive core
     std::vector<std::int64_t> file_types;
-    std::vector<double> file_v[3], charges;
+    std::vector<double> file_v[3], charges, file_masses;
     if (d.has("box.data_file")) {
       io::LammpsData data = io::read_lammps_data(d.string("box.data_file"));
-      for (double m : data.masses)
-        if (m != data.masses.front())
-          throw d.error_at("box.data_file", "md.lj runs with one mass for all types; the file has several");
-      if (!data.masses.empty()) mass_ = data.masses.front();
+      file_masses = data.masses;
       for (int a = 0; a < 3; ++a) lower_[a] = data.lower[a], box_[a] = data.upper[a] - data.lower[a];
       lat.x = data.x, lat.y = data.y, lat.z = data.z;
       file_types.assign(data.type.begin(), data.type.end());
@@ -177,6 +184,20 @@ class LjSolver final : public Solver {
     pair_ = PairForce(d, dev_, units_, system_types);
     ntypes_ = pair_.types();
     rc_ = pair_.range();
+    // Masses per type: the data file's Masses, else type_mass, else mass.
+    std::vector<double> masses(static_cast<std::size_t>(ntypes_), mass_);
+    if (!file_masses.empty() && d.has("physics.type_mass"))
+      throw d.error_at("physics.type_mass", "the data file has a Masses section; remove type_mass");
+    const std::vector<double> given_masses = !file_masses.empty()        ? file_masses
+                                             : d.has("physics.type_mass") ? d.reals("physics.type_mass")
+                                                                          : std::vector<double>{};
+    if (!given_masses.empty() && static_cast<int>(given_masses.size()) < system_types)
+      throw d.error_at("physics.type_mass", strfmt("%zu masses for %d atom types", given_masses.size(), system_types));
+    for (std::size_t t = 0; t < given_masses.size() && t < masses.size(); ++t) masses[t] = given_masses[t];
+    type_masses_ = masses;
+    uniform_mass_ = std::all_of(masses.begin(), masses.end(), [&](double m) { return m == masses.front(); });
+    type_mass_ = Buffer<double>(dev_, masses.size());
+    type_mass_.copy_from_host(masses);
     well_depth_ = pair_.well_depth();
 
     // Charges: from the data file, else per type; a charged style or a
@@ -306,14 +327,11 @@ class LjSolver final : public Solver {
   std::vector<Diagnostic> diagnostics() override {
     Particles& p = *particles_;
     const std::int64_t n = p.owned();
-    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
-    const double m = mass_;
-    std::vector<double> local = {
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
-        sum_over(dev_, n, energy_.data()), sum_over(dev_, n, virial_.data()),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vx[i]; }),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vy[i]; }),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vz[i]; })};
+    const std::int64_t* type = p.integer(type_);
+    const double* tm = type_mass_.data();
+    std::vector<double> local = {local_kinetic(dev_, p, vel_, type, tm), sum_over(dev_, n, energy_.data()),
+                                 sum_over(dev_, n, virial_.data()), local_momentum(dev_, p, vel_, 0, type, tm),
+                                 local_momentum(dev_, p, vel_, 1, type, tm), local_momentum(dev_, p, vel_, 2, type, tm)};
     if (charged_) local.push_back(sum_over(dev_, n, ecoul_.data()));
     const auto g = collectives::sum(local);
     const double atoms = static_cast<double>(total_), volume = box_[0] * box_[1] * box_[2];  // orthogonal box
@@ -338,7 +356,7 @@ class LjSolver final : public Solver {
                                    {"ke_per_atom", ke_atom},
                                    {"etotal_per_atom", pe_atom + ke_atom},
                                    {"volume", volume},
-                                   {"density", units_.mv2d * mass_ * atoms / volume},  // LAMMPS's thermo density
+                                   {"density", units_.mv2d * total_mass_ / volume},  // LAMMPS's thermo density
                                    {"momentum_x", g[3]},
                                    {"momentum_y", g[4]},
                                    {"momentum_z", g[5]},
@@ -427,12 +445,27 @@ class LjSolver final : public Solver {
  // Pieces of a step. Public only because nvcc forbids extended (device)
  // lambdas in private member functions.
  public:
+  double mass_of(std::int64_t type) const { return type_masses_[static_cast<std::size_t>(type - 1)]; }
+
+  // The kinetic energy of all atoms in energy units.
+  double kinetic_energy() {
+    return units_.mvv2e * collectives::sum(local_kinetic(dev_, *particles_, vel_, particles_->integer(type_), type_mass_.data()));
+  }
+
   // Every rank builds the same lattice and velocities (fixed order, exact
   // momentum removal and rescaling), keeps a contiguous slice of ids, and
   // migration hands each atom to the rank owning its position.
   void place_atoms(const Lattice& lat, double temperature, std::uint64_t seed, const std::vector<std::int64_t>& file_types,
                    const std::vector<double> (&file_v)[3], const std::vector<double>& charges) {
     const std::size_t n = lat.x.size();
+    std::vector<std::int64_t> types_all(n);
+    total_mass_ = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      types_all[i] = !file_types.empty() ? file_types[i]
+                     : binary_lattice_   ? lattice_species_[i]
+                                         : 1 + static_cast<std::int64_t>(i) % lattice_types_;
+      total_mass_ += mass_of(types_all[i]);
+    }
     std::vector<double> v[3] = {std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
     double scale = 1.0;
     if (!file_v[0].empty()) {
@@ -444,13 +477,15 @@ class LjSolver final : public Solver {
         for (int c = 0; c < 3; ++c) {
           const double u1 = 1.0 - rng.uniform(i, 2 * c), u2 = rng.uniform(i, 2 * c + 1);
           v[c][i] = std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
-          mom[c] += v[c][i];
+          mom[c] += uniform_mass_ ? v[c][i] : mass_of(types_all[i]) * v[c][i];
         }
+      // Zero total momentum: subtract the centre-of-mass velocity.
+      const double divisor = uniform_mass_ ? static_cast<double>(n) : total_mass_;
       double ke2 = 0;
       for (int c = 0; c < 3; ++c)
         for (std::size_t i = 0; i < n; ++i) {
-          v[c][i] -= mom[c] / static_cast<double>(n);
-          ke2 += mass_ * v[c][i] * v[c][i];
+          v[c][i] -= mom[c] / divisor;
+          ke2 += mass_of(types_all[i]) * v[c][i] * v[c][i];
         }
       const double dof = 3.0 * static_cast<double>(n) - 3.0;
       // k_B T and m v^2 in energy units (both factors are 1 in lj units).
@@ -472,10 +507,7 @@ class LjSolver final : public Solver {
     std::vector<std::int64_t> ids(static_cast<std::size_t>(count)), types(static_cast<std::size_t>(count));
     for (std::int64_t i = 0; i < count; ++i) {
       ids[static_cast<std::size_t>(i)] = first + i;
-      const auto k = static_cast<std::size_t>(first + i);
-      types[static_cast<std::size_t>(i)] = !file_types.empty() ? file_types[k]
-                                           : binary_lattice_    ? lattice_species_[k]
-                                                                : 1 + (first + i) % lattice_types_;
+      types[static_cast<std::size_t>(i)] = types_all[static_cast<std::size_t>(first + i)];
     }
     p.id_from_host(ids);
     p.integer_from_host(type_, 0, types);
@@ -510,7 +542,7 @@ class LjSolver final : public Solver {
     // T is k_B T: the chain works in energy units.
     const double dof = 3.0 * static_cast<double>(total_) - 3.0, T = units_.boltz * t_target_;
     const double q[3] = {dof * T * tau_ * tau_, T * tau_ * tau_, T * tau_ * tau_};
-    double ke2 = 2.0 * kinetic_energy(dev_, *particles_, vel_, mass_, units_.mvv2e);
+    double ke2 = 2.0 * kinetic_energy();
     const double h = 0.5 * dt;
     auto force = [&](int k) { return k == 0 ? (ke2 - dof * T) / q[0] : (q[k - 1] * nh_v_[k - 1] * nh_v_[k - 1] - T) / q[k]; };
     nh_v_[2] += 0.5 * h * force(2);
@@ -534,7 +566,7 @@ class LjSolver final : public Solver {
   // quantity.
   void bussi_rescale(double dt) {
     const double dof = 3.0 * static_cast<double>(total_) - 3.0;
-    const double k = kinetic_energy(dev_, *particles_, vel_, mass_, units_.mvv2e);
+    const double k = kinetic_energy();
     const double target = 0.5 * dof * (units_.boltz * t_target_);
     if (k <= 0) return;
     GlobalDraws g{CounterRng{seed_}, ~std::uint64_t{0} - static_cast<std::uint64_t>(step_)};
@@ -572,12 +604,9 @@ class LjSolver final : public Solver {
   // pressure): (2 KE + sum r.f) / (3 V) + tail.
   double pressure() {
     Particles& p = *particles_;
-    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
-    const double m = mass_;
     const std::int64_t n = p.owned();
     const auto g = collectives::sum(std::vector<double>{
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
-        sum_over(dev_, n, virial_.data())});
+        local_kinetic(dev_, p, vel_, p.integer(type_), type_mass_.data()), sum_over(dev_, n, virial_.data())});
     double virial = g[1];
     if (long_range_) {
       const LongRangeTerms& t = long_range_->terms_at(p, charge_, step_);
@@ -740,16 +769,19 @@ class LjSolver final : public Solver {
     if (long_range_)
       long_range_->compute(p, charge_, force_, step_ % diagnostics_every_ == 0 || barostat_.due(step_), step_);
     if (langevin_ && dt > 0)
-      langevin_forces(dev_, p, vel_, seed_, step_, gamma_, mass_, units_.boltz * t_target_, dt, units_,
-                      p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
+      langevin_forces(dev_, p, vel_, p.integer(type_), type_mass_.data(), seed_, step_, gamma_,
+                      units_.boltz * t_target_, dt, units_, p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
   }
 
   void kick(double h) {
     Particles& p = *particles_;
     double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
     const double *fx = p.real(force_, 0), *fy = p.real(force_, 1), *fz = p.real(force_, 2);
-    const double c = h * units_.ftm2v / mass_;
+    const std::int64_t* type = p.integer(type_);
+    const double* tm = type_mass_.data();
+    const double hf = h * units_.ftm2v;
     for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      const double c = hf / tm[type[i] - 1];
       vx[i] += c * fx[i];
       vy[i] += c * fy[i];
       vz[i] += c * fz[i];
@@ -763,6 +795,10 @@ class LjSolver final : public Solver {
   bool h5md_ = false;
   std::unique_ptr<io::H5mdWriter> trajectory_;
   std::int64_t total_ = 0, step_ = 0, last_build_ = 0, every_ = 1, delay_ = 0;
+  Buffer<double> type_mass_;           // per type, on the device
+  std::vector<double> type_masses_;    // the same on the host
+  bool uniform_mass_ = true;           // every type has the same mass
+  double total_mass_ = 0;
   double mass_ = 1, rc_ = 2.5, skin_ = 0.3, tail_energy_ = 0, tail_pressure_ = 0;
   bool check_ = true, langevin_ = false;
   double t_target_ = 1, gamma_ = 1;

@@ -57,7 +57,9 @@ deck::Schema md_schema() {
       "Buckingham C per type pair, as buck_a");
   s.add("physics", "type_charge", ValueType::FloatArray).make_optional().doc_(
       "charge per atom type (units of e; lj: reduced), for lattice starts and atom_style atomic data files");
-  s.add("physics", "mass", ValueType::Float).def(1.0).above(0).doc_("atom mass (all types)");
+  s.add("physics", "mass", ValueType::Float).def(1.0).above(0).units("mass").doc_("atom mass (all types)");
+  s.add("physics", "type_mass", ValueType::FloatArray).make_optional().above(0).units("mass").doc_(
+      "mass per atom type, overrides mass (a data file's Masses section gives them instead)");
   s.add("physics", "type_epsilon", ValueType::FloatArray).make_optional().above(0).doc_(
       "per-type epsilon (several atom types; pairs mix by `mixing`), overrides epsilon");
   s.add("physics", "type_sigma", ValueType::FloatArray).make_optional().above(0).doc_(
