@@ -1,0 +1,259 @@
+// Charges in md: the charged pair styles against their closed forms (force =
+// -dE/dr by central differences, each part's cutoff, the short-range shift
+// and the unshifted Coulomb); LAMMPS's unit styles against LAMMPS itself on
+// lj/cut/coul/cut in real and metal units (step 0 and 20 NVE steps, its
+// printed thermo to 1e-10 relative); charges through the solver: dimers of
+// coul/long and buck/coul/long, charges kept by id through migration, ghosts,
+// snapshots and a restart; the rocksalt and CsCl lattices; the refusals.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "io/hdf5_file.hpp"
+#include "io/lammps_data.hpp"
+#include "physics/md/pair_potential.hpp"
+#include "physics/md/units.hpp"
+#include "runtime/error.hpp"
+#include "runtime/format.hpp"
+#include "solvers/driver.hpp"
+#include "solvers/md/lattice.hpp"
+#include "solvers/solver_registry.hpp"
+#include "tests/cli_runner.hpp"
+
+namespace fs = std::filesystem;
+using namespace tessera;
+using tessera::testing::diagnostics_column;
+using tessera::testing::read_file;
+using tessera::testing::scratch_dir;
+using tessera::testing::source_path;
+
+namespace {
+
+// Closed forms, written out independently of physics/md.
+double coul_cut_energy(double k, double r) { return k / r; }
+double coul_long_energy(double k, double g, double r) { return k * std::erfc(g * r) / r; }
+double buck_energy(double a, double rho, double c, double r) { return a * std::exp(-r / rho) - c / std::pow(r, 6); }
+double lj_energy(double eps, double sigma, double r) {
+  return 4 * eps * (std::pow(sigma / r, 12) - std::pow(sigma / r, 6));
+}
+
+// The library's force (-dE/dr) and energies at r.
+struct Eval {
+  double force = 0, e_vdw = 0, e_coul = 0;
+  double energy() const { return e_vdw + e_coul; }
+};
+Eval evaluate(const md::PairCoeff& p, double r, double qq) {
+  Eval out;
+  if (r * r >= md::pair_range2(p)) return out;
+  double fr;
+  md::pair_evaluate(p, r * r, qq, fr, out.e_vdw, out.e_coul);
+  out.force = fr * r;
+  return out;
+}
+
+// F = -dE/dr by a central difference of the library's own energy, at r
+// away from the cutoffs (the energy is smooth there).
+double numeric_force(const md::PairCoeff& p, double r, double qq) {
+  const double h = 1e-5 * r;
+  return -(evaluate(p, r + h, qq).energy() - evaluate(p, r - h, qq).energy()) / (2 * h);
+}
+
+void expect_consistent_force(const md::PairCoeff& p, double r, double qq, const std::string& what) {
+  const Eval e = evaluate(p, r, qq);
+  const double f = numeric_force(p, r, qq);
+  EXPECT_NEAR(e.force, f, 1e-7 * (std::fabs(f) + std::fabs(e.energy()) / r) + 1e-12) << what << " at r " << r;
+}
+
+}  // namespace
+
+TEST(MdChargedPairs, CoulCutIsBareCoulombWithinItsCutoffUnshifted) {
+  const double qqrd2e = 332.06371, rc = 8.0;
+  const md::PairCoeff p = md::with_coulomb(md::no_short_range(), md::CoulKind::Cut, qqrd2e, rc);
+  for (double qq : {1.0, -0.25, 0.5 * -0.5})
+    for (double r : {0.9, 2.0, 3.3, 5.0, 7.9}) {
+      const Eval e = evaluate(p, r, qq);
+      EXPECT_NEAR(e.e_coul, coul_cut_energy(qqrd2e * qq, r), 1e-13 * std::fabs(qqrd2e * qq / r)) << r;
+      EXPECT_NEAR(e.force, qqrd2e * qq / (r * r), 1e-13 * std::fabs(qqrd2e * qq / (r * r))) << r;
+      EXPECT_EQ(e.e_vdw, 0.0);
+      expect_consistent_force(p, r, qq, "coul/cut");
+    }
+  // Not shifted: just inside the cutoff the energy is the bare k q q / rc;
+  // beyond it nothing.
+  EXPECT_NEAR(evaluate(p, rc * (1 - 1e-12), 1.0).e_coul, qqrd2e / rc, 1e-9);
+  EXPECT_EQ(evaluate(p, rc * (1 + 1e-12), 1.0).energy(), 0.0);
+  EXPECT_EQ(evaluate(p, 3.0, 0.0).force, 0.0) << "an uncharged pair feels no Coulomb force";
+}
+
+TEST(MdChargedPairs, CoulLongIsTheErfcScreenedRealSpacePart) {
+  const double k = 14.399645, g = 0.34, rc = 8.0;
+  const md::PairCoeff p = md::with_coulomb(md::no_short_range(), md::CoulKind::Long, k, rc, g);
+  for (double r : {0.5, 1.0, 2.37, 4.0, 6.5, 7.99}) {
+    const Eval e = evaluate(p, r, -1.0);
+    EXPECT_NEAR(e.e_coul, coul_long_energy(-k, g, r), 1e-14 * k / r) << r;
+    // F = k qq (erfc(g r) / r^2 + 2 g / sqrt(pi) exp(-g^2 r^2) / r)
+    const double f = -k * (std::erfc(g * r) / (r * r) + 2 * g / std::sqrt(M_PI) * std::exp(-g * g * r * r) / r);
+    EXPECT_NEAR(e.force, f, 1e-13 * std::fabs(f)) << r;
+    expect_consistent_force(p, r, -1.0, "coul/long");
+  }
+  // g -> 0 recovers the bare Coulomb of coul/cut.
+  const md::PairCoeff bare = md::with_coulomb(md::no_short_range(), md::CoulKind::Long, k, rc, 0.0);
+  EXPECT_NEAR(evaluate(bare, 2.5, 1.0).e_coul, k / 2.5, 1e-14 * k);
+  // The library erfc, not a fit: 1e-16-level agreement at the cutoff where
+  // LAMMPS's polynomial (table 0) is good to ~1e-7 relative.
+  EXPECT_NEAR(evaluate(p, 7.5, 1.0).e_coul / (k / 7.5), std::erfc(g * 7.5), 1e-15);
+}
+
+TEST(MdChargedPairs, BuckinghamAndLjWithCoulombKeepTheirOwnCutoffsAndShifts) {
+  const double k = 14.399645;
+  // buck/coul/long, NaCl-like Tosi-Fumi coefficients, short range cut at 6,
+  // Coulomb at 8; the shift moves the Buckingham energy only.
+  for (bool shift : {false, true}) {
+    const md::PairCoeff p =
+        md::with_coulomb(md::buckingham(1256.31, 0.317, 7.0, 6.0, shift), md::CoulKind::Long, k, 8.0, 0.3);
+    const double offset = shift ? buck_energy(1256.31, 0.317, 7.0, 6.0) : 0.0;
+    for (double r : {2.0, 2.8, 3.5, 5.0, 5.9}) {
+      const Eval e = evaluate(p, r, -1.0);
+      EXPECT_NEAR(e.e_vdw, buck_energy(1256.31, 0.317, 7.0, r) - offset, 1e-12 * 1256.31 * std::exp(-r / 0.317) + 1e-12)
+          << r;
+      EXPECT_NEAR(e.e_coul, coul_long_energy(-k, 0.3, r), 1e-14 * k) << r;
+      expect_consistent_force(p, r, -1.0, shift ? "buck/coul/long shifted" : "buck/coul/long");
+    }
+    // Between the cutoffs: Coulomb only.
+    const Eval mid = evaluate(p, 7.0, -1.0);
+    EXPECT_EQ(mid.e_vdw, 0.0);
+    EXPECT_NEAR(mid.e_coul, coul_long_energy(-k, 0.3, 7.0), 1e-14 * k);
+    if (shift) EXPECT_NEAR(evaluate(p, 6.0 * (1 - 1e-12), 0.0).e_vdw, 0.0, 1e-9);
+  }
+  // lj/cut/coul/cut with the Coulomb cutoff shorter than the LJ one.
+  const md::PairCoeff q = md::with_coulomb(md::lennard_jones(0.15, 3.6, 10.0, true), md::CoulKind::Cut, 332.06371, 8.0);
+  const double offset = lj_energy(0.15, 3.6, 10.0);
+  for (double r : {3.2, 4.0, 6.0, 7.9}) {
+    const Eval e = evaluate(q, r, 0.25);
+    EXPECT_NEAR(e.e_vdw, lj_energy(0.15, 3.6, r) - offset, 1e-13 * (std::fabs(lj_energy(0.15, 3.6, r)) + 1)) << r;
+    EXPECT_NEAR(e.e_coul, 332.06371 * 0.25 / r, 1e-13 * 332.06371) << r;
+    expect_consistent_force(q, r, 0.25, "lj/cut/coul/cut");
+  }
+  const Eval beyond = evaluate(q, 9.0, 0.25);
+  EXPECT_EQ(beyond.e_coul, 0.0);
+  EXPECT_NEAR(beyond.e_vdw, lj_energy(0.15, 3.6, 9.0) - offset, 1e-15);
+  EXPECT_EQ(evaluate(q, 10.5, 0.25).energy(), 0.0);
+  EXPECT_DOUBLE_EQ(md::pair_range2(q), 100.0);
+}
+
+TEST(MdChargedPairs, FloatEvaluationMatchesDouble) {
+  const md::PairCoeff p =
+      md::with_coulomb(md::buckingham(1256.31, 0.317, 7.0, 6.0, true), md::CoulKind::Long, 14.399645, 8.0, 0.3);
+  const md::PairCoeffT<float> pf = md::in_precision<float>(p);
+  for (double r : {2.2, 3.0, 4.5, 7.0}) {
+    double fd, evd, ecd;
+    float ff, evf, ecf;
+    md::pair_evaluate(p, r * r, -1.0, fd, evd, ecd);
+    md::pair_evaluate(pf, static_cast<float>(r * r), -1.0f, ff, evf, ecf);
+    EXPECT_NEAR(ff, fd, 2e-6 * std::fabs(fd)) << r;
+    EXPECT_NEAR(ecf, ecd, 2e-6 * std::fabs(ecd)) << r;
+    EXPECT_NEAR(evf, evd, 2e-6 * (std::fabs(evd) + 1.0)) << r;
+  }
+}
+
+TEST(MdUnits, ConstantsAreLammps) {
+  const md::UnitSystem lj = md::unit_system("lj"), real = md::unit_system("real"), metal = md::unit_system("metal");
+  EXPECT_TRUE(lj.normalise);
+  EXPECT_EQ(lj.boltz * lj.mvv2e * lj.ftm2v * lj.nktv2p * lj.qqr2e * lj.mv2d, 1.0);
+  EXPECT_FALSE(real.normalise || metal.normalise);
+  EXPECT_EQ(real.qqr2e, 332.06371);
+  EXPECT_EQ(metal.qqr2e, 14.399645);
+  EXPECT_EQ(real.boltz, 0.0019872067);
+  EXPECT_EQ(metal.nktv2p, 1.6021765e6);
+  // mvv2e and ftm2v are inverse (force x time / mass is a velocity).
+  EXPECT_NEAR(real.mvv2e * real.ftm2v, 1.0, 1e-15);
+  EXPECT_NEAR(metal.mvv2e * metal.ftm2v, 1.0, 1e-15);
+  EXPECT_THROW(md::unit_system("si"), std::invalid_argument);
+}
+
+namespace {
+
+// The thermo table of a LAMMPS log: column name -> values, one per row of
+// the first run.
+std::map<std::string, std::vector<double>> lammps_thermo(const fs::path& log) {
+  std::istringstream in(read_file(log));
+  std::string line;
+  std::vector<std::string> names;
+  std::map<std::string, std::vector<double>> out;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string s; words >> s;) w.push_back(s);
+    if (names.empty()) {
+      if (!w.empty() && w[0] == "Step") names = w;
+      continue;
+    }
+    if (w.size() != names.size()) break;
+    for (std::size_t k = 0; k < w.size(); ++k) out[names[k]].push_back(std::stod(w[k]));
+  }
+  return out;
+}
+
+fs::path run_deck(const std::string& name, const std::vector<std::string>& overrides,
+                  const std::string& deck = "inputs/md/lj_melt.toml") {
+  register_builtin_solvers();
+  RunOptions o;
+  o.deck_path = source_path(deck).string();
+  o.output_dir = scratch_dir(name).string();
+  o.overrides = {"output.every_steps=0"};
+  for (const auto& s : overrides) o.overrides.push_back(s);
+  run(o);
+  return fs::path(*o.output_dir);
+}
+
+// The lj/cut/coul/cut decks of tests/data/lammps/in.coul_cut_{real,metal}.
+std::vector<std::string> coul_cut_deck(const std::string& units) {
+  const bool real = units == "real";
+  return {"run.solver=\"md\"",
+          "run.steps=20",
+          "run.diagnostics_every=5",
+          real ? "run.dt=1.0" : "run.dt=0.001",
+          "physics.units=\"" + units + "\"",
+          "box.data_file=\"" + source_path("tests/data/lammps/coul_cut_" + units + ".data").string() + "\"",
+          "physics.potential=\"lj/cut/coul/cut\"",
+          "physics.cutoff=6.0",
+          "physics.coulomb_cutoff=8.0",
+          real ? "physics.type_epsilon=[0.1,0.15]" : "physics.type_epsilon=[0.004336,0.006504]",
+          "physics.type_sigma=[2.35,3.6]",
+          "physics.mixing=\"geometric\"",
+          "neighbor.skin=1.0",
+          "neighbor.every=1",
+          "neighbor.check=true"};
+}
+
+void expect_matches_lammps(const std::string& units) {
+  const fs::path out = run_deck("coul_cut_" + units, coul_cut_deck(units));
+  auto lmp = lammps_thermo(source_path("tests/data/lammps/log.coul_cut_" + units));
+  ASSERT_EQ(lmp["Step"].size(), 5u);
+  const std::vector<std::pair<std::string, std::string>> columns = {
+      {"Temp", "temperature"}, {"Press", "pressure"}, {"PotEng", "pe"},   {"KinEng", "ke"},
+      {"TotEng", "etotal"},    {"E_vdwl", "evdwl"},   {"E_coul", "ecoul"}, {"Density", "density"}};
+  for (const auto& [theirs, ours] : columns) {
+    const std::vector<double> got = diagnostics_column(out, ours);
+    ASSERT_EQ(got.size(), 5u) << ours;
+    for (std::size_t row = 0; row < 5; ++row) {
+      const double want = lmp[theirs][row];
+      EXPECT_NEAR(got[row], want, 1e-10 * std::fabs(want))
+          << units << " units, step " << lmp["Step"][row] << ": " << ours << " vs LAMMPS " << theirs;
+    }
+  }
+  // The per-atom columns are the totals over the atom count.
+  const auto pe = diagnostics_column(out, "pe"), pe_atom = diagnostics_column(out, "pe_per_atom");
+  EXPECT_NEAR(pe_atom[0] * 216, pe[0], 1e-12 * std::fabs(pe[0]));
+}
+
+}  // namespace
+
+TEST(MdUnits, LjCutCoulCutInRealUnitsMatchesLammps) { expect_matches_lammps("real"); }
+TEST(MdUnits, LjCutCoulCutInMetalUnitsMatchesLammps) { expect_matches_lammps("metal"); }
