@@ -333,3 +333,217 @@ TEST(MdKspace, MoltenSaltStepZeroMatchesLammpsPppm) {
   expect_step_zero_matches(out, c, lammps_thermo(source_path("tests/data/lammps/log.kspace_table16"), 1), 1e-8, 1e-8,
                            "table 16");
 }
+
+namespace {
+
+// Isolated charged dimers through the solver: each along its own direction,
+// 10 apart from the next, in a periodic 40^3 box; returns the forces by id.
+struct DimerRun {
+  double pe_total = 0, e_coul = 0, pressure = 0, volume = 0;
+  std::vector<std::array<double, 3>> force;
+};
+
+DimerRun run_charged_dimers(const std::string& name, const std::vector<std::array<double, 3>>& dimers /* type a, type b, r */,
+                            const std::vector<double>& axis_tilt, std::vector<std::string> overrides) {
+  io::LammpsData data;
+  data.lower = {0, 0, 0};
+  data.upper = {40, 40, 40};
+  data.types = 2;
+  data.masses = {1.0, 1.0};
+  for (std::size_t k = 0; k < dimers.size(); ++k) {
+    const double c[3] = {5.0 + 10.0 * static_cast<double>(k % 4), 5.0 + 10.0 * static_cast<double>(k / 4), 20.0};
+    double u[3] = {1.0, axis_tilt[k], -0.5};
+    const double norm = std::sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+    for (double& v : u) v /= norm;
+    for (int end = 0; end < 2; ++end) {
+      const double s = (end == 0 ? -0.5 : 0.5) * dimers[k][2];
+      data.id.push_back(static_cast<std::int64_t>(data.id.size() + 1));
+      data.type.push_back(static_cast<int>(dimers[k][end]));
+      data.x.push_back(c[0] + s * u[0]), data.y.push_back(c[1] + s * u[1]), data.z.push_back(c[2] + s * u[2]);
+    }
+  }
+  const fs::path file = scratch_dir(name + ".data");
+  io::write_lammps_data(file.string(), data);
+  overrides.insert(overrides.end(), {"run.steps=0", "output.every_steps=1", "problem.temperature=0",
+                                     "box.data_file=\"" + file.string() + "\""});
+  const fs::path dir = run_deck(name, overrides);
+  DimerRun out;
+  const double atoms = static_cast<double>(data.id.size());
+  out.pe_total = diagnostics_column(dir, "pe_per_atom")[0] * atoms;
+  out.e_coul = diagnostics_column(dir, "ecoul")[0] * atoms;  // lj units: per atom
+  out.pressure = diagnostics_column(dir, "pressure")[0];
+  out.volume = diagnostics_column(dir, "volume")[0];
+  h5::File f((dir / "snapshots" / "snapshot_00000.h5").string(), h5::File::Mode::ReadOnly, false);
+  const auto ids = f.open_group("particles").open_dataset("id").read_all<std::int64_t>();
+  const auto force = f.open_group("particles").open_dataset("force").read_all<double>();
+  out.force.assign(ids.size(), {0, 0, 0});
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    for (int c = 0; c < 3; ++c) out.force[static_cast<std::size_t>(ids[i])][c] = force[3 * i + c];
+  return out;
+}
+
+}  // namespace
+
+// buck/coul/long through the solver, its real-space part alone ([kspace]
+// style none with g_ewald): charges per type from type_charge on an atomic
+// data file, Buckingham per type pair in pair_coeff order, Coulomb beyond the
+// short-range cutoff; energy, Coulomb energy, virial and the force on each
+// atom against the closed forms.
+TEST(MdChargedSolver, BuckCoulLongDimersMatchTheClosedForm) {
+  const std::vector<std::array<double, 3>> dimers = {{1, 1, 1.3}, {1, 2, 1.1}, {2, 2, 1.6}, {2, 1, 2.9}, {1, 2, 3.6}};
+  const std::vector<double> tilt = {0.3, -0.7, 1.1, 0.05, -0.4};
+  const double q[2] = {1.5, -0.75}, a[3] = {20.0, 35.0, 50.0}, rho = 0.3, cc[3] = {0.5, 1.0, 2.0}, g = 0.8;
+  const DimerRun got = run_charged_dimers(
+      "buck_coul_long_dimers", dimers, tilt,
+      {"run.solver=\"md\"", "physics.potential=\"buck/coul/long\"", "physics.cutoff=3.0", "physics.coulomb_cutoff=4.0",
+       "physics.buck_a=[20.0,35.0,50.0]", "physics.buck_rho=[0.3]", "physics.buck_c=[0.5,1.0,2.0]",
+       "physics.type_charge=[1.5,-0.75]", "kspace.g_ewald=0.8"});
+  double pe = 0, ecoul = 0, virial = 0;
+  for (std::size_t k = 0; k < dimers.size(); ++k) {
+    const int ta = static_cast<int>(dimers[k][0]) - 1, tb = static_cast<int>(dimers[k][1]) - 1;
+    const int pair = ta + tb;  // 0: 1-1, 1: 1-2, 2: 2-2
+    const double r = dimers[k][2], qq = q[ta] * q[tb];
+    const double eb = r < 3.0 ? buck_energy(a[pair], rho, cc[pair], r) : 0.0;
+    const double fb = r < 3.0 ? a[pair] / rho * std::exp(-r / rho) - 6 * cc[pair] / std::pow(r, 7) : 0.0;
+    const double ec = coul_long_energy(qq, g, r);
+    const double fc = qq * (std::erfc(g * r) / (r * r) + 2 * g / std::sqrt(M_PI) * std::exp(-g * g * r * r) / r);
+    pe += eb + ec, ecoul += ec, virial += r * (fb + fc);
+    // The second atom is pushed along +axis by a repulsive (positive) force.
+    const double f = fb + fc;
+    const double fmag = std::sqrt(got.force[2 * k + 1][0] * got.force[2 * k + 1][0] +
+                                  got.force[2 * k + 1][1] * got.force[2 * k + 1][1] +
+                                  got.force[2 * k + 1][2] * got.force[2 * k + 1][2]);
+    EXPECT_NEAR(fmag, std::fabs(f), 1e-12 * (std::fabs(fb) + std::fabs(fc) + 1)) << "dimer " << k;
+    for (int c = 0; c < 3; ++c) EXPECT_EQ(got.force[2 * k][c], -got.force[2 * k + 1][c]) << "dimer " << k;
+  }
+  EXPECT_NEAR(got.pe_total, pe, 1e-12 * (std::fabs(pe) + 10));
+  EXPECT_NEAR(got.e_coul, ecoul, 1e-12 * (std::fabs(ecoul) + 1));
+  EXPECT_NEAR(got.pressure, virial / (3 * got.volume), 1e-12 * std::fabs(virial) / got.volume);
+}
+
+// The crystal lattices with charges through the solver: rock salt and CsCl
+// (+1 on type 1, -1 on type 2, nearest neighbours 1 apart) with Ewald: the
+// Coulomb energy per ion is -M / 2 with the Madelung constants 1.747565 and
+// 1.762675 (per ion pair, at unit distance).
+TEST(MdChargedSolver, RocksaltAndCsclLatticesGiveTheirMadelungEnergies) {
+  struct Case {
+    std::string lattice;
+    double a, madelung;
+    int cells;
+  };
+  for (const Case& c : {Case{"rocksalt", 2.0, 1.747565, 4}, Case{"cscl", 2.0 / std::sqrt(3.0), 1.762675, 7}}) {
+    const fs::path out = run_deck(
+        "madelung_" + c.lattice,
+        {"run.solver=\"md\"", "run.steps=0", "box.lattice=\"" + c.lattice + "\"", strfmt("box.lattice_constant=%.17g", c.a),
+         strfmt("box.cells=[%d,%d,%d]", c.cells, c.cells, c.cells), "physics.potential=\"coul/long\"",
+         "physics.cutoff=3.2", "physics.type_charge=[1.0,-1.0]", "kspace.style=\"ewald\"", "kspace.accuracy=1e-10",
+         "problem.temperature=0"});
+    const double pe = diagnostics_column(out, "pe_per_atom")[0];
+    EXPECT_NEAR(pe, -0.5 * c.madelung, 1e-6 * 0.5 * c.madelung) << c.lattice;
+    EXPECT_NEAR(diagnostics_column(out, "evdwl")[0], 0.0, 0.0) << c.lattice;
+  }
+  // The lattices themselves: ions per cell, sublattices, neighbour distance.
+  const md::Lattice rs = md::make_lattice_with_constant("rocksalt", 2.0, {2, 2, 2});
+  ASSERT_EQ(rs.x.size(), 64u);
+  EXPECT_EQ(std::count(rs.species.begin(), rs.species.end(), 2), 32);
+  const md::Lattice cs = md::make_lattice("cscl", 0.5, {3, 3, 3});
+  ASSERT_EQ(cs.x.size(), 54u);
+  EXPECT_NEAR(cs.cell, std::cbrt(2.0 / 0.5), 1e-15);
+  EXPECT_NEAR(md::nearest_neighbour_distance("rocksalt", 8.0 / 8.0), 0.5 * std::cbrt(8.0), 1e-15);
+  EXPECT_TRUE(md::lattice_is_binary("cscl") && !md::lattice_is_binary("bcc"));
+  // Every rock-salt ion's nearest neighbours (at a / 2) are of the other species.
+  for (std::size_t i = 0; i < rs.x.size(); ++i)
+    for (std::size_t j = 0; j < rs.x.size(); ++j) {
+      double d2 = 0;
+      for (const auto* v : {&rs.x, &rs.y, &rs.z}) {
+        double d = (*v)[i] - (*v)[j];
+        d -= 4.0 * std::round(d / 4.0);
+        d2 += d * d;
+      }
+      if (i != j && std::fabs(d2 - 1.0) < 1e-12) EXPECT_NE(rs.species[i], rs.species[j]) << i << " " << j;
+    }
+}
+
+// The charge column travels with its atom: after 60 steps of a charged melt
+// (migration every rebuild, ghosts every step, on 2 ranks), every atom in the
+// final snapshot still carries its type's charge; a run split by a restart
+// continues bit for bit (the checkpoint holds the charges).
+TEST(MdChargedSolver, ChargesSurviveMigrationGhostsSnapshotsAndRestart) {
+  using tessera::testing::run_cli;
+  const std::string deck = source_path("inputs/md/charged_lj.toml").string();
+  auto args = [&](const fs::path& out, int steps, const std::string& extra) {
+    return "run " + deck + " --set box.cells=[5,5,5] --set run.diagnostics_every=5 --set output.every_steps=20" +
+           " --set checkpoint.every_steps=20 --set kspace.accuracy=1e-3 --set run.steps=" + std::to_string(steps) +
+           " --output " + out.string() + extra;
+  };
+  const std::string two = "mpirun -np 2 --oversubscribe";
+  const fs::path straight = scratch_dir("charged_straight"), split = scratch_dir("charged_split");
+  auto s = run_cli(args(straight, 60, " --set thermostat.type=langevin --set thermostat.temperature=1.2"), ".", two);
+  ASSERT_EQ(s.code, 0) << s.output;
+  ASSERT_EQ(run_cli(args(split, 20, " --set thermostat.type=langevin --set thermostat.temperature=1.2"), ".", two).code,
+            0);
+  auto r = run_cli(args(split, 60, " --set thermostat.type=langevin --set thermostat.temperature=1.2 --restart latest"),
+                   ".", two);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("restarted from"), std::string::npos) << r.output;
+  EXPECT_EQ(read_file(straight / "diagnostics.csv"), read_file(split / "diagnostics.csv"));
+
+  for (const fs::path& dir : {straight, split}) {
+    h5::File f((dir / "snapshots/snapshot_00003.h5").string(), h5::File::Mode::ReadOnly, false);
+    const h5::Location p = f.open_group("particles");
+    const auto ids = p.open_dataset("id").read_all<std::int64_t>();
+    const auto type = p.open_dataset("type").read_all<std::int32_t>();
+    const auto charge = p.open_dataset("charge").read_all<double>();
+    ASSERT_EQ(ids.size(), 500u);
+    ASSERT_EQ(charge.size(), 500u);
+    std::vector<int> seen(500, 0);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      ++seen[static_cast<std::size_t>(ids[i])];
+      // Types alternate by lattice site (id), charges follow the type.
+      EXPECT_EQ(type[i], 1 + ids[i] % 2) << "id " << ids[i];
+      EXPECT_EQ(charge[i], type[i] == 1 ? 1.0 : -1.0) << "id " << ids[i];
+    }
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 500);
+  }
+  tessera::h5::File fa((straight / "snapshots/snapshot_00003.h5").string(), tessera::h5::File::Mode::ReadOnly, false);
+  tessera::h5::File fb((split / "snapshots/snapshot_00003.h5").string(), tessera::h5::File::Mode::ReadOnly, false);
+  for (const char* name : {"position", "velocity", "force", "charge"})
+    EXPECT_EQ(fa.open_group("particles").open_dataset(name).read_all<double>(),
+              fb.open_group("particles").open_dataset(name).read_all<double>())
+        << name;
+}
+
+// What the solver refuses, naming the key.
+TEST(MdChargedSolver, RefusesInconsistentChargeSetups) {
+  auto error_of = [](const std::string& name, const std::vector<std::string>& overrides) {
+    try {
+      run_deck(name, overrides);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string small = "box.cells=[4,4,4]";
+  EXPECT_NE(error_of("no_charges", {small, "run.steps=0", "physics.potential=\"lj/cut/coul/cut\""})
+                .find("acts on charges, but none are given"),
+            std::string::npos);
+  EXPECT_NE(error_of("kspace_lj", {small, "run.steps=0", "kspace.style=\"pppm\"", "physics.type_charge=[1.0]"})
+                .find("a k-space solver needs a coul/long pair style"),
+            std::string::npos);
+  EXPECT_NE(error_of("long_alone", {small, "run.steps=0", "physics.potential=\"coul/long\"", "physics.type_charge=[0.5]"})
+                .find("is the real-space part of Ewald/PPPM"),
+            std::string::npos);
+  EXPECT_NE(error_of("buck_missing", {small, "run.steps=0", "physics.potential=\"buck\"", "physics.buck_a=[1.0]"})
+                .find("needs physics.buck_rho"),
+            std::string::npos);
+  EXPECT_NE(error_of("buck_pairs", {small, "run.steps=0", "physics.potential=\"buck\"", "physics.buck_a=[1.0,2.0]",
+                                    "physics.buck_rho=[0.3]", "physics.buck_c=[1.0]"})
+                .find("a per type-pair list needs n (n + 1) / 2 of them"),
+            std::string::npos);
+  EXPECT_NE(error_of("charges_twice",
+                     {"run.steps=0", "box.data_file=\"" + source_path("tests/data/lammps/coul_cut_real.data").string() + "\"",
+                      "physics.type_charge=[1.0,-1.0]", "physics.units=\"real\"", "physics.cutoff=6.0",
+                      "neighbor.skin=1.0"})
+                .find("gives every atom its charge; remove type_charge"),
+            std::string::npos);
+}
