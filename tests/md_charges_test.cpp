@@ -547,3 +547,17 @@ TEST(MdChargedSolver, RefusesInconsistentChargeSetups) {
                 .find("gives every atom its charge; remove type_charge"),
             std::string::npos);
 }
+
+// `tessera keys` documents every key this work added, under both names of
+// the solver (md, and md.lj as older decks call it).
+TEST(MdChargedSolver, KeysListEveryNewKeyUnderBothNames) {
+  using tessera::testing::run_cli;
+  for (const char* name : {"md", "md.lj"}) {
+    const auto r = run_cli(std::string("keys ") + name);
+    ASSERT_EQ(r.code, 0) << r.output;
+    for (const char* key : {"units", "coulomb_cutoff", "buck_a", "buck_rho", "buck_c", "type_charge", "type_mass",
+                            "lattice_constant", "[kspace]", "accuracy", "order", "mesh", "g_ewald", "rocksalt", "cscl",
+                            "lj/cut/coul/long", "buck/coul/long", "lj/cut/coul/cut", "coul/long"})
+      EXPECT_NE(r.output.find(key), std::string::npos) << name << " lacks " << key;
+  }
+}

@@ -37,7 +37,8 @@ deck::Schema md_schema() {
       "Ewald part erfc(g r) / r (coul/long, with a [kspace] solver)");
   s.add("physics", "epsilon", ValueType::Float).def(1.0).above(0).units("energy").doc_("LJ well depth");
   s.add("physics", "sigma", ValueType::Float).def(1.0).above(0).units("length").doc_("LJ diameter");
-  s.add("physics", "cutoff", ValueType::Float).def(2.5).above(0).units("sigma").doc_("interaction cutoff rc");
+  s.add("physics", "cutoff", ValueType::Float).def(2.5).above(0).units("length").doc_(
+      "interaction cutoff rc (of the short-range part of a charged style)");
   s.add("physics", "coulomb_cutoff", ValueType::Float).make_optional().above(0).units("length").doc_(
       "Coulomb cutoff of the charged styles (default: cutoff), as LAMMPS's second pair_style argument");
   s.add("physics", "shift", ValueType::Bool).def(false).doc_(
@@ -71,7 +72,7 @@ deck::Schema md_schema() {
       "float, summing forces, energy and virial in double (positions stay double; as LAMMPS GPU/KOKKOS mixed)");
 
   s.table("neighbor", "Verlet lists (as LAMMPS neighbor / neigh_modify)");
-  s.add("neighbor", "skin", ValueType::Float).def(0.3).at_least(0).units("sigma").doc_("list range = cutoff + skin");
+  s.add("neighbor", "skin", ValueType::Float).def(0.3).at_least(0).units("length").doc_("list range = cutoff + skin");
   s.add("neighbor", "every", ValueType::Int).def(1).at_least(1).units("steps").doc_("consider a rebuild every N steps");
   s.add("neighbor", "delay", ValueType::Int).def(0).at_least(0).units("steps").doc_("no rebuild within N steps of the last");
   s.add("neighbor", "check", ValueType::Bool).def(true).doc_(
