@@ -585,3 +585,46 @@ TEST(MdUnits, ThermostatsHoldTheirTemperatureInRealUnits) {
     }
   }
 }
+
+// atom_style full through the solver: the ions of charged_cut_lj.data (864,
+// +-0.5) with molecule ids give the same thermo bit for bit as the
+// charge-style file, and every atom keeps its molecule id and charge
+// (snapshot columns `molecule`, `charge`) through 20 steps on 2 ranks.
+TEST(MdChargedSolver, FullStyleDataFileKeepsMoleculeIdsAndCharges) {
+  using tessera::testing::run_cli;
+  const std::string charge_file = source_path("tests/data/lammps/charged_cut_lj.data").string();
+  io::LammpsData d = io::read_lammps_data(charge_file);
+  d.style = "full";
+  for (std::int64_t id : d.id) d.molecule.push_back(1000 + id / 3);
+  const fs::path file = scratch_dir("charged_cut_lj_full.data");
+  io::write_lammps_data(file.string(), d);
+  std::map<std::int64_t, double> charge_of;
+  for (std::size_t i = 0; i < d.id.size(); ++i) charge_of[d.id[i]] = d.q[i];
+
+  auto args = [&](const std::string& data, const fs::path& out) {
+    return "run " + source_path("inputs/md/lj_melt.toml").string() + " --output " + out.string() +
+           " --set run.solver=md --set run.steps=20 --set run.diagnostics_every=5 --set output.every_steps=20"
+           " --set physics.potential=lj/cut/coul/cut --set physics.cutoff=2.5 --set physics.coulomb_cutoff=3.0"
+           " --set neighbor.every=1 --set neighbor.check=true --set box.data_file=" + data;
+  };
+  const std::string two = "mpirun -np 2 --oversubscribe";
+  const fs::path charge_run = scratch_dir("charge_style"), full_run = scratch_dir("full_style");
+  auto a = run_cli(args(charge_file, charge_run), ".", two);
+  ASSERT_EQ(a.code, 0) << a.output;
+  auto b = run_cli(args(file.string(), full_run), ".", two);
+  ASSERT_EQ(b.code, 0) << b.output;
+  EXPECT_EQ(read_file(charge_run / "diagnostics.csv"), read_file(full_run / "diagnostics.csv"));
+
+  h5::File f((full_run / "snapshots/snapshot_00001.h5").string(), h5::File::Mode::ReadOnly, false);
+  const h5::Location p = f.open_group("particles");
+  const auto ids = p.open_dataset("id").read_all<std::int64_t>();
+  const auto mol = p.open_dataset("molecule").read_all<std::int64_t>();
+  const auto q = p.open_dataset("charge").read_all<double>();
+  ASSERT_EQ(ids.size(), 864u);
+  ASSERT_EQ(mol.size(), 864u);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    // Snapshot ids are Tessera's (file id - 1).
+    EXPECT_EQ(mol[i], 1000 + (ids[i] + 1) / 3) << "id " << ids[i];
+    EXPECT_EQ(q[i], charge_of[ids[i] + 1]) << "id " << ids[i];
+  }
+}

@@ -155,6 +155,11 @@ class LjSolver final : public Solver {
         charges = data.q;
       }
       file_types_ = static_cast<int>(data.types);
+      molecules_ = data.molecule;  // atom_style full: carried with the atoms for output
+      // A Tessera id is the file's id - 1 (io/lammps_data.hpp), whatever
+      // order the Atoms section lists them in (write_data's is arbitrary).
+      file_ids_.reserve(data.id.size());
+      for (std::int64_t id : data.id) file_ids_.push_back(id - 1);
       start = "check the positions in the data file " + d.string("box.data_file");
       crowded = true;  // unknown: name the file in any case
     } else {
@@ -283,6 +288,7 @@ class LjSolver final : public Solver {
     force_ = particles_->add_real_column("force", 3);
     type_ = particles_->add_int_column("type", 1);
     if (charged_) charge_ = particles_->add_real_column("charge", 1);
+    if (!molecules_.empty()) molecule_ = particles_->add_int_column("molecule", 1);
     list_ = std::make_unique<NeighborList>(dev_);
     place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")), file_types,
                 file_v, charges);
@@ -506,11 +512,19 @@ class LjSolver final : public Solver {
     for (int c = 0; c < 3; ++c) p.real_from_host(vel_, c, slice(v[c], scale));
     std::vector<std::int64_t> ids(static_cast<std::size_t>(count)), types(static_cast<std::size_t>(count));
     for (std::int64_t i = 0; i < count; ++i) {
-      ids[static_cast<std::size_t>(i)] = first + i;
+      ids[static_cast<std::size_t>(i)] = file_ids_.empty() ? first + i : file_ids_[static_cast<std::size_t>(first + i)];
       types[static_cast<std::size_t>(i)] = types_all[static_cast<std::size_t>(first + i)];
     }
     p.id_from_host(ids);
     p.integer_from_host(type_, 0, types);
+    if (molecule_ >= 0) {
+      std::vector<std::int64_t> mol(static_cast<std::size_t>(count));
+      for (std::int64_t i = 0; i < count; ++i)
+        mol[static_cast<std::size_t>(i)] = molecules_[static_cast<std::size_t>(first + i)];
+      p.integer_from_host(molecule_, 0, mol);
+      molecules_.clear();
+      molecules_.shrink_to_fit();
+    }
     if (charged_) {
       std::vector<double> q(static_cast<std::size_t>(count), 0.0);
       for (std::int64_t i = 0; i < count; ++i) {
@@ -812,7 +826,9 @@ class LjSolver final : public Solver {
   bool binary_lattice_ = false;                  // rocksalt, cscl: types by sublattice
   std::vector<int> lattice_species_;
   std::int64_t diagnostics_every_ = 1;
-  int ntypes_ = 1, lattice_types_ = 1, type_ = -1, charge_ = -1;
+  int ntypes_ = 1, lattice_types_ = 1, type_ = -1, charge_ = -1, molecule_ = -1;
+  std::vector<std::int64_t> molecules_;  // atom_style full's molecule ids, until placed
+  std::vector<std::int64_t> file_ids_;   // a data file's ids - 1, in file order
   bool nose_hoover_ = false, bussi_ = false;
   double tau_ = 1, thermostat_work_ = 0, nh_xi_[3] = {0, 0, 0}, nh_v_[3] = {0, 0, 0};
   std::unique_ptr<CartesianLayout> layout_;

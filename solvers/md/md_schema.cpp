@@ -108,7 +108,7 @@ deck::Schema md_schema() {
   return s;
 }
 
-std::vector<std::string> md_fields() { return {"velocity", "force", "charge"}; }
+std::vector<std::string> md_fields() { return {"velocity", "force", "charge", "molecule"}; }
 
 bool md_deck_is_charged(const deck::Deck& d) {
   if (deck_style_is_charged(d) || d.string("kspace.style") != "none" || d.has("physics.type_charge")) return true;
