@@ -15,10 +15,11 @@
 namespace tessera::md {
 
 MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
-  double atoms = 0;
+  double atoms = 0, molecule_words = 0;
   std::array<double, 3> box{};
   if (d.has("box.data_file")) {
     const io::LammpsData data = io::read_lammps_data(d.string("box.data_file"));
+    if (!data.molecule.empty()) molecule_words = 1;
     atoms = static_cast<double>(data.x.size());
     for (int a = 0; a < 3; ++a) box[a] = data.upper[a] - data.lower[a];
   } else {
@@ -52,8 +53,9 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
     layout_ranks = 1;
   }
 
-  // position 3, id 1, velocity 3, force 3, type 1, and charge in a charged run
-  const double kWords = 11 + (md_deck_is_charged(d) ? 1 : 0);
+  // position 3, id 1, velocity 3, force 3, type 1, charge in a charged run,
+  // molecule from an atom_style full file
+  const double kWords = 11 + (md_deck_is_charged(d) ? 1 : 0) + molecule_words;
   // One rank's bytes from its box (atoms spread evenly over the box).
   auto rank_bytes = [&](const std::array<double, 3>& len) {
     double own_volume = 1, halo_volume = 1;
