@@ -31,6 +31,7 @@
 #include "solvers/md/neighbor_list.hpp"
 #include "solvers/md/pair_force.hpp"
 #include "solvers/md/run_guard.hpp"
+#include "solvers/md/thermostats.hpp"
 #include "solvers/md/md_memory.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
@@ -40,37 +41,6 @@ namespace tessera::md {
 namespace {
 
 constexpr double kTwoPi = 6.283185307179586;
-
-// Langevin (Schneider & Stoll 1978) as a force: friction -gamma m v and a
-// random kick of variance 2 gamma m k_B T / dt per component (with LAMMPS's
-// unit conversions: forces are m v / (ftm2v t), k_B T / mvv2e a velocity
-// squared). The random numbers are a function of (seed, atom id, step): the
-// same on any rank count.
-void langevin_forces(const Device& dev, const Particles& p, int vel, const std::int64_t* type, const double* type_mass,
-                     std::uint64_t seed, std::int64_t step, double gamma, double kt, double dt, const UnitSystem& u,
-                     double* fx, double* fy, double* fz) {
-  const double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
-  const std::int64_t* id = p.id();
-  const double ftm2v = u.ftm2v, mvv2e = u.mvv2e;
-  const CounterRng rng{seed};
-  const auto s = static_cast<std::uint64_t>(step);
-  for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
-    const double mass = type_mass[type[i] - 1];
-    const double friction = gamma * mass / ftm2v, amplitude = sqrt(2.0 * gamma * mass * kt / dt / mvv2e) / ftm2v;
-    double g[4];
-    for (int q = 0; q < 2; ++q) {
-      // Box-Muller from two uniforms per pair of normals.
-      const double u1 = 1.0 - rng.uniform(static_cast<std::uint64_t>(id[i]), 4 * s + 2 * q);
-      const double u2 = rng.uniform(static_cast<std::uint64_t>(id[i]), 4 * s + 2 * q + 1);
-      const double r = sqrt(-2.0 * log(u1));
-      g[2 * q] = r * cos(kTwoPi * u2);
-      g[2 * q + 1] = r * sin(kTwoPi * u2);
-    }
-    fx[i] += -friction * vx[i] + amplitude * g[0];
-    fy[i] += -friction * vy[i] + amplitude * g[1];
-    fz[i] += -friction * vz[i] + amplitude * g[2];
-  });
-}
 
 void scale_velocities(const Device& dev, Particles& p, int vel, double factor) {
   double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
@@ -96,32 +66,6 @@ double local_momentum(const Device& dev, const Particles& p, int vel, int c, con
   const double* v = p.real(vel, c);
   return reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) { return type_mass[type[i] - 1] * v[i]; });
 }
-
-// A standard normal and a Gamma(k, 1) variate from the counter-based
-// generator, identical on every rank: the global thermostat draws.
-struct GlobalDraws {
-  CounterRng rng;
-  std::uint64_t stream, k = 0;
-  double uniform() { return rng.uniform(stream, k++); }
-  double normal() {
-    const double u1 = 1.0 - uniform(), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
-  }
-  // Marsaglia & Tsang (2000), k >= 1.
-  double gamma(double shape) {
-    const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
-    for (;;) {
-      double x, v;
-      do {
-        x = normal();
-        v = 1.0 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const double u = uniform();
-      if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
-    }
-  }
-};
 
 double sum_over(const Device& dev, std::int64_t n, const double* v) {
   return reduce_sum(dev, n, [=] TESSERA_HD(int i) { return v[i]; });
@@ -252,10 +196,12 @@ class LjSolver final : public Solver {
     langevin_ = thermostat == "langevin";
     nose_hoover_ = thermostat == "nose_hoover";
     bussi_ = thermostat == "bussi";
-    tau_ = d.real("thermostat.damping");
     t_target_ = d.real("thermostat.temperature");
-    gamma_ = 1.0 / d.real("thermostat.damping");
-    seed_ = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
+    const double tau = d.real("thermostat.damping");
+    const auto seed = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
+    nose_hoover_chain_ = NoseHooverChain(tau);
+    bussi_thermostat_ = BussiThermostat(tau, seed);
+    langevin_thermostat_ = LangevinThermostat(tau, seed);
     barostat_ = BerendsenBarostat::from_deck(d);
 
     // Split the box into cells at least one list range wide: each rank's
@@ -406,8 +352,9 @@ class LjSolver final : public Solver {
     const h5::Location s = w.state();
     io::write_particles(s, *particles_);
     s.set_attribute("md_step", step_);
-    s.set_attribute("thermostat", std::vector<double>{thermostat_work_, nh_xi_[0], nh_xi_[1], nh_xi_[2], nh_v_[0],
-                                                      nh_v_[1], nh_v_[2]});
+    const std::array<double, 6> chain = nose_hoover_chain_.state();
+    s.set_attribute("thermostat", std::vector<double>{bussi_thermostat_.state(), chain[0], chain[1], chain[2], chain[3],
+                                                      chain[4], chain[5]});
     s.set_attribute("box_lower", std::vector<double>(lower_.begin(), lower_.end()));
     s.set_attribute("box_length", std::vector<double>(box_.begin(), box_.end()));
     s.set_attribute("neighbor_builds", neighbor_builds());
@@ -422,8 +369,8 @@ class LjSolver final : public Solver {
     io::read_particles(r.state(), *particles_);
     step_ = r.state().attribute_int("md_step");
     const auto t = r.state().attribute_doubles("thermostat");
-    thermostat_work_ = t[0];
-    for (int k = 0; k < 3; ++k) nh_xi_[k] = t[1 + k], nh_v_[k] = t[4 + k];
+    bussi_thermostat_.restore(t[0]);
+    nose_hoover_chain_.restore({t[1], t[2], t[3], t[4], t[5], t[6]});
     const h5::Location s = r.state();
     if (s.has_attribute("box_length")) {
       const auto lo = s.attribute_doubles("box_lower"), len = s.attribute_doubles("box_length");
@@ -550,61 +497,25 @@ class LjSolver final : public Solver {
     return *std::min_element(s.begin(), s.end());
   }
 
-  // Nose-Hoover chain of three (Martyna, Klein & Tuckerman 1992), half a step
-  // of the thermostat variables with Trotter splitting, as LAMMPS fix nvt.
+  double degrees_of_freedom() const { return 3.0 * static_cast<double>(total_) - 3.0; }
+
   void nose_hoover_half_step(double dt) {
-    // T is k_B T: the chain works in energy units.
-    const double dof = 3.0 * static_cast<double>(total_) - 3.0, T = units_.boltz * t_target_;
-    const double q[3] = {dof * T * tau_ * tau_, T * tau_ * tau_, T * tau_ * tau_};
-    double ke2 = 2.0 * kinetic_energy();
-    const double h = 0.5 * dt;
-    auto force = [&](int k) { return k == 0 ? (ke2 - dof * T) / q[0] : (q[k - 1] * nh_v_[k - 1] * nh_v_[k - 1] - T) / q[k]; };
-    nh_v_[2] += 0.5 * h * force(2);
-    for (int k = 1; k >= 0; --k) {
-      const double damp = std::exp(-0.25 * h * nh_v_[k + 1]);
-      nh_v_[k] = (nh_v_[k] * damp + 0.5 * h * force(k)) * damp;
-    }
-    const double scale = std::exp(-h * nh_v_[0]);
+    const double scale =
+        nose_hoover_chain_.half_step(2.0 * kinetic_energy(), degrees_of_freedom(), units_.boltz * t_target_, dt);
     scale_velocities(dev_, *particles_, vel_, scale);
-    ke2 *= scale * scale;
-    for (int k = 0; k < 3; ++k) nh_xi_[k] += h * nh_v_[k];
-    for (int k = 0; k < 2; ++k) {
-      const double damp = std::exp(-0.25 * h * nh_v_[k + 1]);
-      nh_v_[k] = (nh_v_[k] * damp + 0.5 * h * force(k)) * damp;
-    }
-    nh_v_[2] += 0.5 * h * force(2);
   }
 
-  // Bussi, Donadio & Parrinello (2007): the kinetic energy relaxes to its
-  // canonical distribution; the energy taken out is kept for the conserved
-  // quantity.
   void bussi_rescale(double dt) {
-    const double dof = 3.0 * static_cast<double>(total_) - 3.0;
-    const double k = kinetic_energy();
-    const double target = 0.5 * dof * (units_.boltz * t_target_);
-    if (k <= 0) return;
-    GlobalDraws g{CounterRng{seed_}, ~std::uint64_t{0} - static_cast<std::uint64_t>(step_)};
-    const double c = std::exp(-dt / tau_), r1 = g.normal();
-    const double rest = dof > 1 ? 2.0 * g.gamma(0.5 * (dof - 1)) : 0.0;
-    const double alpha2 = c + (1 - c) * (rest + r1 * r1) * target / (dof * k) +
-                          2 * r1 * std::sqrt(c * (1 - c) * target / (dof * k));
-    const double sign = (r1 + std::sqrt(c * dof * k / ((1 - c) * target))) < 0 ? -1.0 : 1.0;
-    const double alpha = sign * std::sqrt(std::max(alpha2, 0.0));
+    const double alpha =
+        bussi_thermostat_.rescale(kinetic_energy(), degrees_of_freedom(), units_.boltz * t_target_, dt, step_);
     scale_velocities(dev_, *particles_, vel_, alpha);
-    thermostat_work_ += k - alpha * alpha * k;
   }
 
   // Energy the thermostat has taken out of the system (so that the sum with
   // the total energy is conserved).
   double thermostat_energy() const {
-    if (nose_hoover_) {
-      const double dof = 3.0 * static_cast<double>(total_) - 3.0, T = units_.boltz * t_target_;
-      const double q[3] = {dof * T * tau_ * tau_, T * tau_ * tau_, T * tau_ * tau_};
-      double e = dof * T * nh_xi_[0] + T * (nh_xi_[1] + nh_xi_[2]);
-      for (int k = 0; k < 3; ++k) e += 0.5 * q[k] * nh_v_[k] * nh_v_[k];
-      return e;
-    }
-    return thermostat_work_;
+    if (nose_hoover_) return nose_hoover_chain_.energy(degrees_of_freedom(), units_.boltz * t_target_);
+    return bussi_thermostat_.energy();
   }
 
   // Long-range corrections at the current density (they follow the volume).
@@ -783,8 +694,8 @@ class LjSolver final : public Solver {
     if (long_range_)
       long_range_->compute(p, charge_, force_, step_ % diagnostics_every_ == 0 || barostat_.due(step_), step_);
     if (langevin_ && dt > 0)
-      langevin_forces(dev_, p, vel_, p.integer(type_), type_mass_.data(), seed_, step_, gamma_,
-                      units_.boltz * t_target_, dt, units_, p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
+      langevin_thermostat_.add_forces(dev_, p, vel_, p.integer(type_), type_mass_.data(), step_, units_.boltz * t_target_,
+                                      dt, units_, p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
   }
 
   void kick(double h) {
@@ -815,8 +726,10 @@ class LjSolver final : public Solver {
   double total_mass_ = 0;
   double mass_ = 1, rc_ = 2.5, skin_ = 0.3, tail_energy_ = 0, tail_pressure_ = 0;
   bool check_ = true, langevin_ = false;
-  double t_target_ = 1, gamma_ = 1;
-  std::uint64_t seed_ = 0;
+  double t_target_ = 1;
+  NoseHooverChain nose_hoover_chain_;
+  BussiThermostat bussi_thermostat_;
+  LangevinThermostat langevin_thermostat_;
   UnitSystem units_;
   PairForce pair_;                               // the pair style's compute
   std::unique_ptr<LongRangeForce> long_range_;   // [kspace]; null for style none
@@ -830,7 +743,7 @@ class LjSolver final : public Solver {
   std::vector<std::int64_t> molecules_;  // atom_style full's molecule ids, until placed
   std::vector<std::int64_t> file_ids_;   // a data file's ids - 1, in file order
   bool nose_hoover_ = false, bussi_ = false;
-  double tau_ = 1, thermostat_work_ = 0, nh_xi_[3] = {0, 0, 0}, nh_v_[3] = {0, 0, 0};
+
   std::unique_ptr<CartesianLayout> layout_;
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<ParticleExchange> exchange_;
