@@ -209,11 +209,21 @@ void Pppm::compute_influence() {
 
 LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   if (!fft_) throw Error("Pppm::compute before setup");
-  pm_->ensure_covers(a.n, a.x, a.y, a.z);
-  const double inv_cell = mesh_[0] * mesh_[1] * mesh_[2] / (length_[0] * length_[1] * length_[2]);
-  pm_->assign(a.n, a.x, a.y, a.z, a.q, inv_cell);
-  pm_->brick_to_pencil(density_.data());
-  fft_->forward(density_.data(), spectrum_.data());
+  Timers& timers = timers_ ? *timers_ : untimed_;
+  {
+    auto region = timers.scope("kspace: spread");
+    pm_->ensure_covers(a.n, a.x, a.y, a.z);
+    const double inv_cell = mesh_[0] * mesh_[1] * mesh_[2] / (length_[0] * length_[1] * length_[2]);
+    pm_->assign(a.n, a.x, a.y, a.z, a.q, inv_cell);
+  }
+  {
+    auto region = timers.scope("kspace: mesh exchange");
+    pm_->brick_to_pencil(density_.data());
+  }
+  {
+    auto region = timers.scope("kspace: fft");
+    fft_->forward(density_.data(), spectrum_.data());
+  }
 
   const Range3 sb = fft_->spectral_box();
   const auto st = fft_->spectral_strides();
@@ -229,6 +239,7 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   const SpectralIndex index{sb.lo[0], sb.lo[1], sb.lo[2], st[0], st[1], st[2]};
   LongRangeTerms terms;
   if (energy_and_virial) {
+    auto region = timers.scope("kspace: energy and virial");
     // The R2C spectrum holds half the modes: the others are the complex
     // conjugates of the interior ones along the halved axis.
     std::vector<double> sums(7, 0.0);
@@ -263,6 +274,8 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   }
   // phi(k) = G(k) rho(k) / N: the inverse transform is unnormalised.
   const double inv_n = 1.0 / ntot;
+  {
+  auto fft_region = timers.scope("kspace: fft");
   for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) {
     const auto at = index(i, j, k);
     const double s = gf[at] * inv_n;
@@ -284,9 +297,14 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
     });
     fft_->backward(w, gradient_[d].data());
   }
-  const double* fields[3] = {gradient_[0].data(), gradient_[1].data(), gradient_[2].data()};
-  pm_->pencil_to_brick(fields, 3);
+  }
+  {
+    auto region = timers.scope("kspace: mesh exchange");
+    const double* fields[3] = {gradient_[0].data(), gradient_[1].data(), gradient_[2].data()};
+    pm_->pencil_to_brick(fields, 3);
+  }
   // E = -grad phi; F = qqrd2e q E.
+  auto region = timers.scope("kspace: interpolate");
   pm_->add_interpolated(a.n, a.x, a.y, a.z, a.q, -spec_.qqrd2e, a.fx, a.fy, a.fz);
   return terms;
 }
