@@ -178,7 +178,11 @@ void Pppm::build(const CartesianLayout& layout) {
   ranks_ = layout.size();
   layout_grid_ = layout.process_grid();
   const PencilLayout pencils(mesh_, layout.size(), layout.rank());
-  fft_ = std::make_unique<spectral::DistributedFft<double>>(pencils, transport_);
+  // The spectrum is addressed through spectral_box()/strides(): on one rank
+  // it may keep the input's order (no rotation of the mesh).
+  spectral::FftSpec fs;
+  fs.any_spectral_order = true;
+  fft_ = std::make_unique<spectral::DistributedFft<double>>(pencils, transport_, fs);
   pm_ = std::make_unique<spectral::ParticleMesh>(g, layout, pencils, transport_);
   const auto n_phys = static_cast<std::size_t>(fft_->physical_size());
   const auto n_spec = static_cast<std::size_t>(fft_->spectral_size());
