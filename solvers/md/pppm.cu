@@ -110,6 +110,15 @@ void alias_coefficients(int order, double* b) {
   for (int l = 0; l < order; ++l) b[l] /= fact;
 }
 
+// The influence function on this rank's part of the spectrum.
+void fill_influence(const Device& dev, const spectral::DistributedFft<double>& fft, const InfluenceParams& p,
+                    double* gf) {
+  const Range3 sb = fft.spectral_box();
+  const auto st = fft.spectral_strides();
+  const SpectralIndex index{sb.lo[0], sb.lo[1], sb.lo[2], st[0], st[1], st[2]};
+  for_each(dev, sb, [=] TESSERA_HD(int i, int j, int k) { gf[index(i, j, k)] = influence(p, i, j, k); });
+}
+
 }  // namespace
 
 Pppm::Pppm(const LongRangeSpec& spec, Transport& transport, const Device& dev)
@@ -204,11 +213,7 @@ void Pppm::compute_influence() {
   p.g = g_;
   p.order = spec_.order;
   alias_coefficients(spec_.order, p.denom);
-  const Range3 sb = fft_->spectral_box();
-  const auto st = fft_->spectral_strides();
-  const SpectralIndex index{sb.lo[0], sb.lo[1], sb.lo[2], st[0], st[1], st[2]};
-  double* gf = influence_.data();
-  for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) { gf[index(i, j, k)] = influence(p, i, j, k); });
+  fill_influence(dev_, *fft_, p, influence_.data());
 }
 
 LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
