@@ -19,6 +19,7 @@
 #include "decomposition/cartesian_layout.hpp"
 #include "decomposition/transport.hpp"
 #include "runtime/device.hpp"
+#include "runtime/timers.hpp"
 
 namespace tessera::md {
 
@@ -62,6 +63,9 @@ class LongRange {
   // One line for the log: style, g_ewald, mesh and order, estimated relative force error.
   virtual std::string describe() const = 0;
   virtual std::size_t memory_bytes() const = 0;
+  // Optional: time the phases (spreading, mesh exchange, FFTs,
+  // interpolation) as regions of `timers` (null: none). Default: no regions.
+  virtual void set_timers(Timers* timers) { (void)timers; }
 };
 
 // Throws InputError for an unknown style or parameters out of range.

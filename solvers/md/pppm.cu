@@ -110,6 +110,15 @@ void alias_coefficients(int order, double* b) {
   for (int l = 0; l < order; ++l) b[l] /= fact;
 }
 
+// The influence function on this rank's part of the spectrum.
+void fill_influence(const Device& dev, const spectral::DistributedFft<double>& fft, const InfluenceParams& p,
+                    double* gf) {
+  const Range3 sb = fft.spectral_box();
+  const auto st = fft.spectral_strides();
+  const SpectralIndex index{sb.lo[0], sb.lo[1], sb.lo[2], st[0], st[1], st[2]};
+  for_each(dev, sb, [=] TESSERA_HD(int i, int j, int k) { gf[index(i, j, k)] = influence(p, i, j, k); });
+}
+
 }  // namespace
 
 Pppm::Pppm(const LongRangeSpec& spec, Transport& transport, const Device& dev)
@@ -178,7 +187,11 @@ void Pppm::build(const CartesianLayout& layout) {
   ranks_ = layout.size();
   layout_grid_ = layout.process_grid();
   const PencilLayout pencils(mesh_, layout.size(), layout.rank());
-  fft_ = std::make_unique<spectral::DistributedFft<double>>(pencils, transport_);
+  // The spectrum is addressed through spectral_box()/strides(): on one rank
+  // it may keep the input's order (no rotation of the mesh).
+  spectral::FftSpec fs;
+  fs.any_spectral_order = true;
+  fft_ = std::make_unique<spectral::DistributedFft<double>>(pencils, transport_, fs);
   pm_ = std::make_unique<spectral::ParticleMesh>(g, layout, pencils, transport_);
   const auto n_phys = static_cast<std::size_t>(fft_->physical_size());
   const auto n_spec = static_cast<std::size_t>(fft_->spectral_size());
@@ -200,20 +213,26 @@ void Pppm::compute_influence() {
   p.g = g_;
   p.order = spec_.order;
   alias_coefficients(spec_.order, p.denom);
-  const Range3 sb = fft_->spectral_box();
-  const auto st = fft_->spectral_strides();
-  const SpectralIndex index{sb.lo[0], sb.lo[1], sb.lo[2], st[0], st[1], st[2]};
-  double* gf = influence_.data();
-  for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) { gf[index(i, j, k)] = influence(p, i, j, k); });
+  fill_influence(dev_, *fft_, p, influence_.data());
 }
 
 LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   if (!fft_) throw Error("Pppm::compute before setup");
-  pm_->ensure_covers(a.n, a.x, a.y, a.z);
-  const double inv_cell = mesh_[0] * mesh_[1] * mesh_[2] / (length_[0] * length_[1] * length_[2]);
-  pm_->assign(a.n, a.x, a.y, a.z, a.q, inv_cell);
-  pm_->brick_to_pencil(density_.data());
-  fft_->forward(density_.data(), spectrum_.data());
+  Timers& timers = timers_ ? *timers_ : untimed_;
+  {
+    auto region = timers.scope("kspace: spread");
+    pm_->ensure_covers(a.n, a.x, a.y, a.z);
+    const double inv_cell = mesh_[0] * mesh_[1] * mesh_[2] / (length_[0] * length_[1] * length_[2]);
+    pm_->assign(a.n, a.x, a.y, a.z, a.q, inv_cell);
+  }
+  {
+    auto region = timers.scope("kspace: mesh exchange");
+    pm_->brick_to_pencil(density_.data());
+  }
+  {
+    auto region = timers.scope("kspace: fft");
+    fft_->forward(density_.data(), spectrum_.data());
+  }
 
   const Range3 sb = fft_->spectral_box();
   const auto st = fft_->spectral_strides();
@@ -229,6 +248,7 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   const SpectralIndex index{sb.lo[0], sb.lo[1], sb.lo[2], st[0], st[1], st[2]};
   LongRangeTerms terms;
   if (energy_and_virial) {
+    auto region = timers.scope("kspace: energy and virial");
     // The R2C spectrum holds half the modes: the others are the complex
     // conjugates of the interior ones along the halved axis.
     std::vector<double> sums(7, 0.0);
@@ -263,6 +283,8 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   }
   // phi(k) = G(k) rho(k) / N: the inverse transform is unnormalised.
   const double inv_n = 1.0 / ntot;
+  {
+  auto fft_region = timers.scope("kspace: fft");
   for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) {
     const auto at = index(i, j, k);
     const double s = gf[at] * inv_n;
@@ -284,9 +306,14 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
     });
     fft_->backward(w, gradient_[d].data());
   }
-  const double* fields[3] = {gradient_[0].data(), gradient_[1].data(), gradient_[2].data()};
-  pm_->pencil_to_brick(fields, 3);
+  }
+  {
+    auto region = timers.scope("kspace: mesh exchange");
+    const double* fields[3] = {gradient_[0].data(), gradient_[1].data(), gradient_[2].data()};
+    pm_->pencil_to_brick(fields, 3);
+  }
   // E = -grad phi; F = qqrd2e q E.
+  auto region = timers.scope("kspace: interpolate");
   pm_->add_interpolated(a.n, a.x, a.y, a.z, a.q, -spec_.qqrd2e, a.fx, a.fy, a.fz);
   return terms;
 }

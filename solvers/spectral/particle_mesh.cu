@@ -85,6 +85,44 @@ TESSERA_HD inline void spread_one(const Span3<double>& rho, const Scaled& sc, in
   }
 }
 
+// Host spreading: particles sorted into z-slabs `order` planes thick (a
+// stable counting sort), every other slab spread in parallel.
+void spread_by_slabs(const MeshGeometry& geom, const Range3& brick, double* field, std::vector<int>& slab_start,
+                     std::vector<int>& slab_order, std::int64_t n, const double* x, const double* y, const double* z,
+                     const double* q, double scale) {
+  // Counting sort by z-slab (stable: each slab keeps the particles' order).
+  const int order = geom.order;
+  const Scaled sc = scaled_of(geom);
+  const int nslab = (brick.extent(2) + order - 1) / order;
+  slab_start.assign(nslab + 1, 0);
+  slab_order.resize(n);
+  std::vector<int> slab_of(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    const int first = stencil_weights(sc.s(2, z[i]), order).first;
+    const int s = std::min(nslab - 1, std::max(0, (first - brick.lo[2]) / order));
+    slab_of[i] = s;
+    ++slab_start[s + 1];
+  }
+  for (int s = 0; s < nslab; ++s) slab_start[s + 1] += slab_start[s];
+  std::vector<int> cursor(slab_start.begin(), slab_start.end() - 1);
+  for (std::int64_t i = 0; i < n; ++i) slab_order[cursor[slab_of[i]]++] = static_cast<int>(i);
+  const Span3<double> rho(field, brick);
+  const int* start = slab_start.data();
+  const int* idx = slab_order.data();
+  // A slab's stencils reach at most 2 order - 1 planes from its start, so
+  // slabs two apart never touch the same point.
+  for (int colour = 0; colour < 2; ++colour) {
+    const int count = (nslab - colour + 1) / 2;
+    for_each(Device::host(), count, [=] TESSERA_HD(int m) {
+      const int s = colour + 2 * m;
+      for (int k = start[s]; k < start[s + 1]; ++k) {
+        const int i = idx[k];
+        spread_one<false>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
+      }
+    });
+  }
+}
+
 }  // namespace
 
 ParticleMesh::ParticleMesh(const MeshGeometry& g, const CartesianLayout& atoms, const PencilLayout& pencils,
@@ -212,102 +250,85 @@ void ParticleMesh::assign(std::int64_t n, const double* x, const double* y, cons
     });
     return;
   }
-  spread_host(n, x, y, z, q, scale);
+  spread_by_slabs(geom_, brick_, field_.data(), slab_start_, slab_order_, n, x, y, z, q, scale);
 }
 
-void ParticleMesh::spread_host(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
-                               double scale) {
-  // Counting sort by z-slab (stable: each slab keeps the particles' order).
-  const int order = geom_.order;
-  const Scaled sc = scaled_of(geom_);
-  const int nslab = (brick_.extent(2) + order - 1) / order;
-  slab_start_.assign(nslab + 1, 0);
-  slab_order_.resize(n);
-  std::vector<int> slab_of(n);
-  for (std::int64_t i = 0; i < n; ++i) {
-    const int first = stencil_weights(sc.s(2, z[i]), order).first;
-    const int s = std::min(nslab - 1, std::max(0, (first - brick_.lo[2]) / order));
-    slab_of[i] = s;
-    ++slab_start_[s + 1];
-  }
-  for (int s = 0; s < nslab; ++s) slab_start_[s + 1] += slab_start_[s];
-  std::vector<int> cursor(slab_start_.begin(), slab_start_.end() - 1);
-  for (std::int64_t i = 0; i < n; ++i) slab_order_[cursor[slab_of[i]]++] = static_cast<int>(i);
-  const Span3<double> rho(field_.data(), brick_);
-  const int* start = slab_start_.data();
-  const int* idx = slab_order_.data();
-  // A slab's stencils reach at most 2 order - 1 planes from its start, so
-  // slabs two apart never touch the same point.
-  for (int colour = 0; colour < 2; ++colour) {
-    const int count = (nslab - colour + 1) / 2;
-    for_each(Device::host(), count, [=] TESSERA_HD(int m) {
-      const int s = colour + 2 * m;
-      for (int k = start[s]; k < start[s + 1]; ++k) {
-        const int i = idx[k];
-        spread_one<false>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
-      }
-    });
-  }
+namespace {
+
+// Index of cell (i, j, k) of `box` in a dense array of it, x fastest.
+TESSERA_HD inline std::int64_t dense(const Range3& box, int i, int j, int k) {
+  return (i - box.lo[0]) +
+         static_cast<std::int64_t>(box.extent(0)) * ((j - box.lo[1]) + static_cast<std::int64_t>(box.extent(1)) * (k - box.lo[2]));
 }
+
+TESSERA_HD inline int wrap(int i, int n) {
+  const int r = i % n;
+  return r < 0 ? r + n : r;
+}
+
+// Messages for a list of pieces grouped by peer (this rank's own left out):
+// one per peer, `stride` values per cell.
+template <class Message, class Ptr>
+std::vector<Message> messages(const std::vector<ParticleMesh::Piece>& pieces, int self, int tag, Ptr base, int stride) {
+  std::vector<Message> out;
+  for (std::size_t a = 0; a < pieces.size();) {
+    std::size_t b = a;
+    std::int64_t count = 0;
+    while (b < pieces.size() && pieces[b].peer == pieces[a].peer) count += pieces[b].box.size(), ++b;
+    if (pieces[a].peer != self)
+      out.push_back({pieces[a].peer, tag, base + stride * pieces[a].at,
+                     static_cast<std::size_t>(stride * count) * sizeof(double)});
+    a = b;
+  }
+  return out;
+}
+
+}  // namespace
 
 void ParticleMesh::brick_to_pencil(double* pencil) {
   const Device& dev = transport_.device();
   const Span3<const double> rho(field_.data(), brick_);
   double* sbuf = send_buf_.data();
   for (const Piece& p : sends_) {
+    if (p.peer == rank_) continue;
     const Range3 box = p.box;
     double* out = sbuf + p.at;
-    const int nx = box.extent(0), ny = box.extent(1);
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-      out[(i - box.lo[0]) + static_cast<std::int64_t>(nx) * ((j - box.lo[1]) + static_cast<std::int64_t>(ny) * (k - box.lo[2]))] =
-          rho(i, j, k);
-    });
-  }
-  std::vector<SendMessage> sends;
-  std::vector<RecvMessage> recvs;
-  // One message per peer: its pieces are contiguous (listed peer by peer).
-  for (std::size_t a = 0; a < sends_.size();) {
-    std::size_t b = a;
-    std::int64_t count = 0;
-    while (b < sends_.size() && sends_[b].peer == sends_[a].peer) count += sends_[b].box.size(), ++b;
-    if (sends_[a].peer != rank_)
-      sends.push_back({sends_[a].peer, 0, sbuf + sends_[a].at, static_cast<std::size_t>(count) * sizeof(double)});
-    a = b;
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out[dense(box, i, j, k)] = rho(i, j, k); });
   }
   double* rbuf = recv_buf_.data();
-  for (std::size_t a = 0; a < recvs_.size();) {
-    std::size_t b = a;
-    std::int64_t count = 0;
-    while (b < recvs_.size() && recvs_[b].peer == recvs_[a].peer) count += recvs_[b].box.size(), ++b;
-    if (recvs_[a].peer != rank_)
-      recvs.push_back({recvs_[a].peer, 0, rbuf + recvs_[a].at, static_cast<std::size_t>(count) * sizeof(double)});
-    a = b;
-  }
+  const auto sends = messages<SendMessage>(sends_, rank_, 0, static_cast<const double*>(sbuf), 1);
+  const auto recvs = messages<RecvMessage>(recvs_, rank_, 0, rbuf, 1);
   if (!sends.empty() || !recvs.empty()) transport_.exchange(sends, recvs);
-  // My own pieces come straight from the send buffer, in the same order.
-  std::vector<const double*> from(recvs_.size());
-  {
-    std::size_t self_send = 0;
-    while (self_send < sends_.size() && sends_[self_send].peer != rank_) ++self_send;
-    for (std::size_t a = 0; a < recvs_.size(); ++a) {
-      if (recvs_[a].peer == rank_) from[a] = sbuf + sends_[self_send++].at;
-      else from[a] = rbuf + recvs_[a].at;
-    }
-  }
-  const Range3 pb = pencil_;
+  // My own brick first, every periodic image of it in one pass (one kernel
+  // instead of a pack and an unpack per image), then the peers' pieces one
+  // after another in a fixed order (they may overlap).
+  const Range3 pb = pencil_, bb = brick_;
   const Span3<double> out(pencil, pb);
-  for_each(dev, pb, [=] TESSERA_HD(int i, int j, int k) { out(i, j, k) = 0.0; });
-  // Pieces may overlap in the pencil (images, several bricks): one after
-  // another, in a fixed order.
-  for (std::size_t a = 0; a < recvs_.size(); ++a) {
-    const Piece& p = recvs_[a];
+  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
+  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
+  const int sy0 = floor_div(bb.lo[1], ny), sy1 = floor_div(bb.hi[1] - 1, ny);
+  const int sz0 = floor_div(bb.lo[2], nz), sz1 = floor_div(bb.hi[2] - 1, nz);
+  for_each(dev, pb, [=] TESSERA_HD(int i, int j, int k) {
+    double sum = 0;
+    for (int sz = sz0; sz <= sz1; ++sz) {
+      const int kk = k + sz * nz;
+      if (kk < bb.lo[2] || kk >= bb.hi[2]) continue;
+      for (int sy = sy0; sy <= sy1; ++sy) {
+        const int jj = j + sy * ny;
+        if (jj < bb.lo[1] || jj >= bb.hi[1]) continue;
+        for (int sx = sx0; sx <= sx1; ++sx) {
+          const int ii = i + sx * nx;
+          if (ii >= bb.lo[0] && ii < bb.hi[0]) sum += rho(ii, jj, kk);
+        }
+      }
+    }
+    out(i, j, k) = sum;
+  });
+  for (const Piece& p : recvs_) {
+    if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
-    const double* in = from[a];
-    const int nx = box.extent(0), ny = box.extent(1);
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-      out(i, j, k) +=
-          in[(i - box.lo[0]) + static_cast<std::int64_t>(nx) * ((j - box.lo[1]) + static_cast<std::int64_t>(ny) * (k - box.lo[2]))];
-    });
+    const double* in = rbuf + p.at;
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out(i, j, k) += in[dense(box, i, j, k)]; });
   }
 }
 
@@ -315,61 +336,49 @@ void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
   if (ncomp < 1 || ncomp > 3) throw Error("ParticleMesh::pencil_to_brick: 1 .. 3 components");
   const Device& dev = transport_.device();
   // The reverse of brick_to_pencil: my pencil's pieces go to the bricks that
-  // hold them (recvs_ become sends), component after component per piece.
+  // hold them (recvs_ become sends), the components one after another.
+  const Range3 pb = pencil_, bb = brick_;
+  const std::int64_t bcells = bb.size();
+  const Span3<const double> f0(pencils[0], pb), f1(pencils[ncomp > 1 ? 1 : 0], pb), f2(pencils[ncomp > 2 ? 2 : 0], pb);
   double* sbuf = recv_buf_.data();
   for (const Piece& p : recvs_) {
+    if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
     const std::int64_t cells = box.size();
     double* out = sbuf + 3 * p.at;
-    const int nx = box.extent(0), ny = box.extent(1);
-    for (int c = 0; c < ncomp; ++c) {
-      const Span3<const double> f(pencils[c], pencil_);
-      double* o = out + c * cells;
-      for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-        o[(i - box.lo[0]) + static_cast<std::int64_t>(nx) * ((j - box.lo[1]) + static_cast<std::int64_t>(ny) * (k - box.lo[2]))] =
-            f(i, j, k);
-      });
-    }
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
+      const std::int64_t at = dense(box, i, j, k);
+      out[at] = f0(i, j, k);
+      if (ncomp > 1) out[cells + at] = f1(i, j, k);
+      if (ncomp > 2) out[2 * cells + at] = f2(i, j, k);
+    });
   }
-  std::vector<SendMessage> sends;
-  std::vector<RecvMessage> recvs;
   double* rbuf = send_buf_.data();
-  for (std::size_t a = 0; a < recvs_.size();) {
-    std::size_t b = a;
-    std::int64_t count = 0;
-    while (b < recvs_.size() && recvs_[b].peer == recvs_[a].peer) count += recvs_[b].box.size(), ++b;
-    if (recvs_[a].peer != rank_)
-      sends.push_back({recvs_[a].peer, 1, sbuf + 3 * recvs_[a].at, static_cast<std::size_t>(3 * count) * sizeof(double)});
-    a = b;
-  }
-  for (std::size_t a = 0; a < sends_.size();) {
-    std::size_t b = a;
-    std::int64_t count = 0;
-    while (b < sends_.size() && sends_[b].peer == sends_[a].peer) count += sends_[b].box.size(), ++b;
-    if (sends_[a].peer != rank_)
-      recvs.push_back({sends_[a].peer, 1, rbuf + 3 * sends_[a].at, static_cast<std::size_t>(3 * count) * sizeof(double)});
-    a = b;
-  }
+  const auto sends = messages<SendMessage>(recvs_, rank_, 1, static_cast<const double*>(sbuf), 3);
+  const auto recvs = messages<RecvMessage>(sends_, rank_, 1, rbuf, 3);
   if (!sends.empty() || !recvs.empty()) transport_.exchange(sends, recvs);
-  std::size_t self_recv = 0;
-  while (self_recv < recvs_.size() && recvs_[self_recv].peer != rank_) ++self_recv;
-  const std::int64_t bcells = brick_.size();
+  // Every brick point whose periodic image lies in my own pencil, in one pass.
+  double* comp = components_.data();
+  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
+  for_each(dev, bb, [=] TESSERA_HD(int i, int j, int k) {
+    const int wi = wrap(i, nx), wj = wrap(j, ny), wk = wrap(k, nz);
+    if (wi < pb.lo[0] || wi >= pb.hi[0] || wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
+    const std::int64_t at = dense(bb, i, j, k);
+    comp[at] = f0(wi, wj, wk);
+    if (ncomp > 1) comp[bcells + at] = f1(wi, wj, wk);
+    if (ncomp > 2) comp[2 * bcells + at] = f2(wi, wj, wk);
+  });
   for (const Piece& p : sends_) {
-    // Each of my brick's pieces, from the peer's message or from my own.
-    const double* in;
-    if (p.peer == rank_) in = sbuf + 3 * recvs_[self_recv++].at;
-    else in = rbuf + 3 * p.at;
+    if (p.peer == rank_) continue;
     const Range3 box = p.box;
     const std::int64_t cells = box.size();
-    const int nx = box.extent(0), ny = box.extent(1);
-    for (int c = 0; c < ncomp; ++c) {
-      const Span3<double> f(components_.data() + c * bcells, brick_);
-      const double* src = in + c * cells;
-      for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-        f(i, j, k) =
-            src[(i - box.lo[0]) + static_cast<std::int64_t>(nx) * ((j - box.lo[1]) + static_cast<std::int64_t>(ny) * (k - box.lo[2]))];
-      });
-    }
+    const double* in = rbuf + 3 * p.at;
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
+      const std::int64_t src = dense(box, i, j, k), at = dense(bb, i, j, k);
+      comp[at] = in[src];
+      if (ncomp > 1) comp[bcells + at] = in[cells + src];
+      if (ncomp > 2) comp[2 * bcells + at] = in[2 * cells + src];
+    });
   }
 }
 

@@ -117,15 +117,17 @@ class ParticleMesh {
 
   std::size_t memory_bytes() const;
 
- private:
+ // A box of brick points that one peer's pencil holds (public for the
+  // exchange helpers; not part of the interface).
   struct Piece {
     int peer;
     Range3 box;         // in this rank's brick coordinates (global, unwrapped)
     std::array<int, 3> shift;  // box - shift * n lies in the peer's pencil
     std::int64_t at;    // offset (elements, one component) in its buffer
   };
+
+ private:
   void plan(const std::vector<Range3>& bricks);
-  void spread_host(std::int64_t n, const double* x, const double* y, const double* z, const double* q, double scale);
 
   MeshGeometry geom_;
   PencilLayout pencils_;
