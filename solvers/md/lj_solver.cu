@@ -75,6 +75,7 @@ class LjSolver final : public Solver {
  public:
   void setup(const deck::Deck& d, const RunContext& ctx) override {
     dev_ = ctx.device;
+    timers_ = ctx.timers;
     if (!d.has("run.dt"))
       throw InputError("md.lj integrates with a fixed step: set [run] dt in " + d.source_name() +
                        " (LAMMPS uses 0.005 in lj units, 1 fs in real, 0.001 ps in metal)");
@@ -242,6 +243,7 @@ class LjSolver final : public Solver {
     if (kspace) {
       long_range_ = std::make_unique<LongRangeForce>(long_range_spec(d, pair_.coulomb_cutoff(), units_.qqr2e),
                                                      *transport_, dev_);
+      long_range_->set_timers(timers_);
       long_range_->setup(*layout_, *particles_, charge_, total_);
       pair_.set_g_ewald(long_range_->g_ewald());
       logging::info("md: " + long_range_->describe());
@@ -689,7 +691,12 @@ class LjSolver final : public Solver {
     PairOutputs out;
     out.fx = p.real(force_, 0), out.fy = p.real(force_, 1), out.fz = p.real(force_, 2);
     out.e_vdw = energy_.data(), out.e_coul = charged_ ? ecoul_.data() : nullptr, out.virial = virial_.data();
-    pair_.compute(p, type_, charge_, *list_, out);
+    if (timers_) {
+      auto s = timers_->scope("pair");
+      pair_.compute(p, type_, charge_, *list_, out);
+    } else {
+      pair_.compute(p, type_, charge_, *list_, out);
+    }
     // The k-space energy and virial where thermo or the barostat will read them.
     if (long_range_)
       long_range_->compute(p, charge_, force_, step_ % diagnostics_every_ == 0 || barostat_.due(step_), step_);
@@ -715,6 +722,7 @@ class LjSolver final : public Solver {
 
  private:
   Device dev_;
+  Timers* timers_ = nullptr;  // the driver's regions (pair, and the k-space solver's own)
   std::array<double, 3> box_{1, 1, 1}, lower_{0, 0, 0};
   int file_types_ = 0;
   bool h5md_ = false;

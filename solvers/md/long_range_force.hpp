@@ -38,6 +38,8 @@ class LongRangeForce {
   // into scratch forces unless compute() already gave them for that step.
   const LongRangeTerms& terms_at(Particles& p, int charge_col, std::int64_t step);
 
+  // The solver's own timing regions (spread, FFTs, ...) go into `timers`.
+  void set_timers(Timers* timers) { impl_->set_timers(timers); }
   double g_ewald() const { return impl_->g_ewald(); }
   std::string describe() const { return impl_->describe(); }
   double sum_q() const { return sum_q_; }
