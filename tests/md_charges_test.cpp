@@ -467,7 +467,9 @@ TEST(MdChargedSolver, RocksaltAndCsclLatticesGiveTheirMadelungEnergies) {
 // The charge column travels with its atom: after 60 steps of a charged melt
 // (migration every rebuild, ghosts every step, on 2 ranks), every atom in the
 // final snapshot still carries its type's charge; a run split by a restart
-// continues bit for bit (the checkpoint holds the charges).
+// continues bit for bit (the checkpoint holds the charges), with Langevin
+// and the Berendsen barostat changing the box every 5 steps (PPPM set up
+// again for each new box, also when the restart restores the box).
 TEST(MdChargedSolver, ChargesSurviveMigrationGhostsSnapshotsAndRestart) {
   using tessera::testing::run_cli;
   const std::string deck = source_path("inputs/md/charged_lj.toml").string();
@@ -478,15 +480,18 @@ TEST(MdChargedSolver, ChargesSurviveMigrationGhostsSnapshotsAndRestart) {
   };
   const std::string two = "mpirun -np 2 --oversubscribe";
   const fs::path straight = scratch_dir("charged_straight"), split = scratch_dir("charged_split");
-  auto s = run_cli(args(straight, 60, " --set thermostat.type=langevin --set thermostat.temperature=1.2"), ".", two);
+  const std::string nvt = " --set thermostat.type=langevin --set thermostat.temperature=1.2"
+                          " --set barostat.type=berendsen --set barostat.pressure=1.0 --set barostat.damping=0.5"
+                          " --set barostat.every=5";
+  auto s = run_cli(args(straight, 60, nvt), ".", two);
   ASSERT_EQ(s.code, 0) << s.output;
-  ASSERT_EQ(run_cli(args(split, 20, " --set thermostat.type=langevin --set thermostat.temperature=1.2"), ".", two).code,
-            0);
-  auto r = run_cli(args(split, 60, " --set thermostat.type=langevin --set thermostat.temperature=1.2 --restart latest"),
-                   ".", two);
+  ASSERT_EQ(run_cli(args(split, 20, nvt), ".", two).code, 0);
+  auto r = run_cli(args(split, 60, nvt + " --restart latest"), ".", two);
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("restarted from"), std::string::npos) << r.output;
   EXPECT_EQ(read_file(straight / "diagnostics.csv"), read_file(split / "diagnostics.csv"));
+  const auto volume = diagnostics_column(straight, "volume");
+  EXPECT_NE(volume.front(), volume.back()) << "the barostat changed the box";
 
   for (const fs::path& dir : {straight, split}) {
     h5::File f((dir / "snapshots/snapshot_00003.h5").string(), h5::File::Mode::ReadOnly, false);
