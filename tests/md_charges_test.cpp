@@ -518,8 +518,12 @@ TEST(MdChargedSolver, ChargesSurviveMigrationGhostsSnapshotsAndRestart) {
         << name;
 }
 
-// What the solver refuses, naming the key.
+// What the solver refuses, naming the key; `tessera check` refuses the same.
 TEST(MdChargedSolver, RefusesInconsistentChargeSetups) {
+  const auto checked = tessera::testing::run_cli("check " + source_path("inputs/md/lj_melt.toml").string() +
+                                                 " --set kspace.style=pppm --set physics.type_charge=[1.0]");
+  EXPECT_NE(checked.code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("a k-space solver needs a coul/long pair style"), std::string::npos) << checked.output;
   auto error_of = [](const std::string& name, const std::vector<std::string>& overrides) {
     try {
       run_deck(name, overrides);

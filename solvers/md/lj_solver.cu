@@ -79,6 +79,7 @@ class LjSolver final : public Solver {
     if (!d.has("run.dt"))
       throw InputError("md.lj integrates with a fixed step: set [run] dt in " + d.source_name() +
                        " (LAMMPS uses 0.005 in lj units, 1 fs in real, 0.001 ps in metal)");
+    check_charge_keys(d);
     units_ = unit_system(d.string("physics.units"));
     mass_ = d.real("physics.mass");
     Lattice lat;
@@ -93,12 +94,7 @@ class LjSolver final : public Solver {
       lat.x = data.x, lat.y = data.y, lat.z = data.z;
       file_types.assign(data.type.begin(), data.type.end());
       if (!data.vx.empty()) file_v[0] = data.vx, file_v[1] = data.vy, file_v[2] = data.vz;
-      if (!data.q.empty()) {
-        if (d.has("physics.type_charge"))
-          throw d.error_at("physics.type_charge", "the data file (atom_style " + data.style +
-                                                      ") gives every atom its charge; remove type_charge");
-        charges = data.q;
-      }
+      charges = data.q;
       file_types_ = static_cast<int>(data.types);
       molecules_ = data.molecule;  // atom_style full: carried with the atoms for output
       // A Tessera id is the file's id - 1 (io/lammps_data.hpp), whatever
@@ -153,14 +149,6 @@ class LjSolver final : public Solver {
     // Charges: from the data file, else per type; a charged style or a
     // k-space solver without any is refused.
     const bool kspace = d.string("kspace.style") != "none";
-    if (kspace && !pair_.coul_long())
-      throw d.error_at("kspace.style", "a k-space solver needs a coul/long pair style (lj/cut/coul/long, coul/long, "
-                                       "buck/coul/long) for the real-space part; the pair style is " +
-                                           pair_.style());
-    if (pair_.coul_long() && !kspace && !d.has("kspace.g_ewald"))
-      throw d.error_at("physics.potential", "the pair style " + pair_.style() +
-                                                " is the real-space part of Ewald/PPPM: set [kspace] style = \"ewald\" "
-                                                "or \"pppm\" (or, for tests, [kspace] g_ewald alone)");
     if (d.has("physics.type_charge")) {
       const std::vector<double> tq = d.reals("physics.type_charge");
       if (static_cast<int>(tq.size()) < system_types)
@@ -169,10 +157,6 @@ class LjSolver final : public Solver {
       type_charges_ = tq;
     }
     charged_ = pair_.charged() || kspace || !charges.empty() || !type_charges_.empty();
-    if ((pair_.charged() || kspace) && charges.empty() && type_charges_.empty())
-      throw d.error_at("physics.potential", "the pair style " + pair_.style() +
-                                                " acts on charges, but none are given: set [physics] type_charge or "
-                                                "start from a data file with atom_style charge or full");
     if (charged_) {
       double qmax = 0;
       for (double q : charges) qmax = std::max(qmax, std::fabs(q));
@@ -780,6 +764,7 @@ void register_lj_solver() {
          md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields(), [](const deck::Deck& d) {
            check_barostat_keys(d);
            check_lattice_box(d);
+           check_charge_keys(d);
          }, md_memory});
 }
 

@@ -110,6 +110,40 @@ deck::Schema md_schema() {
 
 std::vector<std::string> md_fields() { return {"velocity", "force", "charge", "molecule"}; }
 
+void check_charge_keys(const deck::Deck& d) {
+  const std::string style = d.string("physics.potential");
+  const bool coul_long = style.ends_with("coul/long"), kspace = d.string("kspace.style") != "none";
+  if (kspace && !coul_long)
+    throw d.error_at("kspace.style", "a k-space solver needs a coul/long pair style (lj/cut/coul/long, coul/long, "
+                                     "buck/coul/long) for the real-space part; the pair style is " + style);
+  if (coul_long && !kspace && !d.has("kspace.g_ewald"))
+    throw d.error_at("physics.potential", "the pair style " + style +
+                                              " is the real-space part of Ewald/PPPM: set [kspace] style = \"ewald\" "
+                                              "or \"pppm\" (or, for tests, [kspace] g_ewald alone)");
+  if (d.has("physics.coulomb_cutoff") && !deck_style_is_charged(d))
+    throw d.error_at("physics.coulomb_cutoff", "the pair style " + style + " has no Coulomb part");
+  const bool buck = style.rfind("buck", 0) == 0;
+  for (const char* k : {"physics.buck_a", "physics.buck_rho", "physics.buck_c"}) {
+    if (buck && !d.has(k))
+      throw d.error_at("physics.potential",
+                       "the style " + style + " needs " + k + " (Buckingham A, rho, C per type pair)");
+    if (!buck && d.has(k)) throw d.error_at(k, "Buckingham coefficients, but the pair style is " + style);
+  }
+  std::string file_style;
+  bool file_charges = false;
+  if (d.has("box.data_file") && (d.has("physics.type_charge") || deck_style_is_charged(d) || kspace)) {
+    const io::LammpsData data = io::read_lammps_data(d.string("box.data_file"));
+    file_charges = !data.q.empty(), file_style = data.style;
+  }
+  if (file_charges && d.has("physics.type_charge"))
+    throw d.error_at("physics.type_charge",
+                     "the data file (atom_style " + file_style + ") gives every atom its charge; remove type_charge");
+  if ((deck_style_is_charged(d) || kspace) && !file_charges && !d.has("physics.type_charge"))
+    throw d.error_at("physics.potential", "the pair style " + style +
+                                              " acts on charges, but none are given: set [physics] type_charge or "
+                                              "start from a data file with atom_style charge or full");
+}
+
 bool md_deck_is_charged(const deck::Deck& d) {
   if (deck_style_is_charged(d) || d.string("kspace.style") != "none" || d.has("physics.type_charge")) return true;
   return d.has("box.data_file") && !io::read_lammps_data(d.string("box.data_file")).q.empty();
