@@ -130,7 +130,9 @@ TEST(MdChargedPairs, BuckinghamAndLjWithCoulombKeepTheirOwnCutoffsAndShifts) {
     const Eval mid = evaluate(p, 7.0, -1.0);
     EXPECT_EQ(mid.e_vdw, 0.0);
     EXPECT_NEAR(mid.e_coul, coul_long_energy(-k, 0.3, 7.0), 1e-14 * k);
-    if (shift) EXPECT_NEAR(evaluate(p, 6.0 * (1 - 1e-12), 0.0).e_vdw, 0.0, 1e-9);
+    if (shift) {
+      EXPECT_NEAR(evaluate(p, 6.0 * (1 - 1e-12), 0.0).e_vdw, 0.0, 1e-9);
+    }
   }
   // lj/cut/coul/cut with the Coulomb cutoff shorter than the LJ one.
   const md::PairCoeff q = md::with_coulomb(md::lennard_jones(0.15, 3.6, 10.0, true), md::CoulKind::Cut, 332.06371, 8.0);
@@ -460,7 +462,9 @@ TEST(MdChargedSolver, RocksaltAndCsclLatticesGiveTheirMadelungEnergies) {
         d -= 4.0 * std::round(d / 4.0);
         d2 += d * d;
       }
-      if (i != j && std::fabs(d2 - 1.0) < 1e-12) EXPECT_NE(rs.species[i], rs.species[j]) << i << " " << j;
+      if (i != j && std::fabs(d2 - 1.0) < 1e-12) {
+        EXPECT_NE(rs.species[i], rs.species[j]) << i << " " << j;
+      }
     }
 }
 
