@@ -144,7 +144,9 @@ class Reader {
         fail(l, "triclinic box ('" + join(l.words) + "'): only orthogonal boxes are supported");
       if (molecular.count(keyword)) {
         if (*parse<double>(l.words[0]) != 0)
-          fail(l, "'" + join(l.words) + "': atom_style atomic has no " + keyword + "; only atomic data files are read");
+          fail(l, "'" + join(l.words) + "': molecular topology is not supported yet (md has no bonded "
+                  "interactions): only positions, charges and molecule ids are read; remove the " + keyword +
+                  " or run this system in LAMMPS");
         continue;
       }
       fail(l, "unknown header line '" + join(l.words) + "'");
@@ -196,20 +198,37 @@ class Reader {
     if (keyword == "Atoms") {
       std::istringstream style(h.comment);
       std::string name;
-      if (style >> name && name != "atomic")
-        fail(h, "Atoms section is for atom_style '" + name + "'; only atom_style atomic is read");
+      const bool named = static_cast<bool>(style >> name);
+      if (named && name != "atomic" && name != "charge" && name != "full")
+        fail(h, "Atoms section is for atom_style '" + name + "'; only atom_style atomic, charge and full are read");
       const std::size_t next = entries(head, natoms_, keyword, rows);
+      if (!named && !rows.empty()) {
+        // No style comment: the column count of the first line tells.
+        const std::size_t n = rows.front()->words.size();
+        name = n == 5 || n == 8 ? "atomic" : n == 6 || n == 9 ? "charge" : n == 7 || n == 10 ? "full" : "atomic";
+      }
+      if (name.empty()) name = "atomic";
+      d_.style = name;
+      // Columns before x: id [molecule] type [q].
+      const std::size_t lead = name == "atomic" ? 2 : name == "charge" ? 3 : 4;
+      const std::string layout = name == "atomic"   ? "id type x y z"
+                                 : name == "charge" ? "id type q x y z"
+                                                    : "id molecule type q x y z";
       have_atoms_ = true;
       const double length[3] = {d_.upper[0] - d_.lower[0], d_.upper[1] - d_.lower[1], d_.upper[2] - d_.lower[2]};
       for (const Line* l : rows) {
-        columns(*l, {5, 8}, "Atoms line", "id type x y z, optionally followed by image flags ix iy iz");
+        columns(*l, {lead + 3, lead + 6}, ("Atoms line (atom_style " + name + ")").c_str(),
+                (layout + ", optionally followed by image flags ix iy iz").c_str());
         atom_lines_.push_back(l);
         d_.id.push_back(integer(*l, 0, "atom id"));
-        d_.type.push_back(static_cast<int>(type_of(*l, 1)));
+        d_.type.push_back(static_cast<int>(type_of(*l, name == "full" ? 2 : 1)));
+        if (name == "full") d_.molecule.push_back(integer(*l, 1, "molecule id"));
+        if (name != "atomic") d_.q.push_back(real(*l, lead - 1, "charge"));
         double r[3];
         for (int a = 0; a < 3; ++a) {
-          r[a] = real(*l, 2 + a, "coordinate");
-          if (l->words.size() == 8) r[a] += static_cast<double>(integer(*l, 5 + a, "image flag")) * length[a];
+          r[a] = real(*l, lead + a, "coordinate");
+          if (l->words.size() == lead + 6)
+            r[a] += static_cast<double>(integer(*l, lead + 3 + a, "image flag")) * length[a];
         }
         d_.x.push_back(r[0]), d_.y.push_back(r[1]), d_.z.push_back(r[2]);
       }
@@ -228,7 +247,8 @@ class Reader {
       return entries(head, keyword == "Pair Coeffs" ? t : t * (t + 1) / 2, keyword, rows);
     }
     if (molecular.count(keyword))
-      fail(h, keyword + " section: atom_style atomic has none; only atomic data files are read");
+      fail(h, keyword + " section: molecular topology is not supported yet (md has no bonded interactions): only "
+              "positions, charges and molecule ids are read; remove the section or run this system in LAMMPS");
     fail(h, "unknown section '" + keyword + "' (expected Masses, Atoms, Velocities, Pair Coeffs or PairIJ Coeffs)");
   }
 
@@ -309,10 +329,16 @@ void write_lammps_data(const std::string& path, const LammpsData& d) {
     throw Error("write_lammps_data " + path + ": vx, vy, vz must be empty or one per atom");
   if (!d.masses.empty() && d.masses.size() != static_cast<std::size_t>(d.types))
     throw Error("write_lammps_data " + path + ": masses must be empty or one per type");
+  if (d.style != "atomic" && d.style != "charge" && d.style != "full")
+    throw Error("write_lammps_data " + path + ": unknown atom_style '" + d.style + "'");
+  if (d.style != "atomic" && d.q.size() != n)
+    throw Error("write_lammps_data " + path + ": atom_style " + d.style + " needs one charge per atom");
+  if (d.style == "full" && d.molecule.size() != n)
+    throw Error("write_lammps_data " + path + ": atom_style full needs one molecule id per atom");
 
   std::ofstream out(path);
   if (!out) throw Error("cannot write LAMMPS data file " + path + ": " + std::generic_category().message(errno));
-  out << "LAMMPS data file written by Tessera (atom_style atomic)\n\n";
+  out << "LAMMPS data file written by Tessera (atom_style " << d.style << ")\n\n";
   out << n << " atoms\n" << d.types << " atom types\n\n";
   const char* axes[3] = {"xlo xhi", "ylo yhi", "zlo zhi"};
   for (int a = 0; a < 3; ++a) out << exact(d.lower[a]) << ' ' << exact(d.upper[a]) << ' ' << axes[a] << '\n';
@@ -320,9 +346,14 @@ void write_lammps_data(const std::string& path, const LammpsData& d) {
     out << "\nMasses\n\n";
     for (int t = 0; t < d.types; ++t) out << t + 1 << ' ' << exact(d.masses[t]) << '\n';
   }
-  out << "\nAtoms # atomic\n\n";
-  for (std::size_t i = 0; i < n; ++i)
-    out << d.id[i] << ' ' << d.type[i] << ' ' << exact(d.x[i]) << ' ' << exact(d.y[i]) << ' ' << exact(d.z[i]) << '\n';
+  out << "\nAtoms # " << d.style << "\n\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    out << d.id[i] << ' ';
+    if (d.style == "full") out << d.molecule[i] << ' ';
+    out << d.type[i] << ' ';
+    if (d.style != "atomic") out << exact(d.q[i]) << ' ';
+    out << exact(d.x[i]) << ' ' << exact(d.y[i]) << ' ' << exact(d.z[i]) << '\n';
+  }
   if (velocities) {
     out << "\nVelocities\n\n";
     for (std::size_t i = 0; i < n; ++i)

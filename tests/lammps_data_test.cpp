@@ -161,7 +161,8 @@ TEST(LammpsData, MalformedFilesNameFileAndLine) {
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types\n0 0 0 xy xz yz", kTwoAtoms)),
             at + "5: triclinic box ('0 0 0 xy xz yz'): only orthogonal boxes are supported");
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types\n3 bonds", kTwoAtoms)),
-            at + "5: '3 bonds': atom_style atomic has no bonds; only atomic data files are read");
+            at + "5: '3 bonds': molecular topology is not supported yet (md has no bonded interactions): only "
+                 "positions, charges and molecule ids are read; remove the bonds or run this system in LAMMPS");
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types\n7 widgets", kTwoAtoms)),
             at + "5: unknown header line '7 widgets'");
   EXPECT_EQ(error_of("title\n2 atoms\n1 atom types\n1 0 xlo xhi\n" + kTwoAtoms),
@@ -170,14 +171,20 @@ TEST(LammpsData, MalformedFilesNameFileAndLine) {
 
   // Sections. With the 2-line header and the box, the body starts at line 9.
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Bonds\n\n1 1 1 2\n")),
-            at + "9: Bonds section: atom_style atomic has none; only atomic data files are read");
+            at + "9: Bonds section: molecular topology is not supported yet (md has no bonded interactions): only "
+                 "positions, charges and molecule ids are read; remove the section or run this system in LAMMPS");
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Gizmos\n\n1 2\n")),
             at + "9: unknown section 'Gizmos' (expected Masses, Atoms, Velocities, Pair Coeffs or PairIJ Coeffs)");
-  EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Atoms # full\n\n1 1 1 0 0.1 0.1 0.1\n2 1 1 0 0.2 0.2 0.2\n")),
-            at + "9: Atoms section is for atom_style 'full'; only atom_style atomic is read");
+  EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Atoms # molecular\n\n1 1 1 0.1 0.1 0.1\n2 1 1 0.2 0.2 0.2\n")),
+            at + "9: Atoms section is for atom_style 'molecular'; only atom_style atomic, charge and full are read");
+  EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Atoms # atomic\n\n1 1 0.1 0.1 0.1 7\n2 1 0.2 0.2 0.2\n")),
+            at + "11: Atoms line (atom_style atomic) has 6 columns; expected 5 or 8 (id type x y z, optionally "
+                 "followed by image flags ix iy iz)");
+  // Without a style comment the first line's column count names the style
+  // (6: charge), and every line must then have it.
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Atoms\n\n1 1 0.1 0.1 0.1 7\n2 1 0.2 0.2 0.2\n")),
-            at + "11: Atoms line has 6 columns; expected 5 or 8 (id type x y z, optionally followed by image flags ix "
-                 "iy iz)");
+            at + "12: Atoms line (atom_style charge) has 5 columns; expected 6 or 9 (id type q x y z, optionally "
+                 "followed by image flags ix iy iz)");
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Atoms\n\n1 1 0.1 0.1 0.1\n2 1 0.2 zero 0.2\n")),
             at + "12: coordinate 'zero' is not a number");
   EXPECT_EQ(error_of(file("2 atoms\n1 atom types", "Atoms\n\n1 1 0.1 0.1 0.1\n3 1 0.2 0.2 0.2\n")),
@@ -258,4 +265,86 @@ TEST(LammpsData, ReadsWhatLammpsWrites) {
 
 TEST(LammpsData, MissingFileIsAnInputError) {
   EXPECT_THROW(io::read_lammps_data("/nonexistent/tessera.data"), InputError);
+}
+
+// atom_style charge and full, as LAMMPS's write_data gives them (zero
+// topology counts in the header of a full file), with image flags; and the
+// same without the style comment, told apart by the column count.
+TEST(LammpsData, ReadsChargeAndFullStyles) {
+  const std::string header = "title\n\n3 atoms\n2 atom types\n0 bonds\n0 angles\n0 bond types\n\n0 4 xlo xhi\n"
+                             "0 4 ylo yhi\n0 4 zlo zhi\n\nMasses\n\n1 22.99\n2 35.45\n\n";
+  for (const bool comment : {true, false}) {
+    const LammpsData c = io::read_lammps_data(
+        write_file("charge.data", header + (comment ? "Atoms # charge\n\n" : "Atoms\n\n") +
+                                      "2 2 -1 1 1 1\n1 1 1.0 0 0 0 1 0 -1\n3 1 0.5e0 2 2 2\n")
+            .string());
+    EXPECT_EQ(c.style, "charge");
+    EXPECT_EQ(c.id, (std::vector<std::int64_t>{2, 1, 3}));
+    EXPECT_EQ(c.type, (std::vector<int>{2, 1, 1}));
+    EXPECT_EQ(c.q, (std::vector<double>{-1, 1, 0.5}));
+    EXPECT_TRUE(c.molecule.empty());
+    EXPECT_EQ(c.x, (std::vector<double>{1, 4, 2}));  // image flag 1 along x: + 4
+    EXPECT_EQ(c.z, (std::vector<double>{1, -4, 2}));
+
+    const LammpsData f = io::read_lammps_data(
+        write_file("full.data", header + (comment ? "Atoms # full\n\n" : "Atoms\n\n") +
+                                    "1 7 1 0.4238 0.5 0.5 0.5\n2 7 2 -0.8476 1.5 0.5 0.5 0 0 0\n3 8 1 0.4238 3 3 3\n")
+            .string());
+    EXPECT_EQ(f.style, "full");
+    EXPECT_EQ(f.molecule, (std::vector<std::int64_t>{7, 7, 8}));
+    EXPECT_EQ(f.type, (std::vector<int>{1, 2, 1}));
+    EXPECT_EQ(f.q, (std::vector<double>{0.4238, -0.8476, 0.4238}));
+    EXPECT_EQ(f.x, (std::vector<double>{0.5, 1.5, 3}));
+  }
+}
+
+TEST(LammpsData, ChargeAndFullRoundTripExactly) {
+  LammpsData d;
+  d.lower = {-1, -2, -3};
+  d.upper = {1.25, 2, 3.5};
+  d.types = 2;
+  d.masses = {22.98977, 35.453};
+  for (int i = 0; i < 5; ++i) {
+    d.id.push_back(i + 1);
+    d.type.push_back(1 + i % 2);
+    d.q.push_back(i % 2 ? -0.1 * i : 1.0 / 3.0);
+    d.molecule.push_back(100 + i / 2);
+    d.x.push_back(0.1 * i), d.y.push_back(-0.3 * i), d.z.push_back(std::sqrt(2.0) * i);
+  }
+  for (const char* style : {"charge", "full"}) {
+    d.style = style;
+    const fs::path out = write_file(std::string("roundtrip_") + style + ".data", "");
+    io::write_lammps_data(out.string(), d);
+    const LammpsData r = io::read_lammps_data(out.string());
+    EXPECT_EQ(r.style, style);
+    EXPECT_EQ(r.q, d.q);
+    EXPECT_EQ(r.molecule, std::string(style) == "full" ? d.molecule : std::vector<std::int64_t>{});
+    EXPECT_EQ(r.type, d.type);
+    EXPECT_EQ(r.x, d.x);
+    EXPECT_EQ(r.z, d.z);
+  }
+  d.q.pop_back();
+  EXPECT_THROW(io::write_lammps_data(write_file("bad_q.data", "").string(), d), Error);
+}
+
+// Molecular topology is refused, whether declared in the header or given as
+// a section, with a message that says why; zero counts pass.
+TEST(LammpsData, RefusesTopologyWithAClearMessage) {
+  const std::string body = "\n0 2 xlo xhi\n0 2 ylo yhi\n0 2 zlo zhi\n\nAtoms # full\n\n1 1 1 0.5 0 0 0\n2 1 1 -0.5 1 0 0\n";
+  auto error_of = [](const fs::path& p) {
+    try {
+      io::read_lammps_data(p.string());
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error_of(write_file("zero.data", "t\n\n2 atoms\n1 atom types\n0 bonds\n0 dihedrals\n" + body)), "");
+  const std::string angles = error_of(write_file("angles.data", "t\n\n2 atoms\n1 atom types\n1 angles\n" + body));
+  EXPECT_NE(angles.find(":5: '1 angles': molecular topology is not supported yet"), std::string::npos) << angles;
+  const std::string bonds = error_of(write_file(
+      "bonds.data", "t\n\n2 atoms\n1 atom types\n" + body + "\nBonds\n\n1 1 1 2\n"));
+  EXPECT_NE(bonds.find("Bonds section: molecular topology is not supported yet (md has no bonded interactions)"),
+            std::string::npos)
+      << bonds;
 }

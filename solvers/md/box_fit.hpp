@@ -17,10 +17,32 @@
 
 namespace tessera::md {
 
-// The largest pair cutoff the deck gives: `cutoff`, or for WCA 2^(1/6) times
-// the largest sigma (a mixed sigma_ij never exceeds the larger of sigma_i,
-// sigma_j under either mixing rule).
+// Whether the deck's pair style has a Coulomb part (lj/cut/coul/long, ...).
+inline bool deck_style_is_charged(const deck::Deck& d) {
+  return d.string("physics.potential").find("coul") != std::string::npos;
+}
+
+// The Coulomb cutoff of a charged style: coulomb_cutoff, else cutoff.
+inline double deck_coulomb_cutoff(const deck::Deck& d) {
+  return d.has("physics.coulomb_cutoff") ? d.real("physics.coulomb_cutoff") : d.real("physics.cutoff");
+}
+
+// Whether a run of this deck carries charges: a charged pair style, a
+// [kspace] solver, per-type charges, or a data file with a charge column.
+bool md_deck_is_charged(const deck::Deck& d);
+
+// The cubic cell of a lattice start: [box] lattice_constant, else from density.
+inline double deck_lattice_constant(const deck::Deck& d) {
+  if (d.has("box.lattice_constant")) return d.real("box.lattice_constant");
+  return lattice_constant(d.string("box.lattice"), d.real("box.density"));
+}
+
+// The largest pair cutoff the deck gives: `cutoff` (and the Coulomb cutoff of
+// a charged style), or for WCA 2^(1/6) times the largest sigma (a mixed
+// sigma_ij never exceeds the larger of sigma_i, sigma_j under either mixing
+// rule).
 inline double deck_interaction_range(const deck::Deck& d) {
+  if (deck_style_is_charged(d)) return std::max(d.real("physics.cutoff"), deck_coulomb_cutoff(d));
   if (d.string("physics.potential") != "wca") return d.real("physics.cutoff");
   double sigma = d.real("physics.sigma");
   if (d.has("physics.type_sigma"))
@@ -47,7 +69,7 @@ inline std::string box_shortfall(const std::array<double, 3>& box, double cutoff
 inline void check_lattice_box(const deck::Deck& d) {
   if (d.has("box.data_file")) return;
   const std::string kind = d.string("box.lattice");
-  const double a = lattice_constant(kind, d.real("box.density"));
+  const double a = deck_lattice_constant(d);
   const std::vector<std::int64_t> cells = d.integers("box.cells");
   const std::array<double, 3> box = {a * static_cast<double>(cells[0]), a * static_cast<double>(cells[1]),
                                      a * static_cast<double>(cells[2])};
@@ -55,10 +77,12 @@ inline void check_lattice_box(const deck::Deck& d) {
   const std::string why = box_shortfall(box, cutoff, skin);
   if (why.empty()) return;
   const auto need = static_cast<long long>(std::ceil((cutoff + skin) / a));
-  throw d.error_at("box.cells", strfmt("%lld x %lld x %lld %s cells at density %g (a = %.6g): %s; use at least %lld "
+  const std::string at = d.has("box.lattice_constant") ? std::string("with lattice constant")
+                                                       : strfmt("at density %g", d.real("box.density"));
+  throw d.error_at("box.cells", strfmt("%lld x %lld x %lld %s cells %s (a = %.6g): %s; use at least %lld "
                                        "cells along each short axis, or a shorter cutoff or skin",
                                        static_cast<long long>(cells[0]), static_cast<long long>(cells[1]),
-                                       static_cast<long long>(cells[2]), kind.c_str(), d.real("box.density"), a,
+                                       static_cast<long long>(cells[2]), kind.c_str(), at.c_str(), a,
                                        why.c_str(), need));
 }
 

@@ -14,20 +14,24 @@
 #include "io/h5md.hpp"
 #include "io/lammps_data.hpp"
 #include "io/particle_io.hpp"
-#include "physics/md/pair_potential.hpp"
+#include "physics/md/units.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/counter_rng.hpp"
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
+#include "runtime/log.hpp"
 #include "runtime/reduce.hpp"
 #include "solvers/md/berendsen_barostat.hpp"
 #include "solvers/md/box_fit.hpp"
 #include "solvers/md/lattice.hpp"
+#include "solvers/md/long_range_force.hpp"
 #include "solvers/md/md_schema.hpp"
 #include "solvers/md/neighbor_list.hpp"
+#include "solvers/md/pair_force.hpp"
 #include "solvers/md/run_guard.hpp"
+#include "solvers/md/thermostats.hpp"
 #include "solvers/md/md_memory.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
@@ -38,79 +42,6 @@ namespace {
 
 constexpr double kTwoPi = 6.283185307179586;
 
-// Pair forces on owned atoms from the full list; per-atom energy and virial
-// carry half of each pair (each pair appears in both partners' lists).
-//
-// Real is the pair arithmetic: double, or float for precision = "mixed"
-// (instantiated for those two only). The separation is formed from the
-// double positions and only then rounded, so a pair far from the origin of
-// a large box keeps all its digits; r^2, the cutoff test, force/r and the
-// energy are Real. The force vector is force/r times the double separation
-// (exact direction, and one conversion per pair instead of three), and every
-// pair term goes straight into double sums (force, energy, virial), never
-// into float partial sums: a pair's force is then exactly antisymmetric (the
-// same r^2 and force/r from both ends) and summed without further error, so
-// total momentum stays at double round-off and each atom's force carries
-// the float error of its own pairs only, not one growing with the neighbour
-// count; in NVE that keeps the energy error at the level of the pair
-// arithmetic, with no drift.
-template <class Real>
-void pair_forces(const Device& dev, const PairCoeffT<Real>* table, int ntypes, const Particles& p, int type_col,
-                 const NeighborList& nl, double* energy, double* virial, double* fx, double* fy, double* fz) {
-  const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
-  const std::int64_t* type = p.integer(type_col);
-  const NeighborView list = nl.view();
-  for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
-    const double xi = x[i], yi = y[i], zi = z[i];
-    const PairCoeffT<Real>* row = table + (type[i] - 1) * ntypes;
-    double f[3] = {0, 0, 0}, e = 0, w = 0;
-    const int n = list.count(i);
-    for (int k = 0; k < n; ++k) {
-      const int j = list.at(i, k);
-      const double sx = xi - x[j], sy = yi - y[j], sz = zi - z[j];
-      const Real dx = static_cast<Real>(sx), dy = static_cast<Real>(sy), dz = static_cast<Real>(sz);
-      const Real r2 = dx * dx + dy * dy + dz * dz;
-      const PairCoeffT<Real>& pot = row[type[j] - 1];
-      if (r2 >= pot.rc2) continue;
-      Real fr, ep;
-      pair_evaluate(pot, r2, fr, ep);
-      const double frd = fr;
-      f[0] += frd * sx, f[1] += frd * sy, f[2] += frd * sz;
-      e += 0.5 * static_cast<double>(ep);
-      w += static_cast<double>(Real(0.5) * fr * r2);
-    }
-    fx[i] = f[0], fy[i] = f[1], fz[i] = f[2];
-    energy[i] = e;
-    virial[i] = w;
-  });
-}
-
-// Langevin (Schneider & Stoll 1978) as a force: friction -gamma m v and a
-// random kick of variance 2 gamma m T / dt per component. The random numbers
-// are a function of (seed, atom id, step): the same on any rank count.
-void langevin_forces(const Device& dev, const Particles& p, int vel, std::uint64_t seed, std::int64_t step,
-                     double gamma, double mass, double temperature, double dt, double* fx, double* fy, double* fz) {
-  const double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
-  const std::int64_t* id = p.id();
-  const double friction = gamma * mass, amplitude = sqrt(2.0 * gamma * mass * temperature / dt);
-  const CounterRng rng{seed};
-  const auto s = static_cast<std::uint64_t>(step);
-  for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
-    double g[4];
-    for (int q = 0; q < 2; ++q) {
-      // Box-Muller from two uniforms per pair of normals.
-      const double u1 = 1.0 - rng.uniform(static_cast<std::uint64_t>(id[i]), 4 * s + 2 * q);
-      const double u2 = rng.uniform(static_cast<std::uint64_t>(id[i]), 4 * s + 2 * q + 1);
-      const double r = sqrt(-2.0 * log(u1));
-      g[2 * q] = r * cos(kTwoPi * u2);
-      g[2 * q + 1] = r * sin(kTwoPi * u2);
-    }
-    fx[i] += -friction * vx[i] + amplitude * g[0];
-    fy[i] += -friction * vy[i] + amplitude * g[1];
-    fz[i] += -friction * vz[i] + amplitude * g[2];
-  });
-}
-
 void scale_velocities(const Device& dev, Particles& p, int vel, double factor) {
   double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
   for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
@@ -120,38 +51,21 @@ void scale_velocities(const Device& dev, Particles& p, int vel, double factor) {
   });
 }
 
-double kinetic_energy(const Device& dev, const Particles& p, int vel, double m) {
+// Sum over owned atoms of m v^2 / 2 (mass x velocity^2; times mvv2e for energy).
+double local_kinetic(const Device& dev, const Particles& p, int vel, const std::int64_t* type, const double* type_mass) {
   const double *vx = p.real(vel, 0), *vy = p.real(vel, 1), *vz = p.real(vel, 2);
-  return collectives::sum(reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) {
+  return reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) {
+    const double m = type_mass[type[i] - 1];
     return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]);
-  }));
+  });
 }
 
-// A standard normal and a Gamma(k, 1) variate from the counter-based
-// generator, identical on every rank: the global thermostat draws.
-struct GlobalDraws {
-  CounterRng rng;
-  std::uint64_t stream, k = 0;
-  double uniform() { return rng.uniform(stream, k++); }
-  double normal() {
-    const double u1 = 1.0 - uniform(), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
-  }
-  // Marsaglia & Tsang (2000), k >= 1.
-  double gamma(double shape) {
-    const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
-    for (;;) {
-      double x, v;
-      do {
-        x = normal();
-        v = 1.0 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const double u = uniform();
-      if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
-    }
-  }
-};
+// Total momentum component of the owned atoms.
+double local_momentum(const Device& dev, const Particles& p, int vel, int c, const std::int64_t* type,
+                      const double* type_mass) {
+  const double* v = p.real(vel, c);
+  return reduce_sum(dev, p.owned(), [=] TESSERA_HD(int i) { return type_mass[type[i] - 1] * v[i]; });
+}
 
 double sum_over(const Device& dev, std::int64_t n, const double* v) {
   return reduce_sum(dev, n, [=] TESSERA_HD(int i) { return v[i]; });
@@ -161,71 +75,118 @@ class LjSolver final : public Solver {
  public:
   void setup(const deck::Deck& d, const RunContext& ctx) override {
     dev_ = ctx.device;
+    timers_ = ctx.timers;
     if (!d.has("run.dt"))
       throw InputError("md.lj integrates with a fixed step: set [run] dt in " + d.source_name() +
-                       " (LAMMPS lj units use 0.005)");
+                       " (LAMMPS uses 0.005 in lj units, 1 fs in real, 0.001 ps in metal)");
+    check_charge_keys(d);
+    units_ = unit_system(d.string("physics.units"));
     mass_ = d.real("physics.mass");
     Lattice lat;
     std::string start;     // how the atoms were placed, for the run guard's messages
     bool crowded = false;  // the start puts neighbours well inside the repulsive core
     std::vector<std::int64_t> file_types;
-    std::vector<double> file_v[3];
+    std::vector<double> file_v[3], charges, file_masses;
     if (d.has("box.data_file")) {
       io::LammpsData data = io::read_lammps_data(d.string("box.data_file"));
-      for (double m : data.masses)
-        if (m != data.masses.front())
-          throw d.error_at("box.data_file", "md.lj runs with one mass for all types; the file has several");
-      if (!data.masses.empty()) mass_ = data.masses.front();
+      file_masses = data.masses;
       for (int a = 0; a < 3; ++a) lower_[a] = data.lower[a], box_[a] = data.upper[a] - data.lower[a];
       lat.x = data.x, lat.y = data.y, lat.z = data.z;
       file_types.assign(data.type.begin(), data.type.end());
       if (!data.vx.empty()) file_v[0] = data.vx, file_v[1] = data.vy, file_v[2] = data.vz;
+      charges = data.q;
       file_types_ = static_cast<int>(data.types);
+      molecules_ = data.molecule;  // atom_style full: carried with the atoms for output
+      // A Tessera id is the file's id - 1 (io/lammps_data.hpp), whatever
+      // order the Atoms section lists them in (write_data's is arbitrary).
+      file_ids_.reserve(data.id.size());
+      for (std::int64_t id : data.id) file_ids_.push_back(id - 1);
       start = "check the positions in the data file " + d.string("box.data_file");
       crowded = true;  // unknown: name the file in any case
     } else {
       check_lattice_box(d);
       auto cells = d.integers("box.cells");
-      lat = make_lattice(d.string("box.lattice"), d.real("box.density"), {int(cells[0]), int(cells[1]), int(cells[2])});
-      box_ = lat.box;
       const std::string kind = d.string("box.lattice");
-      const double density = d.real("box.density");
-      const double nn = nearest_neighbour_distance(kind, density);
-      start = strfmt("the %s lattice at density %g puts nearest neighbours %.4g apart; lower [box] density",
-                     kind.c_str(), density, nn);
+      lat = make_lattice_with_constant(kind, deck_lattice_constant(d), {int(cells[0]), int(cells[1]), int(cells[2])});
+      box_ = lat.box;
+      const double nn = nearest_neighbour_distance_for_constant(kind, lat.cell);
+      start = d.has("box.lattice_constant")
+                  ? strfmt("the %s lattice with constant %g puts nearest neighbours %.4g apart; use a larger "
+                           "[box] lattice_constant",
+                           kind.c_str(), lat.cell, nn)
+                  : strfmt("the %s lattice at density %g puts nearest neighbours %.4g apart; lower [box] density",
+                           kind.c_str(), d.real("box.density"), nn);
       crowded = nn < 0.9 * core_size(d);
     }
     total_ = static_cast<std::int64_t>(lat.x.size());
     h5md_ = d.boolean("output.h5md");
-    const std::string kind = d.string("physics.potential");
-    const double eps = d.real("physics.epsilon"), sigma = d.real("physics.sigma");
-    rc_ = kind == "wca" ? std::pow(2.0, 1.0 / 6.0) * sigma : d.real("physics.cutoff");
-    const bool shift = kind == "wca" || d.boolean("physics.shift");
+    lattice_types_ = lat.species.empty() || !lattice_is_binary(d.string("box.lattice"))
+                         ? static_cast<int>(d.integer("box.types"))
+                         : 2;
+    binary_lattice_ = !d.has("box.data_file") && lattice_is_binary(d.string("box.lattice"));
+    if (binary_lattice_) lattice_species_ = lat.species;
+    const int system_types = d.has("box.data_file") ? file_types_ : lattice_types_;
     mixed_ = d.string("physics.precision") == "mixed";
-    build_pair_table(d, kind, eps, sigma, shift);
-    if (d.boolean("physics.tail")) {
-      if (kind != "lj" || shift)
-        throw d.error_at("physics.tail", "tail corrections apply to the unshifted Lennard-Jones potential only");
-      tail_ = true, tail_epsilon_ = eps, tail_sigma_ = sigma;
+    pair_ = PairForce(d, dev_, units_, system_types);
+    ntypes_ = pair_.types();
+    rc_ = pair_.range();
+    // Masses per type: the data file's Masses, else type_mass, else mass.
+    std::vector<double> masses(static_cast<std::size_t>(ntypes_), mass_);
+    if (!file_masses.empty() && d.has("physics.type_mass"))
+      throw d.error_at("physics.type_mass", "the data file has a Masses section; remove type_mass");
+    const std::vector<double> given_masses = !file_masses.empty()        ? file_masses
+                                             : d.has("physics.type_mass") ? d.reals("physics.type_mass")
+                                                                          : std::vector<double>{};
+    if (!given_masses.empty() && static_cast<int>(given_masses.size()) < system_types)
+      throw d.error_at("physics.type_mass", strfmt("%zu masses for %d atom types", given_masses.size(), system_types));
+    for (std::size_t t = 0; t < given_masses.size() && t < masses.size(); ++t) masses[t] = given_masses[t];
+    type_masses_ = masses;
+    uniform_mass_ = std::all_of(masses.begin(), masses.end(), [&](double m) { return m == masses.front(); });
+    type_mass_ = Buffer<double>(dev_, masses.size());
+    type_mass_.copy_from_host(masses);
+    well_depth_ = pair_.well_depth();
+
+    // Charges: from the data file, else per type; a charged style or a
+    // k-space solver without any is refused.
+    const bool kspace = d.string("kspace.style") != "none";
+    if (d.has("physics.type_charge")) {
+      const std::vector<double> tq = d.reals("physics.type_charge");
+      if (static_cast<int>(tq.size()) < system_types)
+        throw d.error_at("physics.type_charge",
+                         strfmt("%zu charges for %d atom types", tq.size(), system_types));
+      type_charges_ = tq;
     }
+    charged_ = pair_.charged() || kspace || !charges.empty() || !type_charges_.empty();
+    if (charged_) {
+      double qmax = 0;
+      for (double q : charges) qmax = std::max(qmax, std::fabs(q));
+      for (double q : type_charges_) qmax = std::max(qmax, std::fabs(q));
+      // Energy scale of the run guard: a pair of the largest charges at the
+      // core distance.
+      well_depth_ = std::max(well_depth_, units_.qqr2e * qmax * qmax / core_size(d));
+    }
+    if (pair_.coul_long() && !kspace) pair_.set_g_ewald(d.real("kspace.g_ewald"));
     update_tail_corrections();
     skin_ = d.real("neighbor.skin");
     every_ = d.integer("neighbor.every");
     delay_ = d.integer("neighbor.delay");
     check_ = d.boolean("neighbor.check");
+    diagnostics_every_ = d.integer("run.diagnostics_every");
     if (d.has("box.data_file")) {
       const std::string why = box_shortfall(box_, rc_, skin_);
       if (!why.empty()) throw d.error_at("box.data_file", why + "; use a larger box or a shorter cutoff or skin");
     }
-    guard_ = RunGuard(well_depth_, d.real("run.dt"), start, crowded);
+    guard_ = RunGuard(well_depth_ > 0 ? well_depth_ : 1.0, d.real("run.dt"), start, crowded);
     const std::string thermostat = d.string("thermostat.type");
     langevin_ = thermostat == "langevin";
     nose_hoover_ = thermostat == "nose_hoover";
     bussi_ = thermostat == "bussi";
-    tau_ = d.real("thermostat.damping");
     t_target_ = d.real("thermostat.temperature");
-    gamma_ = 1.0 / d.real("thermostat.damping");
-    seed_ = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
+    const double tau = d.real("thermostat.damping");
+    const auto seed = static_cast<std::uint64_t>(d.integer("thermostat.seed"));
+    nose_hoover_chain_ = NoseHooverChain(tau);
+    bussi_thermostat_ = BussiThermostat(tau, seed);
+    langevin_thermostat_ = LangevinThermostat(tau, seed);
     barostat_ = BerendsenBarostat::from_deck(d);
 
     // Split the box into cells at least one list range wide: each rank's
@@ -257,15 +218,20 @@ class LjSolver final : public Solver {
     vel_ = particles_->add_real_column("velocity", 3);
     force_ = particles_->add_real_column("force", 3);
     type_ = particles_->add_int_column("type", 1);
-    lattice_types_ = static_cast<int>(d.integer("box.types"));
-    if (std::max(lattice_types_, file_types_) > ntypes_)
-      throw d.error_at(d.has("box.data_file") ? "box.data_file" : "box.types",
-                       strfmt("%d atom types but the potential defines %d (type_epsilon)",
-                              std::max(lattice_types_, file_types_), ntypes_));
+    if (charged_) charge_ = particles_->add_real_column("charge", 1);
+    if (!molecules_.empty()) molecule_ = particles_->add_int_column("molecule", 1);
     list_ = std::make_unique<NeighborList>(dev_);
     place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")), file_types,
-                file_v);
+                file_v, charges);
     rebuild();
+    if (kspace) {
+      long_range_ = std::make_unique<LongRangeForce>(long_range_spec(d, pair_.coulomb_cutoff(), units_.qqr2e),
+                                                     *transport_, dev_);
+      long_range_->set_timers(timers_);
+      long_range_->setup(*layout_, *particles_, charge_, total_);
+      pair_.set_g_ewald(long_range_->g_ewald());
+      logging::info("md: " + long_range_->describe());
+    }
     compute_forces(0.0);
   }
 
@@ -299,36 +265,56 @@ class LjSolver final : public Solver {
   std::vector<Diagnostic> diagnostics() override {
     Particles& p = *particles_;
     const std::int64_t n = p.owned();
-    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
-    const double m = mass_;
-    std::vector<double> local = {
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
-        sum_over(dev_, n, energy_.data()), sum_over(dev_, n, virial_.data()),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vx[i]; }),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vy[i]; }),
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return m * vz[i]; })};
+    const std::int64_t* type = p.integer(type_);
+    const double* tm = type_mass_.data();
+    std::vector<double> local = {local_kinetic(dev_, p, vel_, type, tm), sum_over(dev_, n, energy_.data()),
+                                 sum_over(dev_, n, virial_.data()), local_momentum(dev_, p, vel_, 0, type, tm),
+                                 local_momentum(dev_, p, vel_, 1, type, tm), local_momentum(dev_, p, vel_, 2, type, tm)};
+    if (charged_) local.push_back(sum_over(dev_, n, ecoul_.data()));
     const auto g = collectives::sum(local);
     const double atoms = static_cast<double>(total_), volume = box_[0] * box_[1] * box_[2];  // orthogonal box
     const double dof = 3.0 * atoms - 3.0;
-    const double ke = g[0], pe = g[1], virial = g[2];
-    const double temperature = 2.0 * ke / dof;
+    const double ke = units_.mvv2e * g[0], e_vdw = g[1], e_coul = charged_ ? g[6] : 0.0;
+    double e_long = 0, virial = g[2];
+    if (long_range_) {
+      const LongRangeTerms& t = long_range_->terms_at(p, charge_, step_);
+      e_long = t.energy;
+      virial += t.virial[0] + t.virial[1] + t.virial[2];
+    }
+    const double pe = charged_ ? e_vdw + e_coul + e_long : e_vdw;
+    const double temperature = 2.0 * ke / (dof * units_.boltz);
     // LAMMPS: P = (dof k T + sum r.f) / (3 V), T from the same 3N - 3 count.
-    const double pressure = (dof * temperature + virial) / (3.0 * volume) + tail_pressure_;
+    const double pressure =
+        ((dof * (units_.boltz * temperature) + virial) / (3.0 * volume) + tail_pressure_) * units_.nktv2p;
     const double pe_atom = pe / atoms + tail_energy_, ke_atom = ke / atoms;
-    guard_.check_energy(step_, pe_atom, temperature);
-    return {{"temperature", temperature},
-            {"pressure", pressure},
-            {"pe_per_atom", pe_atom},
-            {"ke_per_atom", ke_atom},
-            {"etotal_per_atom", pe_atom + ke_atom},
-            {"volume", volume},
-            {"density", mass_ * atoms / volume},  // LAMMPS's thermo density: mass / volume
-            {"momentum_x", g[3]},
-            {"momentum_y", g[4]},
-            {"momentum_z", g[5]},
-            {"conserved_per_atom", pe_atom + ke_atom + thermostat_energy() / atoms},
-            {"neighbor_builds", static_cast<double>(neighbor_builds())},
-            {"dangerous_builds", static_cast<double>(guard_.dangerous_builds())}};
+    guard_.check_energy(step_, pe_atom, units_.boltz * temperature);
+    std::vector<Diagnostic> out = {{"temperature", temperature},
+                                   {"pressure", pressure},
+                                   {"pe_per_atom", pe_atom},
+                                   {"ke_per_atom", ke_atom},
+                                   {"etotal_per_atom", pe_atom + ke_atom},
+                                   {"volume", volume},
+                                   {"density", units_.mv2d * total_mass_ / volume},  // LAMMPS's thermo density
+                                   {"momentum_x", g[3]},
+                                   {"momentum_y", g[4]},
+                                   {"momentum_z", g[5]},
+                                   {"conserved_per_atom", pe_atom + ke_atom + thermostat_energy() / atoms},
+                                   {"neighbor_builds", static_cast<double>(neighbor_builds())},
+                                   {"dangerous_builds", static_cast<double>(guard_.dangerous_builds())}};
+    // LAMMPS's thermo energies: per atom in lj units, totals otherwise
+    // (thermo_modify norm's default).
+    const double norm = units_.normalise ? 1.0 / atoms : 1.0;
+    if (charged_) {
+      out.push_back({"evdwl", (e_vdw + tail_energy_ * atoms) * norm});
+      out.push_back({"ecoul", e_coul * norm});
+      out.push_back({"elong", e_long * norm});
+    }
+    if (!units_.normalise) {
+      out.push_back({"pe", pe_atom * atoms});
+      out.push_back({"ke", ke});
+      out.push_back({"etotal", (pe_atom + ke_atom) * atoms});
+    }
+    return out;
   }
 
   std::vector<SnapshotOutput> write_snapshot(const SnapshotRequest& r) override {
@@ -352,8 +338,9 @@ class LjSolver final : public Solver {
     const h5::Location s = w.state();
     io::write_particles(s, *particles_);
     s.set_attribute("md_step", step_);
-    s.set_attribute("thermostat", std::vector<double>{thermostat_work_, nh_xi_[0], nh_xi_[1], nh_xi_[2], nh_v_[0],
-                                                      nh_v_[1], nh_v_[2]});
+    const std::array<double, 6> chain = nose_hoover_chain_.state();
+    s.set_attribute("thermostat", std::vector<double>{bussi_thermostat_.state(), chain[0], chain[1], chain[2], chain[3],
+                                                      chain[4], chain[5]});
     s.set_attribute("box_lower", std::vector<double>(lower_.begin(), lower_.end()));
     s.set_attribute("box_length", std::vector<double>(box_.begin(), box_.end()));
     s.set_attribute("neighbor_builds", neighbor_builds());
@@ -368,8 +355,8 @@ class LjSolver final : public Solver {
     io::read_particles(r.state(), *particles_);
     step_ = r.state().attribute_int("md_step");
     const auto t = r.state().attribute_doubles("thermostat");
-    thermostat_work_ = t[0];
-    for (int k = 0; k < 3; ++k) nh_xi_[k] = t[1 + k], nh_v_[k] = t[4 + k];
+    bussi_thermostat_.restore(t[0]);
+    nose_hoover_chain_.restore({t[1], t[2], t[3], t[4], t[5], t[6]});
     const h5::Location s = r.state();
     if (s.has_attribute("box_length")) {
       const auto lo = s.attribute_doubles("box_lower"), len = s.attribute_doubles("box_length");
@@ -397,12 +384,27 @@ class LjSolver final : public Solver {
  // Pieces of a step. Public only because nvcc forbids extended (device)
  // lambdas in private member functions.
  public:
+  double mass_of(std::int64_t type) const { return type_masses_[static_cast<std::size_t>(type - 1)]; }
+
+  // The kinetic energy of all atoms in energy units.
+  double kinetic_energy() {
+    return units_.mvv2e * collectives::sum(local_kinetic(dev_, *particles_, vel_, particles_->integer(type_), type_mass_.data()));
+  }
+
   // Every rank builds the same lattice and velocities (fixed order, exact
   // momentum removal and rescaling), keeps a contiguous slice of ids, and
   // migration hands each atom to the rank owning its position.
   void place_atoms(const Lattice& lat, double temperature, std::uint64_t seed, const std::vector<std::int64_t>& file_types,
-                   const std::vector<double> (&file_v)[3]) {
+                   const std::vector<double> (&file_v)[3], const std::vector<double>& charges) {
     const std::size_t n = lat.x.size();
+    std::vector<std::int64_t> types_all(n);
+    total_mass_ = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      types_all[i] = !file_types.empty() ? file_types[i]
+                     : binary_lattice_   ? lattice_species_[i]
+                                         : 1 + static_cast<std::int64_t>(i) % lattice_types_;
+      total_mass_ += mass_of(types_all[i]);
+    }
     std::vector<double> v[3] = {std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
     double scale = 1.0;
     if (!file_v[0].empty()) {
@@ -414,16 +416,19 @@ class LjSolver final : public Solver {
         for (int c = 0; c < 3; ++c) {
           const double u1 = 1.0 - rng.uniform(i, 2 * c), u2 = rng.uniform(i, 2 * c + 1);
           v[c][i] = std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
-          mom[c] += v[c][i];
+          mom[c] += uniform_mass_ ? v[c][i] : mass_of(types_all[i]) * v[c][i];
         }
+      // Zero total momentum: subtract the centre-of-mass velocity.
+      const double divisor = uniform_mass_ ? static_cast<double>(n) : total_mass_;
       double ke2 = 0;
       for (int c = 0; c < 3; ++c)
         for (std::size_t i = 0; i < n; ++i) {
-          v[c][i] -= mom[c] / static_cast<double>(n);
-          ke2 += mass_ * v[c][i] * v[c][i];
+          v[c][i] -= mom[c] / divisor;
+          ke2 += mass_of(types_all[i]) * v[c][i] * v[c][i];
         }
       const double dof = 3.0 * static_cast<double>(n) - 3.0;
-      scale = ke2 > 0 ? std::sqrt(temperature * dof / ke2) : 0.0;
+      // k_B T and m v^2 in energy units (both factors are 1 in lj units).
+      scale = ke2 > 0 ? std::sqrt((units_.boltz * temperature) * dof / (units_.mvv2e * ke2)) : 0.0;
     }
     const std::int64_t r = collectives::rank(), size = collectives::size();
     const std::int64_t first = total_ * r / size, count = total_ * (r + 1) / size - first;
@@ -440,129 +445,86 @@ class LjSolver final : public Solver {
     for (int c = 0; c < 3; ++c) p.real_from_host(vel_, c, slice(v[c], scale));
     std::vector<std::int64_t> ids(static_cast<std::size_t>(count)), types(static_cast<std::size_t>(count));
     for (std::int64_t i = 0; i < count; ++i) {
-      ids[static_cast<std::size_t>(i)] = first + i;
-      types[static_cast<std::size_t>(i)] = file_types.empty() ? 1 + (first + i) % lattice_types_
-                                                              : file_types[static_cast<std::size_t>(first + i)];
+      ids[static_cast<std::size_t>(i)] = file_ids_.empty() ? first + i : file_ids_[static_cast<std::size_t>(first + i)];
+      types[static_cast<std::size_t>(i)] = types_all[static_cast<std::size_t>(first + i)];
     }
     p.id_from_host(ids);
     p.integer_from_host(type_, 0, types);
+    if (molecule_ >= 0) {
+      std::vector<std::int64_t> mol(static_cast<std::size_t>(count));
+      for (std::int64_t i = 0; i < count; ++i)
+        mol[static_cast<std::size_t>(i)] = molecules_[static_cast<std::size_t>(first + i)];
+      p.integer_from_host(molecule_, 0, mol);
+      molecules_.clear();
+      molecules_.shrink_to_fit();
+    }
+    if (charged_) {
+      std::vector<double> q(static_cast<std::size_t>(count), 0.0);
+      for (std::int64_t i = 0; i < count; ++i) {
+        const auto k = static_cast<std::size_t>(first + i);
+        q[static_cast<std::size_t>(i)] = !charges.empty()         ? charges[k]
+                                         : !type_charges_.empty() ? type_charges_[types[static_cast<std::size_t>(i)] - 1]
+                                                                  : 0.0;
+      }
+      p.real_from_host(charge_, 0, q);
+    }
   }
 
   // The smallest repulsive core of the pair table: sigma (the smallest type
   // sigma), or Morse's r0.
   static double core_size(const deck::Deck& d) {
     if (d.string("physics.potential") == "morse") return d.real("physics.morse_r0");
+    if (d.string("physics.potential").rfind("lj", 0) != 0 && d.string("physics.potential") != "wca") {
+      // Buckingham and bare Coulomb: no sigma; a tenth of the cutoff.
+      return 0.1 * d.real("physics.cutoff");
+    }
     if (!d.has("physics.type_sigma")) return d.real("physics.sigma");
     const std::vector<double> s = d.reals("physics.type_sigma");
     return *std::min_element(s.begin(), s.end());
   }
 
-  // Pair coefficients for every pair of types (mixing the per-type values).
-  void build_pair_table(const deck::Deck& d, const std::string& kind, double eps, double sigma, bool shift) {
-    std::vector<double> e{eps}, s{sigma};
-    if (d.has("physics.type_epsilon")) e = d.reals("physics.type_epsilon");
-    if (d.has("physics.type_sigma")) s = d.reals("physics.type_sigma");
-    if (e.size() != s.size())
-      throw d.error_at("physics.type_sigma", strfmt("%zu values, but type_epsilon has %zu", s.size(), e.size()));
-    ntypes_ = static_cast<int>(e.size());
-    const bool geometric = d.string("physics.mixing") == "geometric";
-    std::vector<PairCoeff> table(static_cast<std::size_t>(ntypes_ * ntypes_));
-    for (int a = 0; a < ntypes_; ++a)
-      for (int b = 0; b < ntypes_; ++b) {
-        const double eab = std::sqrt(e[a] * e[b]);
-        const double sab = geometric ? std::sqrt(s[a] * s[b]) : 0.5 * (s[a] + s[b]);
-        const double rc = kind == "wca" ? std::pow(2.0, 1.0 / 6.0) * sab : rc_;
-        table[static_cast<std::size_t>(a * ntypes_ + b)] =
-            kind == "morse" ? morse(d.real("physics.morse_d0"), d.real("physics.morse_alpha"), d.real("physics.morse_r0"),
-                                    rc, shift)
-                            : lennard_jones(eab, sab, rc, shift);
-        rc_ = std::max(rc_, rc);
-        well_depth_ = std::max(well_depth_, kind == "morse" ? d.real("physics.morse_d0") : eab);
-      }
-    pairs_ = Buffer<PairCoeff>(dev_, table.size());
-    pairs_.copy_from_host(table);
-    if (mixed_) {
-      std::vector<PairCoeffT<float>> narrow;
-      for (const PairCoeff& c : table) narrow.push_back(in_precision<float>(c));
-      pairs_single_ = Buffer<PairCoeffT<float>>(dev_, narrow.size());
-      pairs_single_.copy_from_host(narrow);
-    }
-  }
+  double degrees_of_freedom() const { return 3.0 * static_cast<double>(total_) - 3.0; }
 
-  // Nose-Hoover chain of three (Martyna, Klein & Tuckerman 1992), half a step
-  // of the thermostat variables with Trotter splitting, as LAMMPS fix nvt.
   void nose_hoover_half_step(double dt) {
-    const double dof = 3.0 * static_cast<double>(total_) - 3.0, T = t_target_;
-    const double q[3] = {dof * T * tau_ * tau_, T * tau_ * tau_, T * tau_ * tau_};
-    double ke2 = 2.0 * kinetic_energy(dev_, *particles_, vel_, mass_);
-    const double h = 0.5 * dt;
-    auto force = [&](int k) { return k == 0 ? (ke2 - dof * T) / q[0] : (q[k - 1] * nh_v_[k - 1] * nh_v_[k - 1] - T) / q[k]; };
-    nh_v_[2] += 0.5 * h * force(2);
-    for (int k = 1; k >= 0; --k) {
-      const double damp = std::exp(-0.25 * h * nh_v_[k + 1]);
-      nh_v_[k] = (nh_v_[k] * damp + 0.5 * h * force(k)) * damp;
-    }
-    const double scale = std::exp(-h * nh_v_[0]);
+    const double scale =
+        nose_hoover_chain_.half_step(2.0 * kinetic_energy(), degrees_of_freedom(), units_.boltz * t_target_, dt);
     scale_velocities(dev_, *particles_, vel_, scale);
-    ke2 *= scale * scale;
-    for (int k = 0; k < 3; ++k) nh_xi_[k] += h * nh_v_[k];
-    for (int k = 0; k < 2; ++k) {
-      const double damp = std::exp(-0.25 * h * nh_v_[k + 1]);
-      nh_v_[k] = (nh_v_[k] * damp + 0.5 * h * force(k)) * damp;
-    }
-    nh_v_[2] += 0.5 * h * force(2);
   }
 
-  // Bussi, Donadio & Parrinello (2007): the kinetic energy relaxes to its
-  // canonical distribution; the energy taken out is kept for the conserved
-  // quantity.
   void bussi_rescale(double dt) {
-    const double dof = 3.0 * static_cast<double>(total_) - 3.0;
-    const double k = kinetic_energy(dev_, *particles_, vel_, mass_), target = 0.5 * dof * t_target_;
-    if (k <= 0) return;
-    GlobalDraws g{CounterRng{seed_}, ~std::uint64_t{0} - static_cast<std::uint64_t>(step_)};
-    const double c = std::exp(-dt / tau_), r1 = g.normal();
-    const double rest = dof > 1 ? 2.0 * g.gamma(0.5 * (dof - 1)) : 0.0;
-    const double alpha2 = c + (1 - c) * (rest + r1 * r1) * target / (dof * k) +
-                          2 * r1 * std::sqrt(c * (1 - c) * target / (dof * k));
-    const double sign = (r1 + std::sqrt(c * dof * k / ((1 - c) * target))) < 0 ? -1.0 : 1.0;
-    const double alpha = sign * std::sqrt(std::max(alpha2, 0.0));
+    const double alpha =
+        bussi_thermostat_.rescale(kinetic_energy(), degrees_of_freedom(), units_.boltz * t_target_, dt, step_);
     scale_velocities(dev_, *particles_, vel_, alpha);
-    thermostat_work_ += k - alpha * alpha * k;
   }
 
   // Energy the thermostat has taken out of the system (so that the sum with
   // the total energy is conserved).
   double thermostat_energy() const {
-    if (nose_hoover_) {
-      const double dof = 3.0 * static_cast<double>(total_) - 3.0, T = t_target_;
-      const double q[3] = {dof * T * tau_ * tau_, T * tau_ * tau_, T * tau_ * tau_};
-      double e = dof * T * nh_xi_[0] + T * (nh_xi_[1] + nh_xi_[2]);
-      for (int k = 0; k < 3; ++k) e += 0.5 * q[k] * nh_v_[k] * nh_v_[k];
-      return e;
-    }
-    return thermostat_work_;
+    if (nose_hoover_) return nose_hoover_chain_.energy(degrees_of_freedom(), units_.boltz * t_target_);
+    return bussi_thermostat_.energy();
   }
 
   // Long-range corrections at the current density (they follow the volume).
   void update_tail_corrections() {
-    if (!tail_) return;
     const double rho = static_cast<double>(total_) / (box_[0] * box_[1] * box_[2]);
-    tail_energy_ = lj_tail_energy_per_atom(rho, tail_epsilon_, tail_sigma_, rc_);
-    tail_pressure_ = lj_tail_pressure(rho, tail_epsilon_, tail_sigma_, rc_);
+    tail_energy_ = pair_.tail_energy_per_atom(rho);
+    tail_pressure_ = pair_.tail_pressure(rho);
   }
 
   // The instantaneous pressure as the thermo prints it (LAMMPS compute
   // pressure): (2 KE + sum r.f) / (3 V) + tail.
   double pressure() {
     Particles& p = *particles_;
-    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
-    const double m = mass_;
     const std::int64_t n = p.owned();
     const auto g = collectives::sum(std::vector<double>{
-        reduce_sum(dev_, n, [=] TESSERA_HD(int i) { return 0.5 * m * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]); }),
-        sum_over(dev_, n, virial_.data())});
-    return (2.0 * g[0] + g[1]) / (3.0 * box_[0] * box_[1] * box_[2]) + tail_pressure_;
+        local_kinetic(dev_, p, vel_, p.integer(type_), type_mass_.data()), sum_over(dev_, n, virial_.data())});
+    double virial = g[1];
+    if (long_range_) {
+      const LongRangeTerms& t = long_range_->terms_at(p, charge_, step_);
+      virial += t.virial[0] + t.virial[1] + t.virial[2];
+    }
+    return ((2.0 * (units_.mvv2e * g[0]) + virial) / (3.0 * box_[0] * box_[1] * box_[2]) + tail_pressure_) *
+           units_.nktv2p;
   }
 
   // Dilates the box, every position (owned and ghost) and the list's
@@ -599,6 +561,10 @@ class LjSolver final : public Solver {
     *layout_ = CartesianLayout(spec, layout_->size(), layout_->rank());  // a value: no allocation in the step
     exchange_->set_box(*layout_);
     update_tail_corrections();
+    if (long_range_) {
+      long_range_->set_box(*layout_);
+      pair_.set_g_ewald(long_range_->g_ewald());
+    }
     const std::array<double, 3> narrowest = exchange_->smallest_rank_box();
     const char* axis[3] = {"x", "y", "z"};
     for (int a = 0; a < 3; ++a) {
@@ -645,6 +611,7 @@ class LjSolver final : public Solver {
       const std::size_t cap = n + n / 4 + 16;
       energy_ = Buffer<double>(dev_, cap);
       virial_ = Buffer<double>(dev_, cap);
+      if (charged_) ecoul_ = Buffer<double>(dev_, cap);
       for (auto& b : reference_) b = Buffer<double>(dev_, cap);
     }
     for (int a = 0; a < 3; ++a) {
@@ -705,23 +672,32 @@ class LjSolver final : public Solver {
 
   void compute_forces(double dt) {
     Particles& p = *particles_;
-    if (mixed_)
-      pair_forces(dev_, pairs_single_.data(), ntypes_, p, type_, *list_, energy_.data(), virial_.data(),
-                  p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
-    else
-      pair_forces(dev_, pairs_.data(), ntypes_, p, type_, *list_, energy_.data(), virial_.data(), p.real(force_, 0),
-                  p.real(force_, 1), p.real(force_, 2));
+    PairOutputs out;
+    out.fx = p.real(force_, 0), out.fy = p.real(force_, 1), out.fz = p.real(force_, 2);
+    out.e_vdw = energy_.data(), out.e_coul = charged_ ? ecoul_.data() : nullptr, out.virial = virial_.data();
+    if (timers_) {
+      auto s = timers_->scope("pair");
+      pair_.compute(p, type_, charge_, *list_, out);
+    } else {
+      pair_.compute(p, type_, charge_, *list_, out);
+    }
+    // The k-space energy and virial where thermo or the barostat will read them.
+    if (long_range_)
+      long_range_->compute(p, charge_, force_, step_ % diagnostics_every_ == 0 || barostat_.due(step_), step_);
     if (langevin_ && dt > 0)
-      langevin_forces(dev_, p, vel_, seed_, step_, gamma_, mass_, t_target_, dt, p.real(force_, 0), p.real(force_, 1),
-                      p.real(force_, 2));
+      langevin_thermostat_.add_forces(dev_, p, vel_, p.integer(type_), type_mass_.data(), step_, units_.boltz * t_target_,
+                                      dt, units_, p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
   }
 
   void kick(double h) {
     Particles& p = *particles_;
     double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
     const double *fx = p.real(force_, 0), *fy = p.real(force_, 1), *fz = p.real(force_, 2);
-    const double c = h / mass_;
+    const std::int64_t* type = p.integer(type_);
+    const double* tm = type_mass_.data();
+    const double hf = h * units_.ftm2v;
     for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      const double c = hf / tm[type[i] - 1];
       vx[i] += c * fx[i];
       vy[i] += c * fy[i];
       vz[i] += c * fz[i];
@@ -730,49 +706,66 @@ class LjSolver final : public Solver {
 
  private:
   Device dev_;
+  Timers* timers_ = nullptr;  // the driver's regions (pair, and the k-space solver's own)
   std::array<double, 3> box_{1, 1, 1}, lower_{0, 0, 0};
   int file_types_ = 0;
   bool h5md_ = false;
   std::unique_ptr<io::H5mdWriter> trajectory_;
   std::int64_t total_ = 0, step_ = 0, last_build_ = 0, every_ = 1, delay_ = 0;
+  Buffer<double> type_mass_;           // per type, on the device
+  std::vector<double> type_masses_;    // the same on the host
+  bool uniform_mass_ = true;           // every type has the same mass
+  double total_mass_ = 0;
   double mass_ = 1, rc_ = 2.5, skin_ = 0.3, tail_energy_ = 0, tail_pressure_ = 0;
   bool check_ = true, langevin_ = false;
-  double t_target_ = 1, gamma_ = 1;
-  std::uint64_t seed_ = 0;
-  Buffer<PairCoeff> pairs_;  // ntypes x ntypes
-  bool mixed_ = false;       // precision = "mixed": the force pass uses pairs_single_
-  Buffer<PairCoeffT<float>> pairs_single_;
-  int ntypes_ = 1, lattice_types_ = 1, type_ = -1;
+  double t_target_ = 1;
+  NoseHooverChain nose_hoover_chain_;
+  BussiThermostat bussi_thermostat_;
+  LangevinThermostat langevin_thermostat_;
+  UnitSystem units_;
+  PairForce pair_;                               // the pair style's compute
+  std::unique_ptr<LongRangeForce> long_range_;   // [kspace]; null for style none
+  bool mixed_ = false;                           // precision = "mixed" (float pair arithmetic)
+  bool charged_ = false;                         // the atoms carry the "charge" column
+  std::vector<double> type_charges_;             // [physics] type_charge
+  bool binary_lattice_ = false;                  // rocksalt, cscl: types by sublattice
+  std::vector<int> lattice_species_;
+  std::int64_t diagnostics_every_ = 1;
+  int ntypes_ = 1, lattice_types_ = 1, type_ = -1, charge_ = -1, molecule_ = -1;
+  std::vector<std::int64_t> molecules_;  // atom_style full's molecule ids, until placed
+  std::vector<std::int64_t> file_ids_;   // a data file's ids - 1, in file order
   bool nose_hoover_ = false, bussi_ = false;
-  double tau_ = 1, thermostat_work_ = 0, nh_xi_[3] = {0, 0, 0}, nh_v_[3] = {0, 0, 0};
+
   std::unique_ptr<CartesianLayout> layout_;
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<ParticleExchange> exchange_;
   std::unique_ptr<Particles> particles_;
   std::unique_ptr<NeighborList> list_;
   int vel_ = -1, force_ = -1;
-  Buffer<double> energy_, virial_;
+  Buffer<double> energy_, virial_, ecoul_;  // per owned atom: short-range and Coulomb pair energy, virial
   std::array<Buffer<double>, 3> reference_;
   BerendsenBarostat barostat_;
   double list_scale_ = 1.0;  // box dilation since the last list build
   double well_depth_ = 0;     // the deepest well of the pair table (energy scale of the run guard)
   bool list_checked_ = false;  // a check since the last build found every atom within the margin
   RunGuard guard_;
-  bool tail_ = false;
-  double tail_epsilon_ = 1, tail_sigma_ = 1;
   std::int64_t builds_offset_ = 0;  // list builds before a restart
 };
 
 }  // namespace
 
 void register_lj_solver() {
-  SolverRegistry::instance().add_once(
-      {"md.lj", "molecular dynamics: LJ/WCA/Morse pairs, Verlet lists, NVE, Langevin, Nose-Hoover chain, Bussi, "
-       "Berendsen barostat",
-       md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields(), [](const deck::Deck& d) {
-         check_barostat_keys(d);
-         check_lattice_box(d);
-       }, md_memory});
+  // `md`, with `md.lj` kept as the name older decks give: one solver.
+  for (const char* name : {"md", "md.lj"})
+    SolverRegistry::instance().add_once(
+        {name,
+         "molecular dynamics: LJ/WCA/Morse/Buckingham pairs, charges (coul/cut, coul/long with Ewald or PPPM), "
+         "LAMMPS units and data files, Verlet lists, NVE, Langevin, Nose-Hoover chain, Bussi, Berendsen barostat",
+         md_schema, [] { return std::make_unique<LjSolver>(); }, md_fields(), [](const deck::Deck& d) {
+           check_barostat_keys(d);
+           check_lattice_box(d);
+           check_charge_keys(d);
+         }, md_memory});
 }
 
 }  // namespace tessera::md

@@ -19,6 +19,7 @@
 #include "decomposition/cartesian_layout.hpp"
 #include "decomposition/transport.hpp"
 #include "runtime/device.hpp"
+#include "runtime/timers.hpp"
 
 namespace tessera::md {
 
@@ -62,9 +63,44 @@ class LongRange {
   // One line for the log: style, g_ewald, mesh and order, estimated relative force error.
   virtual std::string describe() const = 0;
   virtual std::size_t memory_bytes() const = 0;
+  // Optional: time the phases (spreading, mesh exchange, FFTs,
+  // interpolation) as regions of `timers` (null: none). Default: no regions.
+  virtual void set_timers(Timers* timers) { (void)timers; }
 };
 
 // Throws InputError for an unknown style or parameters out of range.
 std::unique_ptr<LongRange> make_long_range(const LongRangeSpec& spec, Transport& transport, const Device& dev);
 
 }  // namespace tessera::md
+
+namespace tessera::md::kspace {
+
+// The estimates LAMMPS's kspace styles choose their parameters with (Kolafa
+// & Perram for the real-space and Ewald sums, Deserno & Holm for PPPM with
+// ik differentiation), in absolute force units (multiply a relative
+// accuracy by qqrd2e: the force between two unit charges at unit distance).
+struct System {
+  std::array<double, 3> length{1, 1, 1};
+  std::int64_t natoms = 0;
+  double sum_q2 = 0;  // sum of q^2
+  double qqrd2e = 1;
+  double q2() const { return sum_q2 * qqrd2e; }
+  double volume() const { return length[0] * length[1] * length[2]; }
+};
+
+// g_ewald from the accuracy and the real-space cutoff (before any adjustment).
+double initial_g_ewald(double accuracy, double cutoff, const System& s);
+// RMS real-space force error: 2 q2 exp(-g^2 rc^2) / sqrt(N rc V).
+double real_space_error(double g_ewald, double cutoff, const System& s);
+// PPPM (ik) k-space force error of one axis and of the mesh.
+double pppm_axis_error(double h, double length, int order, double g_ewald, const System& s);
+double pppm_kspace_error(const std::array<int, 3>& mesh, int order, double g_ewald, const System& s);
+// The mesh LAMMPS picks (then raised to sizes with factors 2, 3, 5 only).
+std::array<int, 3> pppm_mesh(double accuracy, int order, double g_ewald, const System& s);
+// g_ewald at which the real-space and k-space estimates are equal (Newton).
+double pppm_balanced_g_ewald(const std::array<int, 3>& mesh, int order, double cutoff, double g_start, const System& s);
+// Ewald: k-space error for kmax along one axis, and the kmax per axis.
+double ewald_axis_error(int kmax, double length, double g_ewald, const System& s);
+std::array<int, 3> ewald_kmax(double accuracy, double g_ewald, const System& s);
+
+}  // namespace tessera::md::kspace

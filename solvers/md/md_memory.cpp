@@ -15,15 +15,16 @@
 namespace tessera::md {
 
 MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
-  double atoms = 0;
+  double atoms = 0, molecule_words = 0;
   std::array<double, 3> box{};
   if (d.has("box.data_file")) {
     const io::LammpsData data = io::read_lammps_data(d.string("box.data_file"));
+    if (!data.molecule.empty()) molecule_words = 1;
     atoms = static_cast<double>(data.x.size());
     for (int a = 0; a < 3; ++a) box[a] = data.upper[a] - data.lower[a];
   } else {
     const std::string kind = d.string("box.lattice");
-    const double a = lattice_constant(kind, d.real("box.density"));
+    const double a = deck_lattice_constant(d);
     const auto cells = d.integers("box.cells");
     atoms = lattice_basis(kind);
     for (int k = 0; k < 3; ++k) {
@@ -52,7 +53,9 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
     layout_ranks = 1;
   }
 
-  constexpr double kWords = 11;  // position 3, id 1, velocity 3, force 3, type 1
+  // position 3, id 1, velocity 3, force 3, type 1, charge in a charged run,
+  // molecule from an atom_style full file
+  const double kWords = 11 + (md_deck_is_charged(d) ? 1 : 0) + molecule_words;
   // One rank's bytes from its box (atoms spread evenly over the box).
   auto rank_bytes = [&](const std::array<double, 3>& len) {
     double own_volume = 1, halo_volume = 1;

@@ -1,0 +1,420 @@
+// Compiled by nvcc in CUDA builds and as C++ in host-only builds.
+#include "solvers/spectral/particle_mesh.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <sstream>
+
+#include "runtime/collectives.hpp"
+#include "runtime/error.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/format.hpp"
+#include "runtime/reduce.hpp"
+
+namespace tessera::spectral {
+
+namespace {
+
+Range3 intersect(const Range3& a, const Range3& b) {
+  Range3 r;
+  for (int d = 0; d < 3; ++d) {
+    r.lo[d] = std::max(a.lo[d], b.lo[d]);
+    r.hi[d] = std::max(r.lo[d], std::min(a.hi[d], b.hi[d]));
+  }
+  return r;
+}
+
+Range3 shifted(const Range3& b, const std::array<int, 3>& s, const std::array<int, 3>& n, int sign) {
+  Range3 r = b;
+  for (int d = 0; d < 3; ++d) r.lo[d] += sign * s[d] * n[d], r.hi[d] += sign * s[d] * n[d];
+  return r;
+}
+
+int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Lowest and highest stencil points of a set of particles, per axis, as one
+// reduction: lo[d] and -hi[d] are both minimised.
+struct Bounds6 {
+  int v[6];
+};
+struct MinBounds {
+  TESSERA_HD Bounds6 operator()(Bounds6 a, Bounds6 b) const {
+    Bounds6 r;
+    for (int d = 0; d < 6; ++d) r.v[d] = a.v[d] < b.v[d] ? a.v[d] : b.v[d];
+    return r;
+  }
+};
+
+struct Scaled {
+  double lower[3], inv_h[3];
+  TESSERA_HD double s(int d, double x) const { return (x - lower[d]) * inv_h[d]; }
+};
+
+Scaled scaled_of(const MeshGeometry& g) {
+  Scaled sc{};
+  for (int d = 0; d < 3; ++d) sc.lower[d] = g.lower[d], sc.inv_h[d] = g.n[d] / g.length[d];
+  return sc;
+}
+
+TESSERA_HD inline void atomic_add(double* p, double v) {
+#if TESSERA_ON_DEVICE
+  atomicAdd(p, v);
+#else
+  *p += v;
+#endif
+}
+
+// One particle's stencil added into the brick (plain or atomic adds).
+template <bool Atomic>
+TESSERA_HD inline void spread_one(const Span3<double>& rho, const Scaled& sc, int order, double x, double y, double z,
+                                  double qs) {
+  const StencilWeights wx = stencil_weights(sc.s(0, x), order);
+  const StencilWeights wy = stencil_weights(sc.s(1, y), order);
+  const StencilWeights wz = stencil_weights(sc.s(2, z), order);
+  for (int c = 0; c < order; ++c) {
+    const double zc = qs * wz.w[c];
+    for (int b = 0; b < order; ++b) {
+      const double yb = zc * wy.w[b];
+      double* row = &rho(wx.first, wy.first + b, wz.first + c);
+      for (int a = 0; a < order; ++a) {
+        if constexpr (Atomic) atomic_add(row + a, yb * wx.w[a]);
+        else row[a] += yb * wx.w[a];
+      }
+    }
+  }
+}
+
+// Host spreading: particles sorted into z-slabs `order` planes thick (a
+// stable counting sort), every other slab spread in parallel.
+void spread_by_slabs(const MeshGeometry& geom, const Range3& brick, double* field, std::vector<int>& slab_start,
+                     std::vector<int>& slab_order, std::int64_t n, const double* x, const double* y, const double* z,
+                     const double* q, double scale) {
+  // Counting sort by z-slab (stable: each slab keeps the particles' order).
+  const int order = geom.order;
+  const Scaled sc = scaled_of(geom);
+  const int nslab = (brick.extent(2) + order - 1) / order;
+  slab_start.assign(nslab + 1, 0);
+  slab_order.resize(n);
+  std::vector<int> slab_of(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    const int first = stencil_weights(sc.s(2, z[i]), order).first;
+    const int s = std::min(nslab - 1, std::max(0, (first - brick.lo[2]) / order));
+    slab_of[i] = s;
+    ++slab_start[s + 1];
+  }
+  for (int s = 0; s < nslab; ++s) slab_start[s + 1] += slab_start[s];
+  std::vector<int> cursor(slab_start.begin(), slab_start.end() - 1);
+  for (std::int64_t i = 0; i < n; ++i) slab_order[cursor[slab_of[i]]++] = static_cast<int>(i);
+  const Span3<double> rho(field, brick);
+  const int* start = slab_start.data();
+  const int* idx = slab_order.data();
+  // A slab's stencils reach at most 2 order - 1 planes from its start, so
+  // slabs two apart never touch the same point.
+  for (int colour = 0; colour < 2; ++colour) {
+    const int count = (nslab - colour + 1) / 2;
+    for_each(Device::host(), count, [=] TESSERA_HD(int m) {
+      const int s = colour + 2 * m;
+      for (int k = start[s]; k < start[s + 1]; ++k) {
+        const int i = idx[k];
+        spread_one<false>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
+      }
+    });
+  }
+}
+
+}  // namespace
+
+ParticleMesh::ParticleMesh(const MeshGeometry& g, const CartesianLayout& atoms, const PencilLayout& pencils,
+                           Transport& transport)
+    : geom_(g), pencils_(pencils), transport_(transport), rank_(pencils.rank()), size_(pencils.size()) {
+  if (g.order < 2 || g.order > 7) throw InputError(strfmt("particle-mesh assignment order %d: 2 .. 7 supported", g.order));
+  for (int d = 0; d < 3; ++d) {
+    if (g.n[d] < 2) throw InputError(strfmt("particle mesh: %d points along axis %d; at least 2", g.n[d], d));
+    if (!(g.length[d] > 0)) throw InputError("particle mesh: box length must be positive");
+  }
+  if (pencils.cells() != g.n) throw Error("ParticleMesh: the pencils do not cover the mesh");
+  if (atoms.size() != pencils.size() || atoms.rank() != pencils.rank())
+    throw Error("ParticleMesh: the particle layout and the pencils are on different ranks");
+  pencil_ = pencils.box(Pencil::X);
+  // Start: the stencils of particles within one mesh spacing of the owned box.
+  Range3 b;
+  for (int d = 0; d < 3; ++d) {
+    const double h = g.length[d] / g.n[d];
+    const double lo = (atoms.owned_lower(d) - g.lower[d]) / h - 1.0, hi = (atoms.owned_upper(d) - g.lower[d]) / h + 1.0;
+    b.lo[d] = static_cast<int>(std::floor(lo - 0.5 * g.order + 1.0));
+    b.hi[d] = static_cast<int>(std::floor(hi - 0.5 * g.order + 1.0)) + g.order;
+  }
+  std::vector<Range3> bricks(size_);
+  if (size_ == 1) bricks[0] = b;
+  else {
+    std::ostringstream os;
+    os << b.lo[0] << ' ' << b.lo[1] << ' ' << b.lo[2] << ' ' << b.hi[0] << ' ' << b.hi[1] << ' ' << b.hi[2];
+    const auto all = collectives::all_gather(os.str());
+    for (int r = 0; r < size_; ++r) {
+      std::istringstream is(all[r]);
+      Range3& o = bricks[r];
+      is >> o.lo[0] >> o.lo[1] >> o.lo[2] >> o.hi[0] >> o.hi[1] >> o.hi[2];
+    }
+  }
+  plan(bricks);
+}
+
+void ParticleMesh::plan(const std::vector<Range3>& bricks) {
+  brick_ = bricks[rank_];
+  const auto& n = geom_.n;
+  sends_.clear(), recvs_.clear();
+  send_total_ = recv_total_ = 0;
+  // Periodic images of each brick that meet the mesh [0, n): shifts s with
+  // brick - s n intersecting it.
+  auto pieces = [&](const Range3& brick, const Range3& pencil, int peer, std::vector<Piece>& out, std::int64_t& total) {
+    std::array<int, 3> slo, shi;
+    for (int d = 0; d < 3; ++d) slo[d] = floor_div(brick.lo[d], n[d]), shi[d] = floor_div(brick.hi[d] - 1, n[d]);
+    for (int sz = slo[2]; sz <= shi[2]; ++sz)
+      for (int sy = slo[1]; sy <= shi[1]; ++sy)
+        for (int sx = slo[0]; sx <= shi[0]; ++sx) {
+          const std::array<int, 3> s{sx, sy, sz};
+          const Range3 box = intersect(brick, shifted(pencil, s, n, +1));
+          if (box.empty()) continue;
+          out.push_back({peer, box, s, total});
+          total += box.size();
+        }
+  };
+  for (int r = 0; r < size_; ++r) pieces(brick_, pencils_.box_of(Pencil::X, r), r, sends_, send_total_);
+  for (int r = 0; r < size_; ++r) pieces(bricks[r], pencil_, r, recvs_, recv_total_);
+  const Device& dev = transport_.device();
+  field_ = Buffer<double>(dev, static_cast<std::size_t>(brick_.size()));
+  components_ = Buffer<double>(dev, static_cast<std::size_t>(3 * brick_.size()));
+  send_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(send_total_, 1)));
+  recv_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(recv_total_, 1)));
+}
+
+bool ParticleMesh::ensure_covers(std::int64_t n, const double* x, const double* y, const double* z) {
+  const Scaled sc = scaled_of(geom_);
+  const int order = geom_.order;
+  Bounds6 need{{INT_MAX, INT_MAX, INT_MAX, INT_MAX, INT_MAX, INT_MAX}};
+  if (n > 0) {
+    need = detail::reduce<Bounds6>(
+        transport_.device(), n,
+        [=] TESSERA_HD(int i) {
+          Bounds6 b;
+          const double p[3] = {x[i], y[i], z[i]};
+          for (int d = 0; d < 3; ++d) {
+            const StencilWeights w = stencil_weights(sc.s(d, p[d]), order);
+            b.v[d] = w.first;
+            b.v[d + 3] = -(w.first + order);
+          }
+          return b;
+        },
+        MinBounds{}, need);
+  }
+  bool outside = false;
+  for (int d = 0; d < 3; ++d)
+    if (n > 0 && (need.v[d] < brick_.lo[d] || -need.v[d + 3] > brick_.hi[d])) outside = true;
+  if (!(size_ > 1 ? collectives::any(outside) : outside)) return false;
+  // Grow by the overshoot plus two spacings, so a drifting particle does
+  // not make every step re-plan.
+  Range3 b = brick_;
+  if (n > 0)
+    for (int d = 0; d < 3; ++d) {
+      b.lo[d] = std::min(b.lo[d], need.v[d] - 2);
+      b.hi[d] = std::max(b.hi[d], -need.v[d + 3] + 2);
+    }
+  std::vector<Range3> bricks(size_);
+  if (size_ == 1) bricks[0] = b;
+  else {
+    std::ostringstream os;
+    os << b.lo[0] << ' ' << b.lo[1] << ' ' << b.lo[2] << ' ' << b.hi[0] << ' ' << b.hi[1] << ' ' << b.hi[2];
+    const auto all = collectives::all_gather(os.str());
+    for (int r = 0; r < size_; ++r) {
+      std::istringstream is(all[r]);
+      Range3& o = bricks[r];
+      is >> o.lo[0] >> o.lo[1] >> o.lo[2] >> o.hi[0] >> o.hi[1] >> o.hi[2];
+    }
+  }
+  plan(bricks);
+  return true;
+}
+
+void ParticleMesh::assign(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
+                          double scale) {
+  fill(field_, 0.0);
+  if (n <= 0) return;
+  const Device& dev = transport_.device();
+  if (dev.is_cuda()) {
+    const Span3<double> rho(field_.data(), brick_);
+    const Scaled sc = scaled_of(geom_);
+    const int order = geom_.order;
+    for_each(dev, n, [=] TESSERA_HD(int i) {
+      spread_one<true>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
+    });
+    return;
+  }
+  spread_by_slabs(geom_, brick_, field_.data(), slab_start_, slab_order_, n, x, y, z, q, scale);
+}
+
+namespace {
+
+// Index of cell (i, j, k) of `box` in a dense array of it, x fastest.
+TESSERA_HD inline std::int64_t dense(const Range3& box, int i, int j, int k) {
+  return (i - box.lo[0]) +
+         static_cast<std::int64_t>(box.extent(0)) * ((j - box.lo[1]) + static_cast<std::int64_t>(box.extent(1)) * (k - box.lo[2]));
+}
+
+TESSERA_HD inline int wrap(int i, int n) {
+  const int r = i % n;
+  return r < 0 ? r + n : r;
+}
+
+// Messages for a list of pieces grouped by peer (this rank's own left out):
+// one per peer, `stride` values per cell.
+template <class Message, class Ptr>
+std::vector<Message> messages(const std::vector<ParticleMesh::Piece>& pieces, int self, int tag, Ptr base, int stride) {
+  std::vector<Message> out;
+  for (std::size_t a = 0; a < pieces.size();) {
+    std::size_t b = a;
+    std::int64_t count = 0;
+    while (b < pieces.size() && pieces[b].peer == pieces[a].peer) count += pieces[b].box.size(), ++b;
+    if (pieces[a].peer != self)
+      out.push_back({pieces[a].peer, tag, base + stride * pieces[a].at,
+                     static_cast<std::size_t>(stride * count) * sizeof(double)});
+    a = b;
+  }
+  return out;
+}
+
+}  // namespace
+
+void ParticleMesh::brick_to_pencil(double* pencil) {
+  const Device& dev = transport_.device();
+  const Span3<const double> rho(field_.data(), brick_);
+  double* sbuf = send_buf_.data();
+  for (const Piece& p : sends_) {
+    if (p.peer == rank_) continue;
+    const Range3 box = p.box;
+    double* out = sbuf + p.at;
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out[dense(box, i, j, k)] = rho(i, j, k); });
+  }
+  double* rbuf = recv_buf_.data();
+  const auto sends = messages<SendMessage>(sends_, rank_, 0, static_cast<const double*>(sbuf), 1);
+  const auto recvs = messages<RecvMessage>(recvs_, rank_, 0, rbuf, 1);
+  if (!sends.empty() || !recvs.empty()) transport_.exchange(sends, recvs);
+  // My own brick first, every periodic image of it in one pass (one kernel
+  // instead of a pack and an unpack per image), then the peers' pieces one
+  // after another in a fixed order (they may overlap).
+  const Range3 pb = pencil_, bb = brick_;
+  const Span3<double> out(pencil, pb);
+  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
+  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
+  const int sy0 = floor_div(bb.lo[1], ny), sy1 = floor_div(bb.hi[1] - 1, ny);
+  const int sz0 = floor_div(bb.lo[2], nz), sz1 = floor_div(bb.hi[2] - 1, nz);
+  for_each(dev, pb, [=] TESSERA_HD(int i, int j, int k) {
+    double sum = 0;
+    for (int sz = sz0; sz <= sz1; ++sz) {
+      const int kk = k + sz * nz;
+      if (kk < bb.lo[2] || kk >= bb.hi[2]) continue;
+      for (int sy = sy0; sy <= sy1; ++sy) {
+        const int jj = j + sy * ny;
+        if (jj < bb.lo[1] || jj >= bb.hi[1]) continue;
+        for (int sx = sx0; sx <= sx1; ++sx) {
+          const int ii = i + sx * nx;
+          if (ii >= bb.lo[0] && ii < bb.hi[0]) sum += rho(ii, jj, kk);
+        }
+      }
+    }
+    out(i, j, k) = sum;
+  });
+  for (const Piece& p : recvs_) {
+    if (p.peer == rank_) continue;
+    const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
+    const double* in = rbuf + p.at;
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out(i, j, k) += in[dense(box, i, j, k)]; });
+  }
+}
+
+void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
+  if (ncomp < 1 || ncomp > 3) throw Error("ParticleMesh::pencil_to_brick: 1 .. 3 components");
+  const Device& dev = transport_.device();
+  // The reverse of brick_to_pencil: my pencil's pieces go to the bricks that
+  // hold them (recvs_ become sends), the components one after another.
+  const Range3 pb = pencil_, bb = brick_;
+  const std::int64_t bcells = bb.size();
+  const Span3<const double> f0(pencils[0], pb), f1(pencils[ncomp > 1 ? 1 : 0], pb), f2(pencils[ncomp > 2 ? 2 : 0], pb);
+  double* sbuf = recv_buf_.data();
+  for (const Piece& p : recvs_) {
+    if (p.peer == rank_) continue;
+    const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
+    const std::int64_t cells = box.size();
+    double* out = sbuf + 3 * p.at;
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
+      const std::int64_t at = dense(box, i, j, k);
+      out[at] = f0(i, j, k);
+      if (ncomp > 1) out[cells + at] = f1(i, j, k);
+      if (ncomp > 2) out[2 * cells + at] = f2(i, j, k);
+    });
+  }
+  double* rbuf = send_buf_.data();
+  const auto sends = messages<SendMessage>(recvs_, rank_, 1, static_cast<const double*>(sbuf), 3);
+  const auto recvs = messages<RecvMessage>(sends_, rank_, 1, rbuf, 3);
+  if (!sends.empty() || !recvs.empty()) transport_.exchange(sends, recvs);
+  // Every brick point whose periodic image lies in my own pencil, in one pass.
+  double* comp = components_.data();
+  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
+  for_each(dev, bb, [=] TESSERA_HD(int i, int j, int k) {
+    const int wi = wrap(i, nx), wj = wrap(j, ny), wk = wrap(k, nz);
+    if (wi < pb.lo[0] || wi >= pb.hi[0] || wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
+    const std::int64_t at = dense(bb, i, j, k);
+    comp[at] = f0(wi, wj, wk);
+    if (ncomp > 1) comp[bcells + at] = f1(wi, wj, wk);
+    if (ncomp > 2) comp[2 * bcells + at] = f2(wi, wj, wk);
+  });
+  for (const Piece& p : sends_) {
+    if (p.peer == rank_) continue;
+    const Range3 box = p.box;
+    const std::int64_t cells = box.size();
+    const double* in = rbuf + 3 * p.at;
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
+      const std::int64_t src = dense(box, i, j, k), at = dense(bb, i, j, k);
+      comp[at] = in[src];
+      if (ncomp > 1) comp[bcells + at] = in[cells + src];
+      if (ncomp > 2) comp[2 * bcells + at] = in[2 * cells + src];
+    });
+  }
+}
+
+void ParticleMesh::add_interpolated(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
+                                    double scale, double* fx, double* fy, double* fz) const {
+  if (n <= 0) return;
+  const Scaled sc = scaled_of(geom_);
+  const int order = geom_.order;
+  const std::int64_t bcells = brick_.size();
+  const Span3<const double> ex(components_.data(), brick_), ey(components_.data() + bcells, brick_),
+      ez(components_.data() + 2 * bcells, brick_);
+  for_each(transport_.device(), n, [=] TESSERA_HD(int i) {
+    const StencilWeights wx = stencil_weights(sc.s(0, x[i]), order);
+    const StencilWeights wy = stencil_weights(sc.s(1, y[i]), order);
+    const StencilWeights wz = stencil_weights(sc.s(2, z[i]), order);
+    double ax = 0, ay = 0, az = 0;
+    for (int c = 0; c < order; ++c)
+      for (int b = 0; b < order; ++b) {
+        const double wbc = wz.w[c] * wy.w[b];
+        for (int a = 0; a < order; ++a) {
+          const double w = wbc * wx.w[a];
+          const int ii = wx.first + a, jj = wy.first + b, kk = wz.first + c;
+          ax += w * ex(ii, jj, kk);
+          ay += w * ey(ii, jj, kk);
+          az += w * ez(ii, jj, kk);
+        }
+      }
+    const double f = scale * (q ? q[i] : 1.0);
+    fx[i] += f * ax;
+    fy[i] += f * ay;
+    fz[i] += f * az;
+  });
+}
+
+std::size_t ParticleMesh::memory_bytes() const {
+  return sizeof(double) * (field_.size() + components_.size() + send_buf_.size() + recv_buf_.size());
+}
+
+}  // namespace tessera::spectral

@@ -1,0 +1,147 @@
+#pragma once
+// ParticleMesh: charge (or mass) assignment of particles to a periodic mesh
+// with the cardinal B-spline of order 2 .. 7 (Hockney & Eastwood's charge
+// assignment functions: 2 = cloud-in-cell, 3 = triangular-shaped cloud, ...),
+// the sum of the ranks' pieces into the distributed FFT's x-pencils, and the
+// way back: mesh fields from the x-pencils to each rank's piece and
+// interpolated to its particles with the same weights. PPPM electrostatics
+// (md) uses it; particle-mesh gravity (nbody) is meant to.
+//
+// Mesh point (i, j, k) sits at lower + (i hx, j hy, k hz), h = length / n.
+// A particle at s = (x - lower) / h (mesh units, per axis) spreads onto the
+// `order` points j0 .. j0 + order - 1 with j0 = floor(s - order/2 + 1), as
+// LAMMPS's PPPM does (nearest point in the middle for odd orders).
+//
+// Each rank spreads its own particles into a brick: a box of global mesh
+// indices, unwrapped (it may reach below 0 and past n), covering every
+// stencil its particles touch. brick_to_pencil sums every rank's brick,
+// periodic images folded, into the x-pencils; pencil_to_brick copies pencil
+// fields back into the bricks (all their points, images included). The
+// brick starts as the rank's physical box plus a margin; ensure_covers
+// (collective) grows every brick when some particle has moved beyond it, so
+// particles may leave their box between migrations.
+//
+// Spreading: on a GPU one thread per particle with atomic adds; on the host
+// the particles are sorted into z-slabs `order` planes thick and every other
+// slab is spread in parallel (two passes), so no two threads add to one
+// point and the sums do not depend on the thread count.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "decomposition/cartesian_layout.hpp"
+#include "decomposition/pencil_layout.hpp"
+#include "decomposition/transport.hpp"
+#include "runtime/buffer.hpp"
+#include "runtime/span.hpp"
+
+namespace tessera::spectral {
+
+struct MeshGeometry {
+  std::array<int, 3> n{0, 0, 0};           // mesh points per axis
+  std::array<double, 3> lower{0, 0, 0};    // physical box
+  std::array<double, 3> length{1, 1, 1};
+  int order = 5;                           // assignment order, 2 .. 7
+};
+
+// The `order` weights of one axis for a particle at mesh coordinate s:
+// w[m] belongs to point first + m. They sum to 1.
+struct StencilWeights {
+  int first;
+  double w[7];
+};
+
+TESSERA_HD inline StencilWeights stencil_weights(double s, int order) {
+  StencilWeights out;
+  const double start = s - 0.5 * order + 1.0;
+  const double fl = floor(start);
+  out.first = static_cast<int>(fl);
+  const double t = start - fl;  // in [0, 1)
+  // b[k] = M_p(t + k), the uncentred cardinal B-spline of order p (support
+  // [0, p]), raised from M_1 = 1 on [0, 1) by
+  // M_p(x) = (x M_{p-1}(x) + (p - x) M_{p-1}(x - 1)) / (p - 1).
+  double b[7] = {1, 0, 0, 0, 0, 0, 0};
+  for (int p = 2; p <= order; ++p) {
+    const double inv = 1.0 / (p - 1);
+    for (int k = p - 1; k >= 0; --k) {
+      const double x = t + k;
+      const double lower_part = k > 0 ? b[k - 1] : 0.0;
+      b[k] = (x * b[k] + (p - x) * lower_part) * inv;
+    }
+  }
+  // Point first + m is (s - first - m) from the particle: M_p at t + p - 1 - m.
+  for (int m = 0; m < order; ++m) out.w[m] = b[order - 1 - m];
+  return out;
+}
+
+class ParticleMesh {
+ public:
+  // `atoms` is the layout the particles are distributed by (its owned
+  // physical boxes start the bricks); `pencils` the FFT's x-pencils over
+  // g.n on the same ranks. Throws InputError for an order outside 2 .. 7 or
+  // a mesh axis below 2 points.
+  ParticleMesh(const MeshGeometry& g, const CartesianLayout& atoms, const PencilLayout& pencils, Transport& transport);
+
+  const MeshGeometry& geometry() const { return geom_; }
+  // A new physical box over the same mesh (a barostat step): the bricks
+  // stay, ensure_covers grows them if the particles now need more.
+  void set_box(const std::array<double, 3>& lower, const std::array<double, 3>& length) {
+    geom_.lower = lower;
+    geom_.length = length;
+  }
+  const Range3& brick() const { return brick_; }
+  double* brick_data() { return field_.data(); }
+
+  // Collective: grows the bricks (every rank's plan) when some particle of
+  // some rank has a stencil outside its brick. Returns true when it did.
+  bool ensure_covers(std::int64_t n, const double* x, const double* y, const double* z);
+
+  // brick = sum over particles of scale * q_p * W(point - particle) (the
+  // brick is cleared first). q may be null (weight 1 each).
+  void assign(std::int64_t n, const double* x, const double* y, const double* z, const double* q, double scale);
+
+  // Sums every rank's brick into this rank's x-pencil (dense, x fastest);
+  // the pencil is overwritten.
+  void brick_to_pencil(double* pencil);
+
+  // Copies `ncomp` pencil fields (each this rank's dense x-pencil) into
+  // ncomp brick fields held here (component c at brick_component(c)).
+  void pencil_to_brick(const double* const* pencils, int ncomp);
+  const double* brick_component(int c) const { return components_.data() + c * brick_.size(); }
+
+  // f_c[p] += scale * q_p * sum over the stencil of W * brick component c
+  // (c = 0, 1, 2), for the three components pencil_to_brick last filled.
+  void add_interpolated(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
+                        double scale, double* fx, double* fy, double* fz) const;
+
+  std::size_t memory_bytes() const;
+
+ // A box of brick points that one peer's pencil holds (public for the
+  // exchange helpers; not part of the interface).
+  struct Piece {
+    int peer;
+    Range3 box;         // in this rank's brick coordinates (global, unwrapped)
+    std::array<int, 3> shift;  // box - shift * n lies in the peer's pencil
+    std::int64_t at;    // offset (elements, one component) in its buffer
+  };
+
+ private:
+  void plan(const std::vector<Range3>& bricks);
+
+  MeshGeometry geom_;
+  PencilLayout pencils_;
+  Transport& transport_;
+  int rank_ = 0, size_ = 1;
+  Range3 brick_;
+  Range3 pencil_;
+  std::vector<Piece> sends_;  // pieces of my brick -> peers' pencils
+  std::vector<Piece> recvs_;  // peers' brick pieces -> my pencil (box in pencil coordinates + shift*n... see plan)
+  std::int64_t send_total_ = 0, recv_total_ = 0;
+  Buffer<double> field_, components_;
+  Buffer<double> send_buf_, recv_buf_;
+  // Host spreading: particle order by z-slab.
+  std::vector<int> slab_order_, slab_start_;
+};
+
+}  // namespace tessera::spectral
