@@ -238,9 +238,15 @@ bool ParticleMesh::ensure_covers(std::int64_t n, const double* x, const double* 
 
 void ParticleMesh::assign(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
                           double scale) {
-  fill(field_, 0.0);
-  if (n <= 0) return;
   const Device& dev = transport_.device();
+  {
+    // Not tessera::fill: its extended lambda, instantiated in several .cu
+    // files of one program, crashed a CUDA build on the host backend
+    // (null call through the nvcc wrapper of another unit's instance).
+    double* f = field_.data();
+    for_each(dev, brick_.size(), [=] TESSERA_HD(int i) { f[i] = 0.0; });
+  }
+  if (n <= 0) return;
   if (dev.is_cuda()) {
     const Span3<double> rho(field_.data(), brick_);
     const Scaled sc = scaled_of(geom_);
