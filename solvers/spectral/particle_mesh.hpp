@@ -17,6 +17,10 @@
 // stencil its particles touch. brick_to_pencil sums every rank's brick,
 // periodic images folded, into the x-pencils; pencil_to_brick copies pencil
 // fields back into the bricks (all their points, images included). The
+// pieces that cross ranks travel as one message per peer over the
+// transport; a rank's own images move in one kernel each way. The x-pencils
+// are the FFT's input, so no intermediate block layout (and no
+// PencilRedistribution) is needed. The
 // brick starts as the rank's physical box plus a margin; ensure_covers
 // (collective) grows every brick when some particle has moved beyond it, so
 // particles may leave their box between migrations.
@@ -117,13 +121,13 @@ class ParticleMesh {
 
   std::size_t memory_bytes() const;
 
- // A box of brick points that one peer's pencil holds (public for the
-  // exchange helpers; not part of the interface).
+  // A box of one rank's brick points whose periodic image lies in another
+  // rank's pencil (public for the exchange helpers; not part of the interface).
   struct Piece {
     int peer;
-    Range3 box;         // in this rank's brick coordinates (global, unwrapped)
-    std::array<int, 3> shift;  // box - shift * n lies in the peer's pencil
-    std::int64_t at;    // offset (elements, one component) in its buffer
+    Range3 box;                // brick coordinates (global, unwrapped)
+    std::array<int, 3> shift;  // box - shift * n lies in the pencil
+    std::int64_t at;           // offset (elements, one component) in its buffer
   };
 
  private:
@@ -135,8 +139,11 @@ class ParticleMesh {
   int rank_ = 0, size_ = 1;
   Range3 brick_;
   Range3 pencil_;
-  std::vector<Piece> sends_;  // pieces of my brick -> peers' pencils
-  std::vector<Piece> recvs_;  // peers' brick pieces -> my pencil (box in pencil coordinates + shift*n... see plan)
+  // Grouped by peer, in rank order; boxes in the brick's (unwrapped)
+  // coordinates. My own pieces are listed too (they size and order the
+  // plan) but move by one kernel each way, not through the buffers.
+  std::vector<Piece> sends_;  // pieces of my brick, lying in each peer's pencil
+  std::vector<Piece> recvs_;  // pieces of each peer's brick lying in my pencil
   std::int64_t send_total_ = 0, recv_total_ = 0;
   Buffer<double> field_, components_;
   Buffer<double> send_buf_, recv_buf_;
