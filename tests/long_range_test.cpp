@@ -387,6 +387,40 @@ TEST(ParticleMesh, ConservesChargeAndInterpolatesConstants) {
   }
 }
 
+// The deterministic gather (the GPU default) and the host's slab spreading
+// (atomics on a GPU) give the same mesh to round-off, and the gather gives
+// the same bits when run again.
+TEST(ParticleMesh, GatherAndSlabSpreadingAgree) {
+  const Device& dev = test_device();
+  System s = random_system(300, 4.0, 5);
+  for (std::size_t i = 0; i < s.size(); i += 5) s.y[i] += 4.4;  // outside [0, L)
+  const std::size_t n = s.size();
+  Buffer<double> x(dev, n), y(dev, n), z(dev, n), q(dev, n);
+  x.copy_from_host(s.x), y.copy_from_host(s.y), z.copy_from_host(s.z), q.copy_from_host(s.q);
+  for (int order : {2, 5, 7}) {
+    spectral::MeshGeometry g;
+    g.n = {9, 10, 8};
+    g.length = s.length;
+    g.order = order;
+    const PencilLayout pencils(g.n, 1, 0);
+    spectral::ParticleMesh pm(g, layout_of(s), pencils, transport());
+    pm.ensure_covers(static_cast<std::int64_t>(n), x.data(), y.data(), z.data());
+    Buffer<double> pencil(dev, static_cast<std::size_t>(pencils.local_size(Pencil::X)));
+    std::vector<std::vector<double>> meshes;
+    const auto other = dev.is_cuda() ? spectral::Spreading::Atomic : spectral::Spreading::Slabs;
+    for (auto how : {other, spectral::Spreading::Gather, spectral::Spreading::Gather}) {
+      pm.set_spreading(how);
+      pm.assign(static_cast<std::int64_t>(n), x.data(), y.data(), z.data(), q.data(), 1.5);
+      pm.brick_to_pencil(pencil.data());
+      meshes.push_back(pencil.to_host());
+    }
+    double worst = 0;
+    for (std::size_t c = 0; c < meshes[0].size(); ++c) worst = std::max(worst, std::abs(meshes[1][c] - meshes[0][c]));
+    EXPECT_LT(worst, 1e-13) << "order " << order;
+    EXPECT_EQ(meshes[1], meshes[2]) << "order " << order;
+  }
+}
+
 TEST(LongRange, BadParametersAreInputErrors) {
   auto make = [](LongRangeSpec s) { return make_long_range(s, transport(), test_device()); };
   LongRangeSpec ok;

@@ -25,10 +25,9 @@
 // (collective) grows every brick when some particle has moved beyond it, so
 // particles may leave their box between migrations.
 //
-// Spreading: on a GPU one thread per particle with atomic adds; on the host
-// the particles are sorted into z-slabs `order` planes thick and every other
-// slab is spread in parallel (two passes), so no two threads add to one
-// point and the sums do not depend on the thread count.
+// Spreading (Spreading, below) is race-free and deterministic by default:
+// on a GPU each mesh point gathers the particles covering it, on the host
+// alternate z-slabs of particles are spread in parallel.
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -41,6 +40,15 @@
 #include "runtime/span.hpp"
 
 namespace tessera::spectral {
+
+// How assign() spreads: Default picks Gather on a GPU and Slabs on the
+// host. Gather: particles sorted by stencil start, each mesh point sums
+// the particles covering it (no atomics: the same result on every run, as
+// the runtime's reductions). Slabs: host only, particles sorted into
+// z-slabs `order` thick, alternate slabs in parallel. Atomic: GPU only, one
+// thread per particle with floating-point atomic adds (fast, but the sums'
+// order, hence the last bits, change from run to run).
+enum class Spreading { Default, Gather, Slabs, Atomic };
 
 struct MeshGeometry {
   std::array<int, 3> n{0, 0, 0};           // mesh points per axis
@@ -88,6 +96,7 @@ class ParticleMesh {
   ParticleMesh(const MeshGeometry& g, const CartesianLayout& atoms, const PencilLayout& pencils, Transport& transport);
 
   const MeshGeometry& geometry() const { return geom_; }
+  void set_spreading(Spreading s) { spreading_ = s; }
   // A new physical box over the same mesh (a barostat step): the bricks
   // stay, ensure_covers grows them if the particles now need more.
   void set_box(const std::array<double, 3>& lower, const std::array<double, 3>& length) {
@@ -121,6 +130,11 @@ class ParticleMesh {
 
   std::size_t memory_bytes() const;
 
+  // assign() with Spreading::Gather (public only because nvcc refuses device
+  // lambdas in private members).
+  void spread_by_gather(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
+                        double scale);
+
   // A box of one rank's brick points whose periodic image lies in another
   // rank's pencil (public for the exchange helpers; not part of the interface).
   struct Piece {
@@ -147,8 +161,14 @@ class ParticleMesh {
   std::int64_t send_total_ = 0, recv_total_ = 0;
   Buffer<double> field_, components_;
   Buffer<double> send_buf_, recv_buf_;
+  Spreading spreading_ = Spreading::Default;
   // Host spreading: particle order by z-slab.
   std::vector<int> slab_order_, slab_start_;
+  // Gather spreading: sort keys and order, and each brick point's range of
+  // sorted particles whose stencil starts there.
+  Buffer<std::uint32_t> keys_;
+  Buffer<std::int32_t> sorted_, cell_start_, cell_end_;
+  Buffer<double> weights_;  // per particle: q-scaled x weights, y weights, z weights
 };
 
 }  // namespace tessera::spectral
