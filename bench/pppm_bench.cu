@@ -8,6 +8,7 @@
 // the device at its ends).
 //
 //   tessera_bench_pppm [--n 256000,2048000] [--accuracy 1e-4] [--order 5] [--device auto|cpu|gpu] [--repeat 5]
+//                      [--spreading default|gather|atomic]
 //
 // The default sizes are for a GPU; on the host backend pass small ones (--n 32000).
 #include <CLI/CLI.hpp>
@@ -40,6 +41,7 @@ struct Options {
   double accuracy = 1e-4;
   int order = 5;
   std::string device = "auto";
+  std::string spreading = "default";
   int repeat = 5;
 };
 
@@ -81,6 +83,9 @@ void bench_size(const Device& dev, Transport& transport, const Options& o, std::
   spec.order = o.order;
   spec.cutoff = 2.5;
   Pppm pppm(spec, transport, dev);
+  pppm.set_spreading(o.spreading == "atomic"   ? spectral::Spreading::Atomic
+                     : o.spreading == "gather" ? spectral::Spreading::Gather
+                                               : spectral::Spreading::Default);
   pppm.setup(layout, n, 0.0, static_cast<double>(n));
   const ChargedAtoms atoms{n, x.data(), y.data(), z.data(), q.data(), fx.data(), fy.data(), fz.data()};
   pppm.compute(atoms, true);  // warm-up: plans, first touches
@@ -119,10 +124,13 @@ int main(int argc, char** argv) {
   app.add_option("--order", o.order, "assignment order 2..7");
   app.add_option("--device", o.device, "auto|cpu|gpu");
   app.add_option("--repeat", o.repeat, "timed steps per size");
+  app.add_option("--spreading", o.spreading, "default|gather|atomic (atomic: GPU only)")
+      ->check(CLI::IsMember({"default", "gather", "atomic"}));
   CLI11_PARSE(app, argc, argv);
   const Device dev = Device::select(parse_device_choice(o.device));
   MpiTransport transport(dev);
-  std::printf("PPPM bench on %s: accuracy %g, order %d, rc 2.5\n", dev.describe().c_str(), o.accuracy, o.order);
+  std::printf("PPPM bench on %s: accuracy %g, order %d, rc 2.5, spreading %s\n", dev.describe().c_str(), o.accuracy,
+              o.order, o.spreading.c_str());
   for (std::int64_t n : o.sizes) bench_size(dev, transport, o, n);
   return 0;
 }

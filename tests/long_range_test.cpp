@@ -20,6 +20,7 @@
 #include "solvers/md/ewald.hpp"
 #include "solvers/md/long_range.hpp"
 #include "solvers/md/pppm.hpp"
+#include "solvers/spectral/particle_mesh.hpp"
 #include "tests/test_device.hpp"
 
 using namespace tessera;
@@ -342,6 +343,81 @@ TEST(LongRange, KspaceEnergyAndPressureAsLammps) {
     const double scale = std::abs(c.pk[0]) + std::abs(c.pk[1]) + std::abs(c.pk[2]);
     for (int k = 0; k < 6; ++k)
       EXPECT_NEAR(r.terms.virial[k] * c.nktv2p / volume, c.pk[k], 1e-6 * scale) << c.data << " " << c.style << " " << k;
+  }
+}
+
+// Assignment conserves charge (periodic images folded, particles outside the
+// box included) and interpolating a constant field gives the constant back
+// (the weights are a partition of unity), at every order.
+TEST(ParticleMesh, ConservesChargeAndInterpolatesConstants) {
+  const Device& dev = test_device();
+  System s = random_system(200, 3.0, 99);
+  for (std::size_t i = 0; i < s.size(); i += 7) s.x[i] -= 1.3, s.z[i] += 3.5;  // outside [0, L)
+  for (std::size_t i = 0; i < s.size(); ++i) s.q[i] = 0.25 + 0.01 * static_cast<double>(i % 13);
+  const std::size_t n = s.size();
+  Buffer<double> x(dev, n), y(dev, n), z(dev, n), q(dev, n), f0(dev, n), f1(dev, n), f2(dev, n);
+  x.copy_from_host(s.x), y.copy_from_host(s.y), z.copy_from_host(s.z), q.copy_from_host(s.q);
+  for (int order = 2; order <= 7; ++order) {
+    spectral::MeshGeometry g;
+    g.n = {7, 8, 6};
+    g.length = s.length;
+    g.order = order;
+    const PencilLayout pencils(g.n, 1, 0);
+    spectral::ParticleMesh pm(g, layout_of(s), pencils, transport());
+    pm.ensure_covers(static_cast<std::int64_t>(n), x.data(), y.data(), z.data());
+    pm.assign(static_cast<std::int64_t>(n), x.data(), y.data(), z.data(), q.data(), 1.0);
+    Buffer<double> pencil(dev, static_cast<std::size_t>(pencils.local_size(Pencil::X)));
+    pm.brick_to_pencil(pencil.data());
+    double total = 0, want = 0;
+    for (double v : pencil.to_host()) total += v;
+    for (double v : s.q) want += v;
+    EXPECT_NEAR(total, want, 1e-12 * want) << "order " << order;
+    const std::vector<double> ones(pencil.size(), 1.0), zero(n, 0.0);
+    pencil.copy_from_host(ones);
+    const double* fields[3] = {pencil.data(), pencil.data(), pencil.data()};
+    pm.pencil_to_brick(fields, 3);
+    f0.copy_from_host(zero), f1.copy_from_host(zero), f2.copy_from_host(zero);
+    pm.add_interpolated(static_cast<std::int64_t>(n), x.data(), y.data(), z.data(), q.data(), 2.0, f0.data(),
+                        f1.data(), f2.data());
+    const auto h0 = f0.to_host(), h2 = f2.to_host();
+    for (std::size_t i = 0; i < n; ++i) {
+      EXPECT_NEAR(h0[i], 2.0 * s.q[i], 1e-13) << "order " << order;
+      EXPECT_NEAR(h2[i], 2.0 * s.q[i], 1e-13) << "order " << order;
+    }
+  }
+}
+
+// The deterministic gather (the GPU default) and the host's slab spreading
+// (atomics on a GPU) give the same mesh to round-off, and the gather gives
+// the same bits when run again.
+TEST(ParticleMesh, GatherAndSlabSpreadingAgree) {
+  const Device& dev = test_device();
+  System s = random_system(300, 4.0, 5);
+  for (std::size_t i = 0; i < s.size(); i += 5) s.y[i] += 4.4;  // outside [0, L)
+  const std::size_t n = s.size();
+  Buffer<double> x(dev, n), y(dev, n), z(dev, n), q(dev, n);
+  x.copy_from_host(s.x), y.copy_from_host(s.y), z.copy_from_host(s.z), q.copy_from_host(s.q);
+  for (int order : {2, 5, 7}) {
+    spectral::MeshGeometry g;
+    g.n = {9, 10, 8};
+    g.length = s.length;
+    g.order = order;
+    const PencilLayout pencils(g.n, 1, 0);
+    spectral::ParticleMesh pm(g, layout_of(s), pencils, transport());
+    pm.ensure_covers(static_cast<std::int64_t>(n), x.data(), y.data(), z.data());
+    Buffer<double> pencil(dev, static_cast<std::size_t>(pencils.local_size(Pencil::X)));
+    std::vector<std::vector<double>> meshes;
+    const auto other = dev.is_cuda() ? spectral::Spreading::Atomic : spectral::Spreading::Slabs;
+    for (auto how : {other, spectral::Spreading::Gather, spectral::Spreading::Gather}) {
+      pm.set_spreading(how);
+      pm.assign(static_cast<std::int64_t>(n), x.data(), y.data(), z.data(), q.data(), 1.5);
+      pm.brick_to_pencil(pencil.data());
+      meshes.push_back(pencil.to_host());
+    }
+    double worst = 0;
+    for (std::size_t c = 0; c < meshes[0].size(); ++c) worst = std::max(worst, std::abs(meshes[1][c] - meshes[0][c]));
+    EXPECT_LT(worst, 1e-13) << "order " << order;
+    EXPECT_EQ(meshes[1], meshes[2]) << "order " << order;
   }
 }
 

@@ -193,6 +193,7 @@ void Pppm::build(const CartesianLayout& layout) {
   fs.any_spectral_order = true;
   fft_ = std::make_unique<spectral::DistributedFft<double>>(pencils, transport_, fs);
   pm_ = std::make_unique<spectral::ParticleMesh>(g, layout, pencils, transport_);
+  pm_->set_spreading(spreading_);
   const auto n_phys = static_cast<std::size_t>(fft_->physical_size());
   const auto n_spec = static_cast<std::size_t>(fft_->spectral_size());
   density_ = Buffer<double>(dev_, n_phys);

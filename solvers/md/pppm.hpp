@@ -16,10 +16,11 @@
 #include "runtime/buffer.hpp"
 #include "runtime/fft.hpp"
 
+#include "solvers/spectral/particle_mesh.hpp"
+
 namespace tessera::spectral {
 template <class T>
 class DistributedFft;
-class ParticleMesh;
 }  // namespace tessera::spectral
 
 namespace tessera::md {
@@ -38,6 +39,11 @@ class Pppm final : public LongRange {
   void set_timers(Timers* timers) override { timers_ = timers; }
 
   const std::array<int, 3>& mesh() const { return mesh_; }
+  // How charges are spread (benchmarks: atomics against the deterministic gather on a GPU).
+  void set_spreading(spectral::Spreading s) {
+    spreading_ = s;
+    if (pm_) pm_->set_spreading(s);
+  }
   // Estimated RMS force error relative to two unit charges at unit distance.
   double estimated_error() const { return error_; }
 
@@ -56,6 +62,7 @@ class Pppm final : public LongRange {
   int ranks_ = 1;
   bool chosen_ = false, warned_ = false;
   Timers* timers_ = nullptr;
+  spectral::Spreading spreading_ = spectral::Spreading::Default;
   Timers untimed_;  // stands in when no one asked for timings
   std::array<int, 3> layout_grid_{0, 0, 0};
   std::unique_ptr<spectral::DistributedFft<double>> fft_;

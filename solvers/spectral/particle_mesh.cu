@@ -11,6 +11,7 @@
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
 #include "runtime/reduce.hpp"
+#include "runtime/sort.hpp"
 
 namespace tessera::spectral {
 
@@ -184,6 +185,7 @@ void ParticleMesh::plan(const std::vector<Range3>& bricks) {
   for (int r = 0; r < size_; ++r) pieces(bricks[r], pencil_, r, recvs_, recv_total_);
   const Device& dev = transport_.device();
   field_ = Buffer<double>(dev, static_cast<std::size_t>(brick_.size()));
+  cell_start_ = Buffer<std::int32_t>(), cell_end_ = Buffer<std::int32_t>();  // sized by the gather, if used
   components_ = Buffer<double>(dev, static_cast<std::size_t>(3 * brick_.size()));
   send_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(send_total_, 1)));
   recv_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(recv_total_, 1)));
@@ -236,23 +238,6 @@ bool ParticleMesh::ensure_covers(std::int64_t n, const double* x, const double* 
   return true;
 }
 
-void ParticleMesh::assign(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
-                          double scale) {
-  fill(field_, 0.0);
-  if (n <= 0) return;
-  const Device& dev = transport_.device();
-  if (dev.is_cuda()) {
-    const Span3<double> rho(field_.data(), brick_);
-    const Scaled sc = scaled_of(geom_);
-    const int order = geom_.order;
-    for_each(dev, n, [=] TESSERA_HD(int i) {
-      spread_one<true>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
-    });
-    return;
-  }
-  spread_by_slabs(geom_, brick_, field_.data(), slab_start_, slab_order_, n, x, y, z, q, scale);
-}
-
 namespace {
 
 // Index of cell (i, j, k) of `box` in a dense array of it, x fastest.
@@ -284,6 +269,114 @@ std::vector<Message> messages(const std::vector<ParticleMesh::Piece>& pieces, in
 }
 
 }  // namespace
+
+void ParticleMesh::assign(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
+                          double scale) {
+  const Device& dev = transport_.device();
+  // Slabs need the particles on the host, atomics a GPU: otherwise the default.
+  Spreading how = spreading_;
+  if (how == Spreading::Default || (how == Spreading::Slabs && dev.is_cuda()) ||
+      (how == Spreading::Atomic && !dev.is_cuda()))
+    how = dev.is_cuda() ? Spreading::Gather : Spreading::Slabs;
+  if (how == Spreading::Gather) {
+    spread_by_gather(n, x, y, z, q, scale);
+    return;
+  }
+  {
+    // Not tessera::fill: its extended lambda, instantiated in several .cu
+    // files of one program, crashed a CUDA build on the host backend
+    // (null call through the nvcc wrapper of another unit's instance).
+    double* f = field_.data();
+    for_each(dev, brick_.size(), [=] TESSERA_HD(int i) { f[i] = 0.0; });
+  }
+  if (n <= 0) return;
+  if (how == Spreading::Atomic && dev.is_cuda()) {
+    const Span3<double> rho(field_.data(), brick_);
+    const Scaled sc = scaled_of(geom_);
+    const int order = geom_.order;
+    for_each(dev, n, [=] TESSERA_HD(int i) {
+      spread_one<true>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
+    });
+    return;
+  }
+  spread_by_slabs(geom_, brick_, field_.data(), slab_start_, slab_order_, n, x, y, z, q, scale);
+}
+
+void ParticleMesh::spread_by_gather(std::int64_t n, const double* x, const double* y, const double* z,
+                                    const double* q, double scale) {
+  const Device& dev = transport_.device();
+  const Range3 bb = brick_;
+  const int order = geom_.order;
+  const Scaled sc = scaled_of(geom_);
+  // Particles sorted (stably) by the brick point their stencil starts at.
+  const std::int64_t cap = std::max<std::int64_t>(n, 1);
+  if (static_cast<std::int64_t>(keys_.size()) < cap) {
+    keys_ = Buffer<std::uint32_t>(dev, static_cast<std::size_t>(cap + cap / 8));
+    sorted_ = Buffer<std::int32_t>(dev, keys_.size());
+    weights_ = Buffer<double>(dev, keys_.size() * 3 * geom_.order);
+  }
+  if (cell_start_.size() != static_cast<std::size_t>(bb.size())) {
+    cell_start_ = Buffer<std::int32_t>(dev, static_cast<std::size_t>(bb.size()));
+    cell_end_ = Buffer<std::int32_t>(dev, static_cast<std::size_t>(bb.size()));
+  }
+  std::uint32_t* key = keys_.data();
+  std::int32_t* idx = sorted_.data();
+  std::int32_t* start = cell_start_.data();
+  std::int32_t* end = cell_end_.data();
+  const int ni = static_cast<int>(n);
+  // Each particle's weights once (x weights times q scale), 3 order per particle.
+  double* wt = weights_.data();
+  for_each(dev, static_cast<std::int64_t>(keys_.size()), [=] TESSERA_HD(int i) {
+    idx[i] = i;
+    if (i >= ni) {
+      key[i] = 0xffffffffu;  // unused capacity sorts last
+      return;
+    }
+    const StencilWeights wx = stencil_weights(sc.s(0, x[i]), order), wy = stencil_weights(sc.s(1, y[i]), order),
+                         wz = stencil_weights(sc.s(2, z[i]), order);
+    const double qs = scale * (q ? q[i] : 1.0);
+    double* w = wt + static_cast<std::int64_t>(3 * order) * i;
+    for (int m = 0; m < order; ++m) {
+      w[m] = qs * wx.w[m];
+      w[order + m] = wy.w[m];
+      w[2 * order + m] = wz.w[m];
+    }
+    key[i] = static_cast<std::uint32_t>(dense(bb, wx.first, wy.first, wz.first));
+  });
+  sort_pairs(keys_, sorted_);
+  for_each(dev, bb.size(), [=] TESSERA_HD(int c) { start[c] = end[c] = 0; });
+  for_each(dev, n, [=] TESSERA_HD(int m) {
+    const std::uint32_t k = key[m];
+    if (m == 0 || key[m - 1] != k) start[k] = m;
+    if (m == ni - 1 || key[m + 1] != k) end[k] = m + 1;
+  });
+  // Each brick point sums the particles whose stencils cover it, in a fixed
+  // order (stencil offset, then sorted particle): no atomics, the same sums
+  // on every run.
+  double* rho = field_.data();
+  for_each(dev, bb, [=] TESSERA_HD(int i, int j, int k) {
+    double sum = 0;
+    for (int c = 0; c < order; ++c) {
+      const int kk = k - c;
+      if (kk < bb.lo[2] || kk > bb.hi[2] - order) continue;
+      for (int b = 0; b < order; ++b) {
+        const int jj = j - b;
+        if (jj < bb.lo[1] || jj > bb.hi[1] - order) continue;
+        for (int a = 0; a < order; ++a) {
+          const int ii = i - a;
+          if (ii < bb.lo[0] || ii > bb.hi[0] - order) continue;
+          const std::int64_t cell = dense(bb, ii, jj, kk);
+          for (int m = start[cell]; m < end[cell]; ++m) {
+            const double* w = wt + static_cast<std::int64_t>(3 * order) * idx[m];
+            sum += w[a] * w[order + b] * w[2 * order + c];
+          }
+        }
+      }
+    }
+    rho[dense(bb, i, j, k)] = sum;
+  });
+}
+
 
 void ParticleMesh::brick_to_pencil(double* pencil) {
   const Device& dev = transport_.device();

@@ -17,14 +17,17 @@
 // stencil its particles touch. brick_to_pencil sums every rank's brick,
 // periodic images folded, into the x-pencils; pencil_to_brick copies pencil
 // fields back into the bricks (all their points, images included). The
+// pieces that cross ranks travel as one message per peer over the
+// transport; a rank's own images move in one kernel each way. The x-pencils
+// are the FFT's input, so no intermediate block layout (and no
+// PencilRedistribution) is needed. The
 // brick starts as the rank's physical box plus a margin; ensure_covers
 // (collective) grows every brick when some particle has moved beyond it, so
 // particles may leave their box between migrations.
 //
-// Spreading: on a GPU one thread per particle with atomic adds; on the host
-// the particles are sorted into z-slabs `order` planes thick and every other
-// slab is spread in parallel (two passes), so no two threads add to one
-// point and the sums do not depend on the thread count.
+// Spreading (Spreading, below) is race-free and deterministic by default:
+// on a GPU each mesh point gathers the particles covering it, on the host
+// alternate z-slabs of particles are spread in parallel.
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -37,6 +40,15 @@
 #include "runtime/span.hpp"
 
 namespace tessera::spectral {
+
+// How assign() spreads: Default picks Gather on a GPU and Slabs on the
+// host. Gather: particles sorted by stencil start, each mesh point sums
+// the particles covering it (no atomics: the same result on every run, as
+// the runtime's reductions). Slabs: host only, particles sorted into
+// z-slabs `order` thick, alternate slabs in parallel. Atomic: GPU only, one
+// thread per particle with floating-point atomic adds (fast, but the sums'
+// order, hence the last bits, change from run to run).
+enum class Spreading { Default, Gather, Slabs, Atomic };
 
 struct MeshGeometry {
   std::array<int, 3> n{0, 0, 0};           // mesh points per axis
@@ -84,6 +96,7 @@ class ParticleMesh {
   ParticleMesh(const MeshGeometry& g, const CartesianLayout& atoms, const PencilLayout& pencils, Transport& transport);
 
   const MeshGeometry& geometry() const { return geom_; }
+  void set_spreading(Spreading s) { spreading_ = s; }
   // A new physical box over the same mesh (a barostat step): the bricks
   // stay, ensure_covers grows them if the particles now need more.
   void set_box(const std::array<double, 3>& lower, const std::array<double, 3>& length) {
@@ -117,13 +130,18 @@ class ParticleMesh {
 
   std::size_t memory_bytes() const;
 
- // A box of brick points that one peer's pencil holds (public for the
-  // exchange helpers; not part of the interface).
+  // assign() with Spreading::Gather (public only because nvcc refuses device
+  // lambdas in private members).
+  void spread_by_gather(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
+                        double scale);
+
+  // A box of one rank's brick points whose periodic image lies in another
+  // rank's pencil (public for the exchange helpers; not part of the interface).
   struct Piece {
     int peer;
-    Range3 box;         // in this rank's brick coordinates (global, unwrapped)
-    std::array<int, 3> shift;  // box - shift * n lies in the peer's pencil
-    std::int64_t at;    // offset (elements, one component) in its buffer
+    Range3 box;                // brick coordinates (global, unwrapped)
+    std::array<int, 3> shift;  // box - shift * n lies in the pencil
+    std::int64_t at;           // offset (elements, one component) in its buffer
   };
 
  private:
@@ -135,13 +153,22 @@ class ParticleMesh {
   int rank_ = 0, size_ = 1;
   Range3 brick_;
   Range3 pencil_;
-  std::vector<Piece> sends_;  // pieces of my brick -> peers' pencils
-  std::vector<Piece> recvs_;  // peers' brick pieces -> my pencil (box in pencil coordinates + shift*n... see plan)
+  // Grouped by peer, in rank order; boxes in the brick's (unwrapped)
+  // coordinates. My own pieces are listed too (they size and order the
+  // plan) but move by one kernel each way, not through the buffers.
+  std::vector<Piece> sends_;  // pieces of my brick, lying in each peer's pencil
+  std::vector<Piece> recvs_;  // pieces of each peer's brick lying in my pencil
   std::int64_t send_total_ = 0, recv_total_ = 0;
   Buffer<double> field_, components_;
   Buffer<double> send_buf_, recv_buf_;
+  Spreading spreading_ = Spreading::Default;
   // Host spreading: particle order by z-slab.
   std::vector<int> slab_order_, slab_start_;
+  // Gather spreading: sort keys and order, and each brick point's range of
+  // sorted particles whose stencil starts there.
+  Buffer<std::uint32_t> keys_;
+  Buffer<std::int32_t> sorted_, cell_start_, cell_end_;
+  Buffer<double> weights_;  // per particle: q-scaled x weights, y weights, z weights
 };
 
 }  // namespace tessera::spectral
