@@ -103,7 +103,7 @@ void image_of(std::array<int, 3> cells) {
 
 TEST(VtkHdf, ImageOfA3DGridIsPointDataOnTheCellCentres) { image_of({7, 5, 4}); }
 TEST(VtkHdf, ImageOfA2DGridIsASlabWithBothLayers) { image_of({9, 6, 1}); }
-TEST(VtkHdf, ImageOfA1DGridLiesAlongItsAxis) { image_of({11, 1, 1}); }
+TEST(VtkHdf, ImageOfA1DGridLiesAlongItsAxis) { image_of({17, 1, 1}); }  // 17: two cells a rank at 8 ranks
 
 // Rank r holds 2 r + 1 particles, the last rank none (when there are several):
 // the piece is still one, numbered by the exclusive scan, closed by the last
