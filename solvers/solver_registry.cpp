@@ -4,7 +4,7 @@
 
 #include "runtime/error.hpp"
 #include "solvers/cfd/euler_solver.hpp"
-#include "solvers/nbody/direct_solver.hpp"
+#include "solvers/nbody/nbody_solver.hpp"
 #include "solvers/md/lj_solver.hpp"
 
 namespace tessera {
