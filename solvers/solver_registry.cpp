@@ -40,6 +40,7 @@ void register_builtin_solvers() {
   // One line per shipped solver (md.lj, nbody.direct, ... join as they land).
   cfd::register_euler_solver();
   nbody::register_direct_solver();
+  nbody::register_tree_solver();
   md::register_lj_solver();
 }
 

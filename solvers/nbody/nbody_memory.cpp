@@ -9,7 +9,8 @@
 
 namespace tessera::nbody {
 
-MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
+namespace {
+double body_count(const deck::Deck& d) {
   const std::string type = d.string("problem.type");
   double bodies = 0;
   if (type == "kepler") {
@@ -25,6 +26,12 @@ MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
   } else {
     bodies = static_cast<double>(d.integer("problem.n"));
   }
+  return bodies;
+}
+}  // namespace
+
+MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
+  const double bodies = body_count(d);
   const bool hermite = d.string("physics.integrator") == "hermite";
   const double share = std::ceil(bodies / ranks);  // the largest rank's bodies, and the ring block
   // Columns: position 3, id, velocity 3, mass, acceleration 3, potential
@@ -49,6 +56,30 @@ MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
       if (splits > 1) bytes += 32 * splits * share;
     }
   }
+  MemoryEstimate e;
+  e.per_rank_bytes = bytes;
+  e.total_bytes = bytes * ranks;
+  e.what = strfmt("%.0f bodies", bodies);
+  return e;
+}
+
+MemoryEstimate nbody_tree_memory(const deck::Deck& d, int ranks, Backend) {
+  const double bodies = body_count(d);
+  const double share = std::ceil(bodies / ranks);
+  const double leaf = static_cast<double>(d.integer("physics.leaf_size"));
+  const double group = static_cast<double>(d.integer("physics.group_size"));
+  // The bodies' columns as nbody.direct's, with their alternate storage.
+  double bytes = 2 * 12 * 8 * std::max(share, 64.0);
+  // Sources gathered from every rank, and the ring blocks they travel in.
+  const double sources = ranks > 1 ? bodies : share;
+  if (ranks > 1) bytes += 4 * 8 * bodies + 2 * 4 * 8 * share;
+  // Keys, permutation and its inverse, sorted x, y, z, m.
+  bytes += (8 + 4 + 4 + 32) * sources;
+  // Nodes: 5 int32 + 15 doubles each, first sized 2 n / leaf_size (grown by
+  // half when a deep tree needs more).
+  bytes += 140 * std::max(64.0, 2 * sources / leaf);
+  // Walk: target keys and order (several ranks), group boxes, work counts.
+  bytes += (ranks > 1 ? 12 : 4) * share + 56 * std::ceil(share / group) + 8 * share;
   MemoryEstimate e;
   e.per_rank_bytes = bytes;
   e.total_bytes = bytes * ranks;

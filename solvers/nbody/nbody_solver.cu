@@ -22,6 +22,7 @@
 #include "solvers/nbody/initial_conditions.hpp"
 #include "solvers/nbody/nbody_schema.hpp"
 #include "solvers/nbody/nbody_memory.hpp"
+#include "solvers/nbody/tree_forces.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
 
@@ -59,6 +60,7 @@ class NbodySolver final : public Solver {
     gadget_ = d.string("output.format") == "gadget4";
     fixed_dt_ = d.has("run.dt");
     validate_deck(d);
+    if (name_ == "nbody.tree") validate_tree_deck(d);
 
     particles_ = std::make_unique<Particles>(dev_);
     vel_ = particles_->add_real_column("velocity", 3);
@@ -172,6 +174,12 @@ class NbodySolver final : public Solver {
     Bodies b;
     if (type == "plummer") {
       b = plummer(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")), d.real("problem.mass_cut"));
+    } else if (type == "plummer_pair") {
+      b = plummer_pair(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")),
+                       d.real("problem.mass_cut"), d.real("problem.separation"), d.real("problem.impact_parameter"));
+    } else if (type == "hernquist") {
+      b = hernquist(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")),
+                    d.real("problem.mass_cut"), d.real("problem.scale_radius"));
     } else if (type == "cold_sphere") {
       b = cold_sphere(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")),
                       d.real("problem.radius"));
@@ -367,10 +375,23 @@ void validate_deck(const deck::Deck& d) {
     throw d.error_at("physics.epsilon", "adaptive steps need epsilon > 0; set [run] dt for unsoftened runs");
 }
 
+void validate_tree_deck(const deck::Deck& d) {
+  validate_deck(d);
+  if (d.string("physics.integrator") != "leapfrog")
+    throw d.error_at("physics.integrator", "nbody.tree integrates with leapfrog only (the tree gives no jerk)");
+}
+
 void register_direct_solver() {
   SolverRegistry::instance().add_once({"nbody.direct", "direct-summation softened gravity, ring-decomposed (leapfrog or Hermite)",
                 nbody_schema, [] { return std::make_unique<NbodySolver>("nbody.direct", make_direct_forces); },
                 nbody_fields(), validate_deck, nbody_memory});
+}
+
+void register_tree_solver() {
+  SolverRegistry::instance().add_once({"nbody.tree",
+                "Barnes-Hut octree gravity (quadrupoles, theta or relative opening), walked per group of bodies",
+                nbody_tree_schema, [] { return std::make_unique<NbodySolver>("nbody.tree", make_tree_forces); },
+                nbody_fields(), validate_tree_deck, nbody_tree_memory});
 }
 
 }  // namespace tessera::nbody

@@ -15,7 +15,11 @@ namespace tessera::nbody {
 // key); setup runs them and so does `tessera check`.
 void validate_deck(const deck::Deck& d);
 
-// Adds "nbody.direct" to the solver registry (idempotent).
+// nbody.tree's checks: validate_deck's and leapfrog only.
+void validate_tree_deck(const deck::Deck& d);
+
+// Add "nbody.direct" and "nbody.tree" to the solver registry (idempotent).
 void register_direct_solver();
+void register_tree_solver();
 
 }  // namespace tessera::nbody

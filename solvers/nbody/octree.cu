@@ -1,0 +1,477 @@
+// Compiled by nvcc in CUDA builds and as C++ in host-only builds.
+#include "solvers/nbody/octree.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "runtime/error.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/format.hpp"
+#include "runtime/memory.hpp"
+#include "runtime/reduce.hpp"
+#include "runtime/scan.hpp"
+#include "runtime/sort.hpp"
+#include "solvers/nbody/gravity_pair.hpp"
+
+namespace tessera::nbody {
+
+namespace {
+
+constexpr int kKeyBits = 21;  // per dimension: 63-bit keys
+constexpr int kMaxLevel = kKeyBits;
+// DFS stack of the walk: each level pops one node and pushes at most 8, so
+// 7 per level plus the root is enough.
+constexpr int kStack = 7 * (kMaxLevel + 1) + 8;
+
+// Spreads the low 21 bits of v to every third bit.
+TESSERA_HD TESSERA_INLINE std::uint64_t spread3(std::uint64_t v) {
+  v &= 0x1fffffULL;
+  v = (v | v << 32) & 0x1f00000000ffffULL;
+  v = (v | v << 16) & 0x1f0000ff0000ffULL;
+  v = (v | v << 8) & 0x100f00f00f00f00fULL;
+  v = (v | v << 4) & 0x10c30c30c30c30c3ULL;
+  v = (v | v << 2) & 0x1249249249249249ULL;
+  return v;
+}
+
+struct KeyFrame {
+  double lo[3];
+  double scale;  // cells per length unit
+  TESSERA_HD TESSERA_INLINE std::uint64_t key(double x, double y, double z) const {
+    const double c[3] = {(x - lo[0]) * scale, (y - lo[1]) * scale, (z - lo[2]) * scale};
+    std::uint64_t k[3];
+    for (int d = 0; d < 3; ++d) {
+      // Clamped: targets of a walk may lie outside the sources' cube.
+      const double v = c[d] < 0 ? 0.0 : (c[d] > double((1 << kKeyBits) - 1) ? double((1 << kKeyBits) - 1) : c[d]);
+      k[d] = static_cast<std::uint64_t>(v);
+    }
+    return spread3(k[0]) << 2 | spread3(k[1]) << 1 | spread3(k[2]);
+  }
+};
+
+void compute_keys(const Device& dev, KeyFrame f, const double* x, const double* y, const double* z, std::int64_t n,
+                  std::uint64_t* keys, std::int32_t* index) {
+  for_each(dev, n, [=] TESSERA_HD(int i) {
+    keys[i] = f.key(x[i], y[i], z[i]);
+    index[i] = i;
+  });
+}
+
+// First j in [b, e) whose octant below the shared prefix is >= c.
+TESSERA_HD TESSERA_INLINE int octant_bound(const std::uint64_t* keys, int b, int e, int shift, std::uint64_t c) {
+  while (b < e) {
+    const int mid = b + (e - b) / 2;
+    if (((keys[mid] >> shift) & 7) < c) b = mid + 1;
+    else e = mid;
+  }
+  return b;
+}
+
+template <class T>
+void grow(const Device& dev, Buffer<T>& b, std::size_t keep, std::size_t n) {
+  Buffer<T> g(dev, n);
+  if (keep > 0) memory::copy(g.data(), dev, b.data(), dev, keep * sizeof(T));
+  b = std::move(g);
+}
+
+template <class T>
+void ensure_size(const Device& dev, Buffer<T>& b, std::size_t n) {
+  if (b.size() < n) b = Buffer<T>(dev, std::max<std::size_t>(n, b.size() + b.size() / 2));
+}
+
+struct NodeArrays {
+  std::int32_t *begin, *end, *child, *nchild, *parent;
+  double *centre, *moment, *rcrit2;
+};
+
+void count_children(const Device& dev, NodeArrays a, const std::uint64_t* keys, std::int64_t first, std::int64_t count,
+                    int level, int leaf_size, std::int32_t* split) {
+  const int shift = 3 * (kMaxLevel - 1 - level);
+  const bool last = level >= kMaxLevel;
+  for_each(dev, count, [=] TESSERA_HD(int i) {
+    const std::int64_t k = first + i;
+    const int b = a.begin[k], e = a.end[k];
+    a.child[k] = -1;
+    a.nchild[k] = 0;
+    int n = 0;
+    if (!last && e - b > leaf_size) {
+      int lo = b;
+      for (std::uint64_t c = 0; c < 8; ++c) {
+        const int hi = c == 7 ? e : octant_bound(keys, lo, e, shift, c + 1);
+        n += hi > lo;
+        lo = hi;
+      }
+    }
+    split[i] = n;
+  });
+}
+
+void write_children(const Device& dev, NodeArrays a, const std::uint64_t* keys, std::int64_t first,
+                    std::int64_t count, int level, std::int64_t next, std::int32_t total, const std::int32_t* offset) {
+  const int shift = 3 * (kMaxLevel - 1 - level);
+  for_each(dev, count, [=] TESSERA_HD(int i) {
+    const std::int64_t k = first + i;
+    const int n = (i + 1 < count ? offset[i + 1] : total) - offset[i];
+    if (n == 0) return;
+    const std::int64_t c0 = next + offset[i];
+    a.child[k] = static_cast<std::int32_t>(c0);
+    a.nchild[k] = n;
+    const int b = a.begin[k], e = a.end[k];
+    const double* pc = a.centre + 4 * k;
+    const double h = 0.5 * pc[3];
+    int lo = b, slot = 0;
+    for (std::uint64_t c = 0; c < 8; ++c) {
+      const int hi = c == 7 ? e : octant_bound(keys, lo, e, shift, c + 1);
+      if (hi > lo) {
+        const std::int64_t j = c0 + slot++;
+        a.begin[j] = lo;
+        a.end[j] = hi;
+        a.parent[j] = static_cast<std::int32_t>(k);
+        a.child[j] = -1;
+        a.nchild[j] = 0;
+        double* cc = a.centre + 4 * j;
+        cc[0] = pc[0] + ((c & 4) ? h : -h);
+        cc[1] = pc[1] + ((c & 2) ? h : -h);
+        cc[2] = pc[2] + ((c & 1) ? h : -h);
+        cc[3] = h;
+      }
+      lo = hi;
+    }
+  });
+}
+
+// Moments of one level's nodes from their bodies (leaves) or children
+// (already done: deeper level). Quadrupole traceless, about the centre of mass.
+void level_moments(const Device& dev, NodeArrays a, const double* x, const double* y, const double* z,
+                   const double* m, std::int64_t first, std::int64_t count, double theta) {
+  const double inv_theta = theta > 0 ? 1.0 / theta : 0.0;
+  for_each(dev, count, [=] TESSERA_HD(int i) {
+    const std::int64_t k = first + i;
+    const double* ce = a.centre + 4 * k;
+    double M = 0, c[3] = {0, 0, 0}, q[6] = {0, 0, 0, 0, 0, 0};
+    const int ch = a.child[k];
+    if (ch < 0) {
+      const int b = a.begin[k], e = a.end[k];
+      for (int j = b; j < e; ++j) M += m[j], c[0] += m[j] * x[j], c[1] += m[j] * y[j], c[2] += m[j] * z[j];
+      if (M > 0) c[0] /= M, c[1] /= M, c[2] /= M;
+      else c[0] = ce[0], c[1] = ce[1], c[2] = ce[2];
+      for (int j = b; j < e; ++j) {
+        const double d[3] = {x[j] - c[0], y[j] - c[1], z[j] - c[2]};
+        const double d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        q[0] += m[j] * (3 * d[0] * d[0] - d2), q[1] += m[j] * (3 * d[1] * d[1] - d2);
+        q[2] += m[j] * (3 * d[2] * d[2] - d2), q[3] += m[j] * 3 * d[0] * d[1];
+        q[4] += m[j] * 3 * d[0] * d[2], q[5] += m[j] * 3 * d[1] * d[2];
+      }
+    } else {
+      const int nc = a.nchild[k];
+      for (int j = ch; j < ch + nc; ++j) {
+        const double* mo = a.moment + 10 * j;
+        M += mo[0], c[0] += mo[0] * mo[1], c[1] += mo[0] * mo[2], c[2] += mo[0] * mo[3];
+      }
+      if (M > 0) c[0] /= M, c[1] /= M, c[2] /= M;
+      else c[0] = ce[0], c[1] = ce[1], c[2] = ce[2];
+      for (int j = ch; j < ch + nc; ++j) {
+        const double* mo = a.moment + 10 * j;
+        const double mc = mo[0], d[3] = {mo[1] - c[0], mo[2] - c[1], mo[3] - c[2]};
+        const double d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        q[0] += mo[4] + mc * (3 * d[0] * d[0] - d2), q[1] += mo[5] + mc * (3 * d[1] * d[1] - d2);
+        q[2] += mo[6] + mc * (3 * d[2] * d[2] - d2), q[3] += mo[7] + mc * 3 * d[0] * d[1];
+        q[4] += mo[8] + mc * 3 * d[0] * d[2], q[5] += mo[9] + mc * 3 * d[1] * d[2];
+      }
+    }
+    double* mo = a.moment + 10 * k;
+    mo[0] = M, mo[1] = c[0], mo[2] = c[1], mo[3] = c[2];
+    for (int j = 0; j < 6; ++j) mo[4 + j] = q[j];
+    // Barnes-Hut with the offset correction (Barnes 1994; Bonsai): side l over
+    // theta plus the centre of mass's distance from the geometric centre.
+    const double off = sqrt((c[0] - ce[0]) * (c[0] - ce[0]) + (c[1] - ce[1]) * (c[1] - ce[1]) +
+                            (c[2] - ce[2]) * (c[2] - ce[2]));
+    const double r = theta > 0 ? 2 * ce[3] * inv_theta + off : 1e300;
+    a.rcrit2[k] = r * r;
+  });
+}
+
+struct WalkArgs {
+  const std::int32_t *begin, *end, *child, *nchild;
+  const double *centre, *moment, *rcrit2;
+  const double *sx, *sy, *sz, *sm;  // sources in key order
+  const double *tx, *ty, *tz;       // targets, input order
+  const std::int32_t* tperm;        // sorted target position -> target index
+  const std::int32_t* self;         // source sorted index of each target, or null
+  std::int32_t self_offset;
+  const std::int32_t* inverse;      // source input index -> sorted index
+  const double* gbox;
+  std::int32_t* work;
+  double *ax, *ay, *az, *pot;
+  double G, accuracy;
+  int group_size;
+  bool relative, quadrupole, same_order;
+};
+
+void group_boxes(const Device& dev, const WalkArgs w, std::int64_t n, std::int64_t groups, const double* oax,
+                 const double* oay, const double* oaz, double* gbox) {
+  const int gs = w.group_size;
+  for_each(dev, groups, [=] TESSERA_HD(int g) {
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300}, amin = 1e300;
+    const std::int64_t e = (static_cast<std::int64_t>(g) + 1) * gs < n ? (static_cast<std::int64_t>(g) + 1) * gs : n;
+    for (std::int64_t s = static_cast<std::int64_t>(g) * gs; s < e; ++s) {
+      const int i = w.tperm[s];
+      const double p[3] = {w.tx[i], w.ty[i], w.tz[i]};
+      for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
+      if (oax) {
+        const double a = sqrt(oax[i] * oax[i] + oay[i] * oay[i] + oaz[i] * oaz[i]);
+        amin = a < amin ? a : amin;
+      }
+    }
+    double* b = gbox + 7 * g;
+    for (int d = 0; d < 3; ++d) b[d] = lo[d], b[3 + d] = hi[d];
+    b[6] = amin;
+  });
+}
+
+template <class Kernel>
+void walk_targets(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  for_each(dev, n, [=] TESSERA_HD(int s) {
+    const int i = w.tperm[s];
+    const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
+    const int me = w.same_order ? s : (w.self_offset >= 0 ? w.inverse[w.self_offset + i] : -1);
+    const double* gb = w.gbox + 7 * (s / w.group_size);
+    const double budget = w.accuracy * gb[6];
+    double a[3] = {0, 0, 0}, phi = 0;
+    int bodies = 0, nodes = 0;
+    int stack[kStack];
+    int sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const int k = stack[--sp];
+      const double* mo = w.moment + 10 * k;
+      const double M = mo[0];
+      if (!(M != 0)) continue;
+      const double* ce = w.centre + 4 * k;
+      // The nearest point of the group's box to the centre of mass.
+      double r2 = 0;
+      for (int d = 0; d < 3; ++d) {
+        const double c = mo[1 + d];
+        const double t = c < gb[d] ? gb[d] - c : (c > gb[3 + d] ? c - gb[3 + d] : 0.0);
+        r2 += t * t;
+      }
+      // A group reaching into the node (its box grown by 10%) always opens it.
+      const double hh = 1.1 * ce[3];
+      bool open = gb[0] <= ce[0] + hh && gb[3] >= ce[0] - hh && gb[1] <= ce[1] + hh && gb[4] >= ce[1] - hh &&
+                  gb[2] <= ce[2] + hh && gb[5] >= ce[2] - hh;
+      if (!open) {
+        if (w.relative) {
+          const double l = 2 * ce[3];
+          open = w.G * M * l * l > budget * r2 * r2;
+        } else {
+          open = r2 <= w.rcrit2[k];
+        }
+      }
+      if (!open) {
+        Real px = 0, py = 0, pz = 0, pp = 0;
+        const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi),
+                   dz = static_cast<Real>(mo[3] - zi);
+        detail::add_pair<false>(kern, dx, dy, dz, static_cast<Real>(M), false, px, py, pz, pp);
+        if (w.quadrupole) {
+          // phi += -G d.Q.d / (2 r^5), a += G (-Q d / r^5 + 5/2 (d.Q.d) d / r^7), d = com - target.
+          const Real qxx = static_cast<Real>(mo[4]), qyy = static_cast<Real>(mo[5]), qzz = static_cast<Real>(mo[6]);
+          const Real qxy = static_cast<Real>(mo[7]), qxz = static_cast<Real>(mo[8]), qyz = static_cast<Real>(mo[9]);
+          const Real d2 = dx * dx + dy * dy + dz * dz;
+          const Real rinv = gravity::detail::inverse_sqrt(d2), rinv2 = rinv * rinv;
+          const Real rinv5 = rinv2 * rinv2 * rinv;
+          const Real qx = qxx * dx + qxy * dy + qxz * dz, qy = qxy * dx + qyy * dy + qyz * dz,
+                     qz = qxz * dx + qyz * dy + qzz * dz;
+          const Real dqd = dx * qx + dy * qy + dz * qz;
+          const Real f = Real(2.5) * dqd * rinv5 * rinv2;
+          px += f * dx - qx * rinv5;
+          py += f * dy - qy * rinv5;
+          pz += f * dz - qz * rinv5;
+          pp += Real(0.5) * dqd * rinv5;
+        }
+        a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+        ++nodes;
+      } else if (w.child[k] < 0) {
+        const int b = w.begin[k], e = w.end[k];
+        Real px = 0, py = 0, pz = 0, pp = 0;
+        for (int j = b; j < e; ++j)
+          detail::add_pair<true>(kern, static_cast<Real>(w.sx[j] - xi), static_cast<Real>(w.sy[j] - yi),
+                                 static_cast<Real>(w.sz[j] - zi), static_cast<Real>(w.sm[j]), j == me, px, py, pz,
+                                 pp);
+        a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+        bodies += e - b - (me >= b && me < e);
+      } else {
+        const int c0 = w.child[k];
+        for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
+      }
+    }
+    w.ax[i] = w.G * a[0];
+    w.ay[i] = w.G * a[1];
+    w.az[i] = w.G * a[2];
+    w.pot[i] = -w.G * phi;
+    w.work[2 * s] = bodies;
+    w.work[2 * s + 1] = nodes;
+  });
+}
+
+void invert(const Device& dev, const std::int32_t* perm, std::int32_t* inverse, std::int64_t n) {
+  for_each(dev, n, [=] TESSERA_HD(int s) { inverse[perm[s]] = s; });
+}
+
+void gather(const Device& dev, const std::int32_t* perm, const double* in, double* out, std::int64_t n) {
+  for_each(dev, n, [=] TESSERA_HD(int s) { out[s] = in[perm[s]]; });
+}
+
+}  // namespace
+
+void Octree::compute_box(const Sources& s) {
+  const double *x = s.x, *y = s.y, *z = s.z;
+  const std::int64_t n = s.n;
+  double lo[3], hi[3];
+  const double* c[3] = {x, y, z};
+  for (int d = 0; d < 3; ++d) {
+    const double* v = c[d];
+    lo[d] = reduce_min(dev_, n, [=] TESSERA_HD(int i) { return v[i]; });
+    hi[d] = reduce_max(dev_, n, [=] TESSERA_HD(int i) { return v[i]; });
+    if (!std::isfinite(lo[d]) || !std::isfinite(hi[d]))
+      throw Error(strfmt("nbody.tree: a body's position is not finite (axis %d)", d));
+  }
+  size_ = std::max({hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]});
+  // A little room so that the largest coordinate falls inside the last cell.
+  size_ = size_ > 0 ? size_ * (1 + 1e-9) : 1.0;
+  for (int d = 0; d < 3; ++d) lo_[d] = 0.5 * (lo[d] + hi[d]) - 0.5 * size_;
+}
+
+void Octree::sort_sources(const Sources& s) {
+  // The sort takes whole buffers: exactly n each.
+  if (keys_.size() != static_cast<std::size_t>(n_)) {
+    keys_ = Buffer<std::uint64_t>(dev_, n_);
+    perm_ = Buffer<std::int32_t>(dev_, n_);
+  }
+  KeyFrame f{{lo_[0], lo_[1], lo_[2]}, double(1 << kKeyBits) / size_};
+  compute_keys(dev_, f, s.x, s.y, s.z, n_, keys_.data(), perm_.data());
+  sort_pairs(keys_, perm_);
+  for (auto* b : {&sx_, &sy_, &sz_, &sm_}) ensure_size(dev_, *b, n_);
+  ensure_size(dev_, inverse_, n_);
+  gather(dev_, perm_.data(), s.x, sx_.data(), n_);
+  gather(dev_, perm_.data(), s.y, sy_.data(), n_);
+  gather(dev_, perm_.data(), s.z, sz_.data(), n_);
+  gather(dev_, perm_.data(), s.m, sm_.data(), n_);
+  invert(dev_, perm_.data(), inverse_.data(), n_);
+}
+
+void Octree::ensure_node_capacity(std::int64_t n) {
+  if (n <= capacity_) return;
+  const std::int64_t cap = std::max<std::int64_t>(n, capacity_ + capacity_ / 2);
+  const auto keep = static_cast<std::size_t>(nodes_), c = static_cast<std::size_t>(cap);
+  for (auto* b : {&begin_, &end_, &child_, &nchild_, &parent_}) grow(dev_, *b, keep, c);
+  grow(dev_, centre_, 4 * keep, 4 * c);
+  grow(dev_, moment_, 10 * keep, 10 * c);
+  grow(dev_, rcrit2_, keep, c);
+  capacity_ = cap;
+}
+
+void Octree::build_levels(int leaf_size) {
+  ensure_node_capacity(std::max<std::int64_t>(64, 2 * n_ / std::max(1, leaf_size)));
+  // The root: every source, the whole cube.
+  const std::int32_t root[2] = {0, static_cast<std::int32_t>(n_)};
+  memory::copy(begin_.data(), dev_, &root[0], Device::host(), sizeof(std::int32_t));
+  memory::copy(end_.data(), dev_, &root[1], Device::host(), sizeof(std::int32_t));
+  const std::int32_t none = -1;
+  memory::copy(parent_.data(), dev_, &none, Device::host(), sizeof(std::int32_t));
+  const double rc[4] = {lo_[0] + 0.5 * size_, lo_[1] + 0.5 * size_, lo_[2] + 0.5 * size_, 0.5 * size_};
+  memory::copy(centre_.data(), dev_, rc, Device::host(), sizeof(rc));
+  nodes_ = 1;
+  level_start_.assign({0, 1});
+  levels_ = 1;
+  for (int level = 0;; ++level) {
+    const std::int64_t first = level_start_[level], count = level_start_[level + 1] - first;
+    ensure_size(dev_, split_, static_cast<std::size_t>(count));
+    NodeArrays a{begin_.data(), end_.data(), child_.data(), nchild_.data(), parent_.data(),
+                 centre_.data(), moment_.data(), rcrit2_.data()};
+    count_children(dev_, a, keys_.data(), first, count, level, leaf_size, split_.data());
+    const std::int32_t total = exclusive_scan(dev_, split_.data(), split_.data(), count);
+    if (total == 0) break;
+    ensure_node_capacity(nodes_ + total);
+    a = NodeArrays{begin_.data(), end_.data(), child_.data(), nchild_.data(), parent_.data(),
+                   centre_.data(), moment_.data(), rcrit2_.data()};
+    write_children(dev_, a, keys_.data(), first, count, level, nodes_, total, split_.data());
+    nodes_ += total;
+    level_start_.push_back(nodes_);
+    levels_ = level + 2;
+  }
+}
+
+void Octree::compute_moments(const OpeningParams& p) {
+  NodeArrays a{begin_.data(), end_.data(), child_.data(), nchild_.data(), parent_.data(),
+               centre_.data(), moment_.data(), rcrit2_.data()};
+  for (int level = levels_ - 1; level >= 0; --level) {
+    const std::int64_t first = level_start_[level], count = level_start_[level + 1] - first;
+    level_moments(dev_, a, sx_.data(), sy_.data(), sz_.data(), sm_.data(), first, count, p.theta);
+  }
+}
+
+void Octree::build(const Sources& s, const OpeningParams& p, Timers* timers) {
+  if (s.n <= 0) throw Error("nbody.tree: a tree needs at least one body");
+  if (s.n > 0x7fffffff) throw Error("nbody.tree: more than 2^31 - 1 bodies on one rank");
+  if (p.leaf_size < 1 || p.group_size < 1) throw Error("nbody.tree: leaf and group sizes must be positive");
+  n_ = s.n;
+  // Without the run's timers the phases go to a private set nobody reads.
+  Timers& tm = timers ? *timers : untimed_;
+  {
+    auto t = tm.scope("tree sort");
+    compute_box(s);
+    sort_sources(s);
+  }
+  {
+    auto t = tm.scope("tree build");
+    build_levels(p.leaf_size);
+  }
+  {
+    auto t = tm.scope("tree moments");
+    compute_moments(p);
+  }
+  theta_built_ = p.theta;
+}
+
+WalkCounts Octree::walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
+                        const double* const* old) {
+  if (n_ == 0) throw Error("nbody.tree: walk before build");
+  if (p.theta != theta_built_) throw Error("nbody.tree: the walk's theta differs from the build's");
+  if (t.n <= 0) return {};
+  if (self_offset >= 0 && self_offset + t.n > n_) throw Error("nbody.tree: targets reach past the sources");
+  const std::int64_t n = t.n;
+  const bool same_order = self_offset == 0 && n == n_;
+  if (same_order) {
+    ensure_size(dev_, tperm_, n);
+    memory::copy(tperm_.data(), dev_, perm_.data(), dev_, static_cast<std::size_t>(n) * sizeof(std::int32_t));
+  } else {
+    // Groups of consecutive targets in key order: sort the targets' own keys.
+    if (tkeys_.size() != static_cast<std::size_t>(n) || tperm_.size() != static_cast<std::size_t>(n)) {
+      tkeys_ = Buffer<std::uint64_t>(dev_, n);
+      tperm_ = Buffer<std::int32_t>(dev_, n);
+    }
+    KeyFrame f{{lo_[0], lo_[1], lo_[2]}, double(1 << kKeyBits) / size_};
+    compute_keys(dev_, f, t.x, t.y, t.z, n, tkeys_.data(), tperm_.data());
+    sort_pairs(tkeys_, tperm_);
+  }
+  const int gs = std::max(1, p.group_size);
+  const std::int64_t groups = (n + gs - 1) / gs;
+  ensure_size(dev_, gbox_, static_cast<std::size_t>(7 * groups));
+  ensure_size(dev_, work_, static_cast<std::size_t>(2 * n));
+  const bool relative = p.criterion == OpeningParams::Criterion::Relative && old != nullptr;
+  WalkArgs w{begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(), moment_.data(),
+             rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), t.x, t.y, t.z, tperm_.data(), nullptr,
+             static_cast<std::int32_t>(self_offset), inverse_.data(), gbox_.data(), work_.data(), t.ax, t.ay, t.az,
+             t.pot, g.G, p.force_accuracy, gs, relative, p.quadrupole, same_order};
+  group_boxes(dev_, w, n, groups, relative ? old[0] : nullptr, relative ? old[1] : nullptr,
+              relative ? old[2] : nullptr, gbox_.data());
+  detail::with_softening_kernel(g, [&](auto kern) { walk_targets(dev_, kern, w, n); });
+  const std::int32_t* work = work_.data();
+  WalkCounts c;
+  c.body_interactions = reduce_sum(dev_, n, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s]); });
+  c.node_interactions = reduce_sum(dev_, n, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s + 1]); });
+  return c;
+}
+
+}  // namespace tessera::nbody

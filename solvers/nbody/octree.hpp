@@ -1,0 +1,107 @@
+#pragma once
+// A Barnes-Hut octree over a set of sources, built and walked through the
+// runtime (for_each, reductions, scans, key sorts): one source for the host
+// and CUDA backends. Internal to nbody.tree (tree_forces.cu); tests use it
+// directly against direct summation.
+//
+// Build (every force evaluation, nothing refitted):
+//   1. the bounding cube of the sources, 63-bit Morton keys (21 bits a
+//      dimension), a stable key sort;
+//   2. the octree from the sorted keys, level by level: every node of a level
+//      with more than `leaf_size` bodies splits into its non-empty octants,
+//      found by binary search in its key range (children of a node are
+//      consecutive; a scan gives each node its children's slots);
+//   3. moments bottom-up, deepest level first: mass, centre of mass and the
+//      traceless quadrupole about it (parallel-axis shifts from children), and
+//      each node's opening radius.
+// Walk: targets are sorted by key too and cut into groups of at most
+// `group_size` consecutive bodies; each group's bounding box decides, for the
+// whole group, which nodes are accepted as multipoles and which are opened
+// (as Bonsai's walk per group), so the bodies of one group share one
+// interaction list and walk in lockstep (a warp per group on the GPU).
+#include <cstdint>
+#include <vector>
+
+#include "runtime/buffer.hpp"
+#include "runtime/device.hpp"
+#include "runtime/timers.hpp"
+#include "solvers/nbody/gravity_forces.hpp"
+
+namespace tessera::nbody {
+
+struct OpeningParams {
+  enum class Criterion { Theta, Relative };
+  Criterion criterion = Criterion::Theta;
+  // Barnes-Hut: a node of side l whose centre of mass is delta from its
+  // geometric centre is accepted when the group box lies farther than
+  // l / theta + delta from the centre of mass.
+  double theta = 0.5;
+  // Relative (GADGET's): accepted when G M l^2 / r^4 <= force_accuracy |a_old|,
+  // |a_old| the smallest old acceleration in the group.
+  double force_accuracy = 0.0025;
+  bool quadrupole = true;
+  int leaf_size = 16;
+  int group_size = 32;
+};
+
+// What one walk did: interactions with bodies and with accepted nodes.
+struct WalkCounts {
+  double body_interactions = 0;
+  double node_interactions = 0;
+};
+
+class Octree {
+ public:
+  explicit Octree(Device dev) : dev_(std::move(dev)) {}
+
+  // Sources (device pointers); `leaf_size` from `p`. Keeps pointers to nothing:
+  // the sources are copied in key order.
+  // With `timers`, the phases are timed as "tree sort", "tree build" and
+  // "tree moments".
+  void build(const Sources& s, const OpeningParams& p, Timers* timers = nullptr);
+
+  // Accelerations and potentials (OVERWRITTEN) on `t` from the sources of the
+  // last build. `self_offset` >= 0: target i is source self_offset + i (its
+  // own term is skipped); -1: targets are not sources. `old` (ax, ay, az of
+  // the targets, or null) for the relative criterion; without it the theta
+  // criterion is used.
+  WalkCounts walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
+                  const double* const* old);
+
+  std::int64_t nodes() const { return nodes_; }
+  int levels() const { return levels_; }
+  std::int64_t sources() const { return n_; }
+
+  // Internal (public for nvcc's device lambdas).
+  void compute_box(const Sources& s);
+  void sort_sources(const Sources& s);
+  void build_levels(int leaf_size);
+  void compute_moments(const OpeningParams& p);
+  void ensure_node_capacity(std::int64_t n);
+
+ private:
+  Device dev_;
+  std::int64_t n_ = 0, nodes_ = 0, capacity_ = 0;
+  int levels_ = 0;
+  double lo_[3] = {0, 0, 0}, size_ = 1;
+  double theta_built_ = -1;
+  Timers untimed_;
+  // Sources in key order, their keys and the permutation (sorted -> input).
+  Buffer<std::uint64_t> keys_;
+  Buffer<std::int32_t> perm_, inverse_;
+  Buffer<double> sx_, sy_, sz_, sm_;
+  // Nodes, level by level (root first; children of a node consecutive).
+  Buffer<std::int32_t> begin_, end_, child_, nchild_, parent_;
+  Buffer<double> centre_;   // 4 per node: geometric centre x, y, z, half side
+  Buffer<double> moment_;   // 10 per node: M, com x, y, z, Qxx, Qyy, Qzz, Qxy, Qxz, Qyz
+  Buffer<double> rcrit2_;   // theta criterion's opening radius squared
+  Buffer<std::int32_t> split_;  // per-level scratch: children per node, then offsets
+  std::vector<std::int64_t> level_start_;  // host: first node of each level, then the end
+  // Walk scratch: target keys, order, groups.
+  Buffer<std::uint64_t> tkeys_;
+  Buffer<std::int32_t> tperm_;
+  Buffer<double> gbox_;      // 7 per group: lo x, y, z, hi x, y, z, smallest |a_old|
+  Buffer<std::int32_t> work_;  // 2 per target: body and node interactions of the last walk
+};
+
+}  // namespace tessera::nbody
