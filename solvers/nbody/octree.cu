@@ -229,15 +229,93 @@ void group_boxes(const Device& dev, const WalkArgs w, std::int64_t n, std::int64
   });
 }
 
+// Whether the group with box gb (lo x, y, z, hi x, y, z, smallest |a_old|)
+// must open node k rather than take its multipole.
+TESSERA_HD TESSERA_INLINE bool opens(const WalkArgs& w, const double* gb, int k) {
+  const double* mo = w.moment + 10 * k;
+  const double* ce = w.centre + 4 * k;
+  // A group reaching into the node (its box grown by 10%) always opens it.
+  const double hh = 1.1 * ce[3];
+  if (gb[0] <= ce[0] + hh && gb[3] >= ce[0] - hh && gb[1] <= ce[1] + hh && gb[4] >= ce[1] - hh &&
+      gb[2] <= ce[2] + hh && gb[5] >= ce[2] - hh)
+    return true;
+  // The nearest point of the group's box to the centre of mass.
+  double r2 = 0;
+  for (int d = 0; d < 3; ++d) {
+    const double c = mo[1 + d];
+    const double t = c < gb[d] ? gb[d] - c : (c > gb[3 + d] ? c - gb[3 + d] : 0.0);
+    r2 += t * t;
+  }
+  if (w.relative) {
+    const double l = 2 * ce[3];
+    return w.G * mo[0] * l * l > w.accuracy * gb[6] * r2 * r2;
+  }
+  return r2 <= w.rcrit2[k];
+}
+
+// Node k's monopole (softened like a body) and quadrupole on a target at
+// (xi, yi, zi), added to the sums (G and the sign of phi applied at the end):
+// phi += -G d.Q.d / (2 r^5), a += G (-Q d / r^5 + 5/2 (d.Q.d) d / r^7), d = com - target.
+template <class Kernel, class Real>
+TESSERA_HD TESSERA_INLINE void add_node(const Kernel& kern, const double* mo, bool quadrupole, double xi, double yi,
+                                        double zi, Real& px, Real& py, Real& pz, Real& pp) {
+  const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi), dz = static_cast<Real>(mo[3] - zi);
+  detail::add_pair<false>(kern, dx, dy, dz, static_cast<Real>(mo[0]), false, px, py, pz, pp);
+  if (quadrupole) {
+    const Real qxx = static_cast<Real>(mo[4]), qyy = static_cast<Real>(mo[5]), qzz = static_cast<Real>(mo[6]);
+    const Real qxy = static_cast<Real>(mo[7]), qxz = static_cast<Real>(mo[8]), qyz = static_cast<Real>(mo[9]);
+    const Real d2 = dx * dx + dy * dy + dz * dz;
+    const Real rinv = gravity::detail::inverse_sqrt(d2), rinv2 = rinv * rinv;
+    const Real rinv5 = rinv2 * rinv2 * rinv;
+    const Real qx = qxx * dx + qxy * dy + qxz * dz, qy = qxy * dx + qyy * dy + qyz * dz,
+               qz = qxz * dx + qyz * dy + qzz * dz;
+    const Real dqd = dx * qx + dy * qy + dz * qz;
+    const Real f = Real(2.5) * dqd * rinv5 * rinv2;
+    px += f * dx - qx * rinv5;
+    py += f * dy - qy * rinv5;
+    pz += f * dz - qz * rinv5;
+    pp += Real(0.5) * dqd * rinv5;
+  }
+}
+
+// Leaf k's bodies on a target at (xi, yi, zi) whose source index is `me`
+// (-1: none); returns the pairs evaluated.
+template <class Kernel, class Real>
+TESSERA_HD TESSERA_INLINE int add_leaf(const Kernel& kern, const WalkArgs& w, int k, int me, double xi, double yi,
+                                       double zi, Real& px, Real& py, Real& pz, Real& pp) {
+  const int b = w.begin[k], e = w.end[k];
+  for (int j = b; j < e; ++j)
+    detail::add_pair<true>(kern, static_cast<Real>(w.sx[j] - xi), static_cast<Real>(w.sy[j] - yi),
+                           static_cast<Real>(w.sz[j] - zi), static_cast<Real>(w.sm[j]), j == me, px, py, pz, pp);
+  return e - b - (me >= b && me < e);
+}
+
+TESSERA_HD TESSERA_INLINE int self_index(const WalkArgs& w, int s, int i) {
+  return w.same_order ? s : (w.self_offset >= 0 ? w.inverse[w.self_offset + i] : -1);
+}
+
+TESSERA_HD TESSERA_INLINE void store(const WalkArgs& w, int s, int i, const double* a, double phi, int bodies,
+                                     int nodes) {
+  w.ax[i] = w.G * a[0];
+  w.ay[i] = w.G * a[1];
+  w.az[i] = w.G * a[2];
+  w.pot[i] = -w.G * phi;
+  w.work[2 * s] = bodies;
+  w.work[2 * s + 1] = nodes;
+}
+
+// CUDA: a thread per target. The targets of a group are consecutive threads
+// that take the same path through the tree (the criterion sees only the
+// group's box), so a warp walks one interaction list in lockstep, reading
+// each node once for all its threads.
 template <class Kernel>
-void walk_targets(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n) {
+void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n) {
   using Real = typename detail::kernel_real<Kernel>::type;
   for_each(dev, n, [=] TESSERA_HD(int s) {
     const int i = w.tperm[s];
     const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
-    const int me = w.same_order ? s : (w.self_offset >= 0 ? w.inverse[w.self_offset + i] : -1);
+    const int me = self_index(w, s, i);
     const double* gb = w.gbox + 7 * (s / w.group_size);
-    const double budget = w.accuracy * gb[6];
     double a[3] = {0, 0, 0}, phi = 0;
     int bodies = 0, nodes = 0;
     int stack[kStack];
@@ -245,72 +323,95 @@ void walk_targets(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t
     stack[sp++] = 0;
     while (sp > 0) {
       const int k = stack[--sp];
-      const double* mo = w.moment + 10 * k;
-      const double M = mo[0];
-      if (!(M != 0)) continue;
-      const double* ce = w.centre + 4 * k;
-      // The nearest point of the group's box to the centre of mass.
-      double r2 = 0;
-      for (int d = 0; d < 3; ++d) {
-        const double c = mo[1 + d];
-        const double t = c < gb[d] ? gb[d] - c : (c > gb[3 + d] ? c - gb[3 + d] : 0.0);
-        r2 += t * t;
-      }
-      // A group reaching into the node (its box grown by 10%) always opens it.
-      const double hh = 1.1 * ce[3];
-      bool open = gb[0] <= ce[0] + hh && gb[3] >= ce[0] - hh && gb[1] <= ce[1] + hh && gb[4] >= ce[1] - hh &&
-                  gb[2] <= ce[2] + hh && gb[5] >= ce[2] - hh;
-      if (!open) {
-        if (w.relative) {
-          const double l = 2 * ce[3];
-          open = w.G * M * l * l > budget * r2 * r2;
-        } else {
-          open = r2 <= w.rcrit2[k];
-        }
-      }
-      if (!open) {
-        Real px = 0, py = 0, pz = 0, pp = 0;
-        const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi),
-                   dz = static_cast<Real>(mo[3] - zi);
-        detail::add_pair<false>(kern, dx, dy, dz, static_cast<Real>(M), false, px, py, pz, pp);
-        if (w.quadrupole) {
-          // phi += -G d.Q.d / (2 r^5), a += G (-Q d / r^5 + 5/2 (d.Q.d) d / r^7), d = com - target.
-          const Real qxx = static_cast<Real>(mo[4]), qyy = static_cast<Real>(mo[5]), qzz = static_cast<Real>(mo[6]);
-          const Real qxy = static_cast<Real>(mo[7]), qxz = static_cast<Real>(mo[8]), qyz = static_cast<Real>(mo[9]);
-          const Real d2 = dx * dx + dy * dy + dz * dz;
-          const Real rinv = gravity::detail::inverse_sqrt(d2), rinv2 = rinv * rinv;
-          const Real rinv5 = rinv2 * rinv2 * rinv;
-          const Real qx = qxx * dx + qxy * dy + qxz * dz, qy = qxy * dx + qyy * dy + qyz * dz,
-                     qz = qxz * dx + qyz * dy + qzz * dz;
-          const Real dqd = dx * qx + dy * qy + dz * qz;
-          const Real f = Real(2.5) * dqd * rinv5 * rinv2;
-          px += f * dx - qx * rinv5;
-          py += f * dy - qy * rinv5;
-          pz += f * dz - qz * rinv5;
-          pp += Real(0.5) * dqd * rinv5;
-        }
-        a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+      if (!(w.moment[10 * k] != 0)) continue;
+      Real px = 0, py = 0, pz = 0, pp = 0;
+      if (!opens(w, gb, k)) {
+        add_node(kern, w.moment + 10 * k, w.quadrupole, xi, yi, zi, px, py, pz, pp);
         ++nodes;
       } else if (w.child[k] < 0) {
-        const int b = w.begin[k], e = w.end[k];
-        Real px = 0, py = 0, pz = 0, pp = 0;
-        for (int j = b; j < e; ++j)
-          detail::add_pair<true>(kern, static_cast<Real>(w.sx[j] - xi), static_cast<Real>(w.sy[j] - yi),
-                                 static_cast<Real>(w.sz[j] - zi), static_cast<Real>(w.sm[j]), j == me, px, py, pz,
-                                 pp);
-        a[0] += px, a[1] += py, a[2] += pz, phi += pp;
-        bodies += e - b - (me >= b && me < e);
+        bodies += add_leaf(kern, w, k, me, xi, yi, zi, px, py, pz, pp);
+      } else {
+        const int c0 = w.child[k];
+        for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
+        continue;
+      }
+      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+    }
+    store(w, s, i, a, phi, bodies, nodes);
+  });
+}
+
+constexpr int kHostGroup = 64;  // most targets a host group walk holds
+constexpr int kHostList = 256;  // list entries gathered before they are applied
+
+// Host: a loop iteration per group. One traversal gathers the accepted nodes
+// and the opened leaves into lists (applied whenever one fills), and every
+// target of the group then runs through the lists: the walk's cost is paid
+// once per group, the inner loops are plain sums over a list.
+template <class Kernel>
+void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n, std::int64_t groups) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  for_each(dev, groups, [=] TESSERA_HD(int g) {
+    const int first = g * w.group_size;
+    const int count = static_cast<int>(n - first < w.group_size ? n - first : w.group_size);
+    const double* gb = w.gbox + 7 * g;
+    double a[kHostGroup][3], phi[kHostGroup];
+    int bodies[kHostGroup], nodes = 0;
+    for (int t = 0; t < count; ++t) a[t][0] = a[t][1] = a[t][2] = phi[t] = 0, bodies[t] = 0;
+    int node_list[kHostList], leaf_list[kHostList];
+    int nn = 0, nl = 0;
+    auto flush_nodes = [&]() {
+      for (int t = 0; t < count; ++t) {
+        const int i = w.tperm[first + t];
+        const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
+        double sx = 0, sy = 0, sz = 0, sp = 0;
+        for (int l = 0; l < nn; ++l) {
+          Real px = 0, py = 0, pz = 0, pp = 0;
+          add_node(kern, w.moment + 10 * node_list[l], w.quadrupole, xi, yi, zi, px, py, pz, pp);
+          sx += px, sy += py, sz += pz, sp += pp;
+        }
+        a[t][0] += sx, a[t][1] += sy, a[t][2] += sz, phi[t] += sp;
+      }
+      nodes += nn;
+      nn = 0;
+    };
+    auto flush_leaves = [&]() {
+      for (int t = 0; t < count; ++t) {
+        const int s = first + t, i = w.tperm[s];
+        const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
+        const int me = self_index(w, s, i);
+        // A leaf's pairs summed in Real, the leaves in double (as the
+        // per-target walk does), so single precision keeps its digits.
+        double sx = 0, sy = 0, sz = 0, sp = 0;
+        for (int l = 0; l < nl; ++l) {
+          Real px = 0, py = 0, pz = 0, pp = 0;
+          bodies[t] += add_leaf(kern, w, leaf_list[l], me, xi, yi, zi, px, py, pz, pp);
+          sx += px, sy += py, sz += pz, sp += pp;
+        }
+        a[t][0] += sx, a[t][1] += sy, a[t][2] += sz, phi[t] += sp;
+      }
+      nl = 0;
+    };
+    int stack[kStack];
+    int sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const int k = stack[--sp];
+      if (!(w.moment[10 * k] != 0)) continue;
+      if (!opens(w, gb, k)) {
+        node_list[nn++] = k;
+        if (nn == kHostList) flush_nodes();
+      } else if (w.child[k] < 0) {
+        leaf_list[nl++] = k;
+        if (nl == kHostList) flush_leaves();
       } else {
         const int c0 = w.child[k];
         for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
       }
     }
-    w.ax[i] = w.G * a[0];
-    w.ay[i] = w.G * a[1];
-    w.az[i] = w.G * a[2];
-    w.pot[i] = -w.G * phi;
-    w.work[2 * s] = bodies;
-    w.work[2 * s + 1] = nodes;
+    flush_nodes();
+    flush_leaves();
+    for (int t = 0; t < count; ++t) store(w, first + t, w.tperm[first + t], a[t], phi[t], bodies[t], nodes);
   });
 }
 
@@ -466,7 +567,11 @@ WalkCounts Octree::walk(const GravityParams& g, const OpeningParams& p, const Ta
              t.pot, g.G, p.force_accuracy, gs, relative, p.quadrupole, same_order};
   group_boxes(dev_, w, n, groups, relative ? old[0] : nullptr, relative ? old[1] : nullptr,
               relative ? old[2] : nullptr, gbox_.data());
-  detail::with_softening_kernel(g, [&](auto kern) { walk_targets(dev_, kern, w, n); });
+  const bool per_group = !dev_.is_cuda() && gs <= kHostGroup;
+  detail::with_softening_kernel(g, [&](auto kern) {
+    if (per_group) walk_per_group(dev_, kern, w, n, groups);
+    else walk_per_target(dev_, kern, w, n);
+  });
   const std::int32_t* work = work_.data();
   WalkCounts c;
   c.body_interactions = reduce_sum(dev_, n, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s]); });
