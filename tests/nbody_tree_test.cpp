@@ -2,7 +2,8 @@
 // and Hernquist): error percentiles falling with theta, the 99th below 1e-3
 // at theta = 0.5 with quadrupoles, theta = 0 equal to direct summation to
 // round-off, momentum conserved to the force-error level, the relative
-// criterion, targets that are a slice of the sources (the multi-rank walk);
+// criterion, targets that are a slice of the sources, runs of groups (the
+// multi-rank walk) equal to the whole walk bit for bit;
 // the new initial conditions (Hernquist profile, the Plummer pair).
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "runtime/buffer.hpp"
+#include "runtime/memory.hpp"
 #include "solvers/nbody/gravity_forces.hpp"
 #include "solvers/nbody/initial_conditions.hpp"
 #include "solvers/nbody/octree.hpp"
@@ -77,13 +79,14 @@ Field tree(const Bodies& b, const GravityParams& g, const OpeningParams& p, cons
   DeviceField f(d.n);
   Octree t(test_device());
   t.build(d.sources(), p);
-  DeviceField o(d.n);
-  const double* op[3] = {nullptr, nullptr, nullptr};
+  Buffer<double> amag(test_device(), b.size());
   if (old) {
-    o.ax.copy_from_host(old->ax), o.ay.copy_from_host(old->ay), o.az.copy_from_host(old->az);
-    op[0] = o.ax.data(), op[1] = o.ay.data(), op[2] = o.az.data();
+    std::vector<double> a(b.size());
+    for (std::size_t i = 0; i < a.size(); ++i)
+      a[i] = std::sqrt(old->ax[i] * old->ax[i] + old->ay[i] * old->ay[i] + old->az[i] * old->az[i]);
+    amag.copy_from_host(a);
   }
-  const WalkCounts c = t.walk(g, p, f.targets(d), 0, old ? op : nullptr);
+  const WalkCounts c = t.walk(g, p, f.targets(d), 0, old ? amag.data() : nullptr);
   if (counts) *counts = c;
   test_device().synchronize();
   return f.to_host();
@@ -313,4 +316,57 @@ TEST(NbodyInitialConditions, PlummerPairIsTwoSpheresOnACollisionOrbit) {
   EXPECT_NEAR(vx[0] / mass[0] - vx[1] / mass[1], std::sqrt(2 / std::hypot(sep, b)), 1e-9);
   EXPECT_NEAR(cx[0] + cx[1], 0, 1e-12);
   EXPECT_NEAR(vx[0] + vx[1], 0, 1e-12);
+}
+
+// The walk of several ranks: each walks a run of the groups; every body's
+// result is the same bits as in the walk over all groups, so nbody.tree's
+// forces do not depend on the rank count or the load-balancing split.
+TEST(NbodyTree, GroupRunsGiveTheWholeWalkBitForBit) {
+  const Bodies b = hernquist(5000, 23, 0.99, 1.0);
+  const GravityParams g = params(0.01);
+  for (auto crit : {OpeningParams::Criterion::Theta, OpeningParams::Criterion::Relative}) {
+    OpeningParams p = theta(0.6);
+    p.criterion = crit;
+    const Field whole_direct = direct(b, g);
+    const Field* old = crit == OpeningParams::Criterion::Relative ? &whole_direct : nullptr;
+    const Field whole = tree(b, g, p, old);
+    DeviceBodies d(b);
+    Octree t(test_device());
+    t.build(d.sources(), p);
+    Buffer<double> amag(test_device(), b.size());
+    if (old) {
+      std::vector<double> a(b.size());
+      for (std::size_t i = 0; i < a.size(); ++i)
+        a[i] = std::sqrt(old->ax[i] * old->ax[i] + old->ay[i] * old->ay[i] + old->az[i] * old->az[i]);
+      amag.copy_from_host(a);
+    }
+    const std::int64_t groups = t.groups(p), n = d.n;
+    ASSERT_EQ(groups, (n + p.group_size - 1) / p.group_size);
+    // Key order of each body, to find its result in the runs' outputs.
+    std::vector<std::int32_t> key_position(b.size());
+    memory::copy(key_position.data(), Device::host(), t.key_position(), test_device(), b.size() * sizeof(std::int32_t));
+    std::vector<double> sorted(4 * b.size(), -1.0);
+    double walked = 0;
+    const std::vector<std::int64_t> cuts = {0, groups / 3, groups / 3 + 1, groups - 2, groups};
+    for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+      const std::int64_t g0 = cuts[k], g1 = cuts[k + 1];
+      const std::int64_t s0 = g0 * p.group_size, s1 = std::min(n, g1 * p.group_size), m = s1 - s0;
+      Buffer<double> out(test_device(), static_cast<std::size_t>(4 * m));
+      std::vector<double> cost;
+      t.walk_groups(g, p, g0, g1, old ? amag.data() : nullptr, out.data(), m, &cost);
+      ASSERT_EQ(cost.size(), static_cast<std::size_t>(g1 - g0));
+      for (double c : cost) walked += c;
+      const std::vector<double> h = out.to_host();
+      for (int c = 0; c < 4; ++c)
+        for (std::int64_t j = 0; j < m; ++j) sorted[static_cast<std::size_t>(c * n + s0 + j)] = h[static_cast<std::size_t>(c * m + j)];
+    }
+    EXPECT_GT(walked, 0);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      const auto s = static_cast<std::size_t>(key_position[i]);
+      ASSERT_EQ(sorted[s], whole.ax[i]) << "body " << i;
+      ASSERT_EQ(sorted[b.size() + s], whole.ay[i]) << "body " << i;
+      ASSERT_EQ(sorted[2 * b.size() + s], whole.az[i]) << "body " << i;
+      ASSERT_EQ(sorted[3 * b.size() + s], whole.pot[i]) << "body " << i;
+    }
+  }
 }

@@ -206,22 +206,24 @@ struct WalkArgs {
   double G, accuracy;
   int group_size;
   bool relative, quadrupole, same_order;
+  std::int64_t first_group = 0;  // the walk covers groups from here on
+  std::int64_t out_offset = -1;   // >= 0: results at sorted position - out_offset, else at the target index
 };
 
-void group_boxes(const Device& dev, const WalkArgs w, std::int64_t n, std::int64_t groups, const double* oax,
-                 const double* oay, const double* oaz, double* gbox) {
+// Bounding boxes and smallest |a_old| (amag, by target index, or null) of
+// groups g0 .. g0 + count - 1.
+void group_boxes(const Device& dev, const WalkArgs w, std::int64_t n, std::int64_t g0, std::int64_t count,
+                 const double* amag, double* gbox) {
   const int gs = w.group_size;
-  for_each(dev, groups, [=] TESSERA_HD(int g) {
+  for_each(dev, count, [=] TESSERA_HD(int k) {
+    const std::int64_t g = g0 + k;
     double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300}, amin = 1e300;
-    const std::int64_t e = (static_cast<std::int64_t>(g) + 1) * gs < n ? (static_cast<std::int64_t>(g) + 1) * gs : n;
-    for (std::int64_t s = static_cast<std::int64_t>(g) * gs; s < e; ++s) {
+    const std::int64_t e = (g + 1) * gs < n ? (g + 1) * gs : n;
+    for (std::int64_t s = g * gs; s < e; ++s) {
       const int i = w.tperm[s];
       const double p[3] = {w.tx[i], w.ty[i], w.tz[i]};
       for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
-      if (oax) {
-        const double a = sqrt(oax[i] * oax[i] + oay[i] * oay[i] + oaz[i] * oaz[i]);
-        amin = a < amin ? a : amin;
-      }
+      if (amag) amin = amag[i] < amin ? amag[i] : amin;
     }
     double* b = gbox + 7 * g;
     for (int d = 0; d < 3; ++d) b[d] = lo[d], b[3 + d] = hi[d];
@@ -296,10 +298,11 @@ TESSERA_HD TESSERA_INLINE int self_index(const WalkArgs& w, int s, int i) {
 
 TESSERA_HD TESSERA_INLINE void store(const WalkArgs& w, int s, int i, const double* a, double phi, int bodies,
                                      int nodes) {
-  w.ax[i] = w.G * a[0];
-  w.ay[i] = w.G * a[1];
-  w.az[i] = w.G * a[2];
-  w.pot[i] = -w.G * phi;
+  const std::int64_t o = w.out_offset >= 0 ? s - w.out_offset : i;
+  w.ax[o] = w.G * a[0];
+  w.ay[o] = w.G * a[1];
+  w.az[o] = w.G * a[2];
+  w.pot[o] = -w.G * phi;
   w.work[2 * s] = bodies;
   w.work[2 * s + 1] = nodes;
 }
@@ -309,9 +312,11 @@ TESSERA_HD TESSERA_INLINE void store(const WalkArgs& w, int s, int i, const doub
 // group's box), so a warp walks one interaction list in lockstep, reading
 // each node once for all its threads.
 template <class Kernel>
-void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n) {
+void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t count) {
   using Real = typename detail::kernel_real<Kernel>::type;
-  for_each(dev, n, [=] TESSERA_HD(int s) {
+  const std::int64_t s0 = w.first_group * w.group_size;
+  for_each(dev, count, [=] TESSERA_HD(int k) {
+    const int s = static_cast<int>(s0 + k);
     const int i = w.tperm[s];
     const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
     const int me = self_index(w, s, i);
@@ -351,7 +356,8 @@ constexpr int kHostList = 256;  // list entries gathered before they are applied
 template <class Kernel>
 void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n, std::int64_t groups) {
   using Real = typename detail::kernel_real<Kernel>::type;
-  for_each(dev, groups, [=] TESSERA_HD(int g) {
+  for_each(dev, groups, [=] TESSERA_HD(int k) {
+    const int g = static_cast<int>(w.first_group + k);
     const int first = g * w.group_size;
     const int count = static_cast<int>(n - first < w.group_size ? n - first : w.group_size);
     const double* gb = w.gbox + 7 * g;
@@ -536,7 +542,7 @@ void Octree::build(const Sources& s, const OpeningParams& p, Timers* timers) {
 }
 
 WalkCounts Octree::walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
-                        const double* const* old) {
+                        const double* amag) {
   if (n_ == 0) throw Error("nbody.tree: walk before build");
   if (p.theta != theta_built_) throw Error("nbody.tree: the walk's theta differs from the build's");
   if (t.n <= 0) return {};
@@ -557,26 +563,97 @@ WalkCounts Octree::walk(const GravityParams& g, const OpeningParams& p, const Ta
     sort_pairs(tkeys_, tperm_);
   }
   const int gs = std::max(1, p.group_size);
-  const std::int64_t groups = (n + gs - 1) / gs;
-  ensure_size(dev_, gbox_, static_cast<std::size_t>(7 * groups));
+  return run_walk(g, p, t, self_offset, same_order, amag, 0, (n + gs - 1) / gs, -1, nullptr);
+}
+
+std::int64_t Octree::groups(const OpeningParams& p) const {
+  const int gs = std::max(1, p.group_size);
+  return (n_ + gs - 1) / gs;
+}
+
+WalkCounts Octree::walk_groups(const GravityParams& g, const OpeningParams& p, std::int64_t first_group,
+                               std::int64_t last_group, const double* amag, double* out, std::int64_t stride,
+                               std::vector<double>* group_cost) {
+  if (n_ == 0) throw Error("nbody.tree: walk before build");
+  if (p.theta != theta_built_) throw Error("nbody.tree: the walk's theta differs from the build's");
+  if (first_group < 0 || last_group > groups(p) || first_group > last_group)
+    throw Error(strfmt("nbody.tree: groups [%lld, %lld) outside the tree's %lld", static_cast<long long>(first_group),
+                       static_cast<long long>(last_group), static_cast<long long>(groups(p))));
+  ensure_size(dev_, tperm_, n_);
+  memory::copy(tperm_.data(), dev_, perm_.data(), dev_, static_cast<std::size_t>(n_) * sizeof(std::int32_t));
+  const int gs = std::max(1, p.group_size);
+  // The sources are the targets, in key order; results go to `out` planes.
+  const Targets t{sx_.data(), sy_.data(), sz_.data(), n_, out, out + stride, out + 2 * stride, out + 3 * stride};
+  return run_walk(g, p, t, 0, true, amag, first_group, last_group, first_group * gs, group_cost);
+}
+
+WalkCounts Octree::run_walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
+                            bool same_order, const double* amag, std::int64_t g0, std::int64_t g1,
+                            std::int64_t out_offset, std::vector<double>* group_cost) {
+  const int gs = std::max(1, p.group_size);
+  const std::int64_t n = t.n, all_groups = (n + gs - 1) / gs, count = g1 - g0;
+  const std::int64_t s0 = g0 * gs, s1 = std::min(n, g1 * gs);
+  ensure_size(dev_, gbox_, static_cast<std::size_t>(7 * all_groups));
   ensure_size(dev_, work_, static_cast<std::size_t>(2 * n));
-  const bool relative = p.criterion == OpeningParams::Criterion::Relative && old != nullptr;
+  if (count <= 0) {
+    if (group_cost) group_cost->clear();
+    return {};
+  }
+  const bool relative = p.criterion == OpeningParams::Criterion::Relative && amag != nullptr;
+  // With out_offset the targets are the sorted sources (walk_groups): the
+  // target index of sorted position s is perm_[s], so the source arrays in
+  // input order are not needed; tx.. below are read through tperm.
   WalkArgs w{begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(), moment_.data(),
              rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), t.x, t.y, t.z, tperm_.data(), nullptr,
              static_cast<std::int32_t>(self_offset), inverse_.data(), gbox_.data(), work_.data(), t.ax, t.ay, t.az,
-             t.pot, g.G, p.force_accuracy, gs, relative, p.quadrupole, same_order};
-  group_boxes(dev_, w, n, groups, relative ? old[0] : nullptr, relative ? old[1] : nullptr,
-              relative ? old[2] : nullptr, gbox_.data());
+             t.pot, g.G, p.force_accuracy, gs, relative, p.quadrupole, same_order, g0, out_offset};
+  if (out_offset >= 0) {
+    // Sorted sources as targets: target "index" = sorted position.
+    w.tperm = identity(n);
+    w.same_order = true;
+  }
+  group_boxes(dev_, w, n, g0, count, relative ? amag_for(amag, out_offset >= 0, n) : nullptr, gbox_.data());
   const bool per_group = !dev_.is_cuda() && gs <= kHostGroup;
   detail::with_softening_kernel(g, [&](auto kern) {
-    if (per_group) walk_per_group(dev_, kern, w, n, groups);
-    else walk_per_target(dev_, kern, w, n);
+    if (per_group) walk_per_group(dev_, kern, w, n, count);
+    else walk_per_target(dev_, kern, w, s1 - s0);
   });
-  const std::int32_t* work = work_.data();
+  const std::int32_t* work = work_.data() + 2 * s0;
   WalkCounts c;
-  c.body_interactions = reduce_sum(dev_, n, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s]); });
-  c.node_interactions = reduce_sum(dev_, n, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s + 1]); });
+  c.body_interactions = reduce_sum(dev_, s1 - s0, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s]); });
+  c.node_interactions = reduce_sum(dev_, s1 - s0, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s + 1]); });
+  if (group_cost) {
+    ensure_size(dev_, cost_, static_cast<std::size_t>(count));
+    double* cost = cost_.data();
+    const std::int64_t m = s1 - s0;
+    for_each(dev_, count, [=] TESSERA_HD(int k) {
+      double sum = 0;
+      for (std::int64_t s = static_cast<std::int64_t>(k) * gs; s < (k + 1) * static_cast<std::int64_t>(gs) && s < m; ++s)
+        sum += work[2 * s] + work[2 * s + 1];
+      cost[k] = sum;
+    });
+    group_cost->resize(static_cast<std::size_t>(count));
+    memory::copy(group_cost->data(), Device::host(), cost, dev_, static_cast<std::size_t>(count) * sizeof(double));
+  }
   return c;
+}
+
+const std::int32_t* Octree::identity(std::int64_t n) {
+  if (iota_.size() != static_cast<std::size_t>(n)) {
+    iota_ = Buffer<std::int32_t>(dev_, static_cast<std::size_t>(n));
+    std::int32_t* v = iota_.data();
+    for_each(dev_, n, [=] TESSERA_HD(int i) { v[i] = i; });
+  }
+  return iota_.data();
+}
+
+// |a_old| by target index as group_boxes reads it: for sorted sources as
+// targets (walk_groups), amag (input order) reordered to key order.
+const double* Octree::amag_for(const double* amag, bool sorted_targets, std::int64_t n) {
+  if (!sorted_targets) return amag;
+  ensure_size(dev_, amag_sorted_, static_cast<std::size_t>(n));
+  gather(dev_, perm_.data(), amag, amag_sorted_.data(), n);
+  return amag_sorted_.data();
 }
 
 }  // namespace tessera::nbody

@@ -62,11 +62,25 @@ class Octree {
 
   // Accelerations and potentials (OVERWRITTEN) on `t` from the sources of the
   // last build. `self_offset` >= 0: target i is source self_offset + i (its
-  // own term is skipped); -1: targets are not sources. `old` (ax, ay, az of
-  // the targets, or null) for the relative criterion; without it the theta
+  // own term is skipped); -1: targets are not sources. `amag_old` (|a| of
+  // the last force pass by target, or null) for the relative criterion; without it the theta
   // criterion is used.
   WalkCounts walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
-                  const double* const* old);
+                  const double* amag_old);
+
+  // The groups of the sources themselves (consecutive in key order,
+  // `group_size` each) that one rank of several walks: groups
+  // [first_group, last_group) of groups(p). Results (ax, ay, az, pot planes
+  // of `stride` at out) at key-order position minus first_group * group_size.
+  // amag_old: |a_old| of the sources in input order, or null. group_cost
+  // (optional): the interactions of each walked group, for load balance.
+  // Every body's result is the same bits as a walk over all groups gives.
+  WalkCounts walk_groups(const GravityParams& g, const OpeningParams& p, std::int64_t first_group,
+                         std::int64_t last_group, const double* amag_old, double* out, std::int64_t stride,
+                         std::vector<double>* group_cost);
+  std::int64_t groups(const OpeningParams& p) const;
+  // Source input index -> key-order position (device), valid after build.
+  const std::int32_t* key_position() const { return inverse_.data(); }
 
   std::int64_t nodes() const { return nodes_; }
   int levels() const { return levels_; }
@@ -78,6 +92,11 @@ class Octree {
   void build_levels(int leaf_size);
   void compute_moments(const OpeningParams& p);
   void ensure_node_capacity(std::int64_t n);
+  WalkCounts run_walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
+                      bool same_order, const double* amag, std::int64_t g0, std::int64_t g1, std::int64_t out_offset,
+                      std::vector<double>* group_cost);
+  const std::int32_t* identity(std::int64_t n);
+  const double* amag_for(const double* amag, bool sorted_targets, std::int64_t n);
 
  private:
   Device dev_;
@@ -101,7 +120,9 @@ class Octree {
   Buffer<std::uint64_t> tkeys_;
   Buffer<std::int32_t> tperm_;
   Buffer<double> gbox_;      // 7 per group: lo x, y, z, hi x, y, z, smallest |a_old|
-  Buffer<std::int32_t> work_;  // 2 per target: body and node interactions of the last walk
+  Buffer<std::int32_t> work_;
+  Buffer<std::int32_t> iota_;
+  Buffer<double> cost_, amag_sorted_;  // 2 per target: body and node interactions of the last walk
 };
 
 }  // namespace tessera::nbody

@@ -5,10 +5,14 @@
 // relative criterion.
 //
 // Several ranks: every rank gathers all bodies over the ring of the
-// Transport and builds the whole tree, then walks it for its own bodies only
-// (a replicated tree: the walk, the dominant cost, is split over ranks; the
-// build and the memory are not). Forces therefore do not depend on the rank
-// count beyond the grouping of the targets.
+// Transport and builds the same whole tree (a replicated tree, not yet a
+// locally essential one: the walk, the dominant cost, is split over ranks;
+// the build and the memory are not). The groups (consecutive in key order)
+// are split into contiguous runs, one per rank, of about equal cost (the
+// interactions each group needed in the last pass); each rank walks its run
+// and the results travel back over the ring. A body's force is the same bits
+// whichever rank walks its group, so forces do not depend on the rank count
+// (host backend) and a restart (which loses the costs) is bit for bit.
 #include <memory>
 
 #include "solvers/nbody/force_provider.hpp"

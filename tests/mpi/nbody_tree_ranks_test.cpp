@@ -1,7 +1,9 @@
 // nbody.tree at this job's rank count (ctest runs 1, 2, 3, 4 and 8): forces
 // on the same bodies against direct summation, within the tree's tolerance
 // at theta = 0.5 (99th percentile of |da|/|a| below 1e-3) and to round-off
-// at theta = 0 (every node opened), whatever the number of ranks.
+// at theta = 0 (every node opened), whatever the number of ranks; and, on
+// the host backend, the same bits as one rank's tree (the ranks walk
+// cost-balanced runs of the same groups of the same tree).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,7 +17,10 @@
 #include "runtime/collectives.hpp"
 #include "runtime/format.hpp"
 #include "solvers/driver.hpp"
+#include "runtime/buffer.hpp"
+#include "solvers/nbody/gravity_forces.hpp"
 #include "solvers/nbody/initial_conditions.hpp"
+#include "solvers/nbody/octree.hpp"
 
 namespace fs = std::filesystem;
 using namespace tessera;
@@ -30,6 +35,7 @@ fs::path tree_step_zero(const std::string& name, int n, double theta) {
   const char* src = std::getenv("TESSERA_SOURCE_DIR");
   o.deck_path = std::string(src && *src ? src : TESSERA_SOURCE_DIR) + "/inputs/nbody/plummer.toml";
   o.output_dir = out.string();
+  o.device = "cpu";  // the bitwise comparison with the in-process host tree
   o.overrides = {"run.solver=nbody.tree", strfmt("physics.theta=%g", theta), strfmt("problem.n=%d", n), "run.t_end=1",
                  "run.steps=0", "output.every_time=1", "output.fields=[\"mass\",\"acceleration\",\"potential\"]"};
   run(o);
@@ -38,7 +44,7 @@ fs::path tree_step_zero(const std::string& name, int n, double theta) {
 
 // Relative acceleration errors of the step-0 snapshot against direct
 // summation (double) over the sampler's bodies.
-std::vector<double> errors_against_direct(const fs::path& out, int n, double eps) {
+std::vector<double> errors_against_direct(const fs::path& out, int n, double eps, double theta) {
   const nbody::Bodies b = nbody::plummer(n, 1, 0.999);
   h5::File f((out / "snapshots" / "snapshot_00000.h5").string(), h5::File::Mode::ReadOnly, false);
   const h5::Location g = f.open_group("particles");
@@ -46,6 +52,33 @@ std::vector<double> errors_against_direct(const fs::path& out, int n, double eps
   const auto pos = g.open_dataset("position").read_all<double>();
   const auto acc = g.open_dataset("acceleration").read_all<double>();
   EXPECT_EQ(ids.size(), static_cast<std::size_t>(n));
+  // One rank's tree on the host, in this process: the same bits.
+  {
+    const Device host = Device::host();
+    auto up = [&](const std::vector<double>& v) {
+      Buffer<double> d(host, v.size());
+      d.copy_from_host(v);
+      return d;
+    };
+    Buffer<double> x = up(b.x), y = up(b.y), z = up(b.z), m = up(b.m);
+    std::vector<double> zero(b.size(), 0.0);
+    Buffer<double> ax = up(zero), ay = up(zero), az = up(zero), pot = up(zero);
+    nbody::GravityParams gp;
+    gp.eps = eps;
+    nbody::OpeningParams op;
+    op.theta = theta;
+    nbody::Octree tree(host);
+    tree.build({x.data(), y.data(), z.data(), m.data(), static_cast<std::int64_t>(n)}, op);
+    tree.walk(gp, op, {x.data(), y.data(), z.data(), static_cast<std::int64_t>(n), ax.data(), ay.data(), az.data(), pot.data()},
+              0, nullptr);
+    const auto hx = ax.to_host(), hy = ay.to_host(), hz = az.to_host();
+    int differ = 0;
+    for (std::size_t r = 0; r < ids.size(); ++r) {
+      const auto i = static_cast<std::size_t>(ids[r]);
+      differ += acc[3 * r] != hx[i] || acc[3 * r + 1] != hy[i] || acc[3 * r + 2] != hz[i];
+    }
+    EXPECT_EQ(differ, 0) << "bodies whose acceleration differs from one rank's tree, " << collectives::size() << " ranks";
+  }
   std::vector<double> e;
   for (std::size_t r = 0; r < ids.size(); ++r) {
     const auto i = static_cast<std::size_t>(ids[r]);
@@ -72,7 +105,7 @@ TEST(NbodyTreeRanks, ForcesWithinTheTreeToleranceAtAnyRankCount) {
   for (double theta : {0.0, 0.5}) {
     const fs::path out = tree_step_zero(strfmt("tessera_nbody_tree_%g", theta), n, theta);
     if (collectives::rank() != 0) continue;
-    std::vector<double> e = errors_against_direct(out, n, eps);
+    std::vector<double> e = errors_against_direct(out, n, eps, theta);
     std::sort(e.begin(), e.end());
     const double p50 = e[e.size() / 2], p99 = e[e.size() * 99 / 100], worst = e.back();
     std::printf("nbody.tree on %d ranks, theta %.1f: |da|/|a| 50%% %.3e 99%% %.3e max %.3e\n", collectives::size(), theta,
