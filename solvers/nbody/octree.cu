@@ -361,40 +361,48 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
     const int first = g * w.group_size;
     const int count = static_cast<int>(n - first < w.group_size ? n - first : w.group_size);
     const double* gb = w.gbox + 7 * g;
-    double a[kHostGroup][3], phi[kHostGroup];
-    int bodies[kHostGroup], nodes = 0;
-    for (int t = 0; t < count; ++t) a[t][0] = a[t][1] = a[t][2] = phi[t] = 0, bodies[t] = 0;
+    // The group's targets as structure-of-arrays locals: the list loops run
+    // over them innermost (independent sums, so the compiler vectorises).
+    double xt[kHostGroup], yt[kHostGroup], zt[kHostGroup];
+    double ax[kHostGroup], ay[kHostGroup], az[kHostGroup], phi[kHostGroup];
+    int me[kHostGroup], bodies[kHostGroup], nodes = 0;
+    for (int t = 0; t < count; ++t) {
+      const int s = first + t, i = w.tperm[s];
+      xt[t] = w.tx[i], yt[t] = w.ty[i], zt[t] = w.tz[i], me[t] = self_index(w, s, i);
+      ax[t] = ay[t] = az[t] = phi[t] = 0, bodies[t] = 0;
+    }
     int node_list[kHostList], leaf_list[kHostList];
     int nn = 0, nl = 0;
     auto flush_nodes = [&]() {
-      for (int t = 0; t < count; ++t) {
-        const int i = w.tperm[first + t];
-        const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
-        double sx = 0, sy = 0, sz = 0, sp = 0;
-        for (int l = 0; l < nn; ++l) {
+      for (int l = 0; l < nn; ++l) {
+        const double* mo = w.moment + 10 * node_list[l];
+        for (int t = 0; t < count; ++t) {
           Real px = 0, py = 0, pz = 0, pp = 0;
-          add_node(kern, w.moment + 10 * node_list[l], w.quadrupole, xi, yi, zi, px, py, pz, pp);
-          sx += px, sy += py, sz += pz, sp += pp;
+          add_node(kern, mo, w.quadrupole, xt[t], yt[t], zt[t], px, py, pz, pp);
+          ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
         }
-        a[t][0] += sx, a[t][1] += sy, a[t][2] += sz, phi[t] += sp;
       }
       nodes += nn;
       nn = 0;
     };
     auto flush_leaves = [&]() {
-      for (int t = 0; t < count; ++t) {
-        const int s = first + t, i = w.tperm[s];
-        const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
-        const int me = self_index(w, s, i);
-        // A leaf's pairs summed in Real, the leaves in double (as the
-        // per-target walk does), so single precision keeps its digits.
-        double sx = 0, sy = 0, sz = 0, sp = 0;
-        for (int l = 0; l < nl; ++l) {
-          Real px = 0, py = 0, pz = 0, pp = 0;
-          bodies[t] += add_leaf(kern, w, leaf_list[l], me, xi, yi, zi, px, py, pz, pp);
-          sx += px, sy += py, sz += pz, sp += pp;
+      // A leaf's pairs summed in Real, the leaves in double (as the
+      // per-target walk does), so single precision keeps its digits.
+      Real px[kHostGroup], py[kHostGroup], pz[kHostGroup], pp[kHostGroup];
+      for (int l = 0; l < nl; ++l) {
+        const int k = leaf_list[l], b = w.begin[k], e = w.end[k];
+        for (int t = 0; t < count; ++t) px[t] = py[t] = pz[t] = pp[t] = 0;
+        for (int j = b; j < e; ++j) {
+          const double xj = w.sx[j], yj = w.sy[j], zj = w.sz[j];
+          const Real mj = static_cast<Real>(w.sm[j]);
+          for (int t = 0; t < count; ++t)
+            detail::add_pair<true>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
+                                   static_cast<Real>(zj - zt[t]), mj, j == me[t], px[t], py[t], pz[t], pp[t]);
         }
-        a[t][0] += sx, a[t][1] += sy, a[t][2] += sz, phi[t] += sp;
+        for (int t = 0; t < count; ++t) {
+          ax[t] += px[t], ay[t] += py[t], az[t] += pz[t], phi[t] += pp[t];
+          bodies[t] += e - b - (me[t] >= b && me[t] < e);
+        }
       }
       nl = 0;
     };
@@ -417,7 +425,10 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
     }
     flush_nodes();
     flush_leaves();
-    for (int t = 0; t < count; ++t) store(w, first + t, w.tperm[first + t], a[t], phi[t], bodies[t], nodes);
+    for (int t = 0; t < count; ++t) {
+      const double at[3] = {ax[t], ay[t], az[t]};
+      store(w, first + t, w.tperm[first + t], at, phi[t], bodies[t], nodes);
+    }
   });
 }
 
