@@ -75,9 +75,9 @@ MemoryEstimate nbody_tree_memory(const deck::Deck& d, int ranks, Backend) {
   if (ranks > 1) bytes += 4 * 8 * bodies + 2 * 4 * 8 * share;
   // Keys, permutation and its inverse, sorted x, y, z, m.
   bytes += (8 + 4 + 4 + 32) * sources;
-  // Nodes: 5 int32 + 15 doubles each, first sized 2 n / leaf_size (grown by
+  // Nodes: 5 int32 + 15 doubles each, first sized 4 n / leaf_size (grown by
   // half when a deep tree needs more).
-  bytes += 140 * std::max(64.0, 2 * sources / leaf);
+  bytes += 140 * std::max(64.0, 4 * sources / leaf);
   // Walk: target keys and order (several ranks), group boxes, work counts.
   bytes += (ranks > 1 ? 12 : 4) * share + 56 * std::ceil(share / group) + 8 * share;
   MemoryEstimate e;
