@@ -258,12 +258,12 @@ TESSERA_HD TESSERA_INLINE bool opens(const WalkArgs& w, const double* gb, int k)
 // Node k's monopole (softened like a body) and quadrupole on a target at
 // (xi, yi, zi), added to the sums (G and the sign of phi applied at the end):
 // phi += -G d.Q.d / (2 r^5), a += G (-Q d / r^5 + 5/2 (d.Q.d) d / r^7), d = com - target.
-template <class Kernel, class Real>
-TESSERA_HD TESSERA_INLINE void add_node(const Kernel& kern, const double* mo, bool quadrupole, double xi, double yi,
-                                        double zi, Real& px, Real& py, Real& pz, Real& pp) {
+template <bool kQuadrupole, class Kernel, class Real>
+TESSERA_HD TESSERA_INLINE void add_node(const Kernel& kern, const double* mo, double xi, double yi, double zi, Real& px,
+                                        Real& py, Real& pz, Real& pp) {
   const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi), dz = static_cast<Real>(mo[3] - zi);
   detail::add_pair<false>(kern, dx, dy, dz, static_cast<Real>(mo[0]), false, px, py, pz, pp);
-  if (quadrupole) {
+  if constexpr (kQuadrupole) {
     const Real qxx = static_cast<Real>(mo[4]), qyy = static_cast<Real>(mo[5]), qzz = static_cast<Real>(mo[6]);
     const Real qxy = static_cast<Real>(mo[7]), qxz = static_cast<Real>(mo[8]), qyz = static_cast<Real>(mo[9]);
     const Real d2 = dx * dx + dy * dy + dz * dz;
@@ -331,7 +331,8 @@ void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int6
       if (!(w.moment[10 * k] != 0)) continue;
       Real px = 0, py = 0, pz = 0, pp = 0;
       if (!opens(w, gb, k)) {
-        add_node(kern, w.moment + 10 * k, w.quadrupole, xi, yi, zi, px, py, pz, pp);
+        if (w.quadrupole) add_node<true>(kern, w.moment + 10 * k, xi, yi, zi, px, py, pz, pp);
+        else add_node<false>(kern, w.moment + 10 * k, xi, yi, zi, px, py, pz, pp);
         ++nodes;
       } else if (w.child[k] < 0) {
         bodies += add_leaf(kern, w, k, me, xi, yi, zi, px, py, pz, pp);
@@ -371,15 +372,28 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
       xt[t] = w.tx[i], yt[t] = w.ty[i], zt[t] = w.tz[i], me[t] = self_index(w, s, i);
       ax[t] = ay[t] = az[t] = phi[t] = 0, bodies[t] = 0;
     }
+    int me_lo = 0x7fffffff, me_hi = -1;  // the group's own source indices (-1: none)
+    for (int t = 0; t < count; ++t)
+      if (me[t] >= 0) me_lo = me[t] < me_lo ? me[t] : me_lo, me_hi = me[t] > me_hi ? me[t] : me_hi;
     int node_list[kHostList], leaf_list[kHostList];
     int nn = 0, nl = 0;
+    // The loops over the group's targets are branch-free (the multipole
+    // order and the self test decided outside them), so they vectorise.
     auto flush_nodes = [&]() {
       for (int l = 0; l < nn; ++l) {
         const double* mo = w.moment + 10 * node_list[l];
-        for (int t = 0; t < count; ++t) {
-          Real px = 0, py = 0, pz = 0, pp = 0;
-          add_node(kern, mo, w.quadrupole, xt[t], yt[t], zt[t], px, py, pz, pp);
-          ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
+        if (w.quadrupole) {
+          for (int t = 0; t < count; ++t) {
+            Real px = 0, py = 0, pz = 0, pp = 0;
+            add_node<true>(kern, mo, xt[t], yt[t], zt[t], px, py, pz, pp);
+            ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
+          }
+        } else {
+          for (int t = 0; t < count; ++t) {
+            Real px = 0, py = 0, pz = 0, pp = 0;
+            add_node<false>(kern, mo, xt[t], yt[t], zt[t], px, py, pz, pp);
+            ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
+          }
         }
       }
       nodes += nn;
@@ -392,12 +406,20 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
       for (int l = 0; l < nl; ++l) {
         const int k = leaf_list[l], b = w.begin[k], e = w.end[k];
         for (int t = 0; t < count; ++t) px[t] = py[t] = pz[t] = pp[t] = 0;
+        // Only a leaf holding some of the group's own bodies needs the self test.
+        const bool may_hold_self = me_hi >= b && me_lo < e;
         for (int j = b; j < e; ++j) {
           const double xj = w.sx[j], yj = w.sy[j], zj = w.sz[j];
           const Real mj = static_cast<Real>(w.sm[j]);
-          for (int t = 0; t < count; ++t)
-            detail::add_pair<true>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
-                                   static_cast<Real>(zj - zt[t]), mj, j == me[t], px[t], py[t], pz[t], pp[t]);
+          if (may_hold_self) {
+            for (int t = 0; t < count; ++t)
+              detail::add_pair<true>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
+                                     static_cast<Real>(zj - zt[t]), mj, j == me[t], px[t], py[t], pz[t], pp[t]);
+          } else {
+            for (int t = 0; t < count; ++t)
+              detail::add_pair<false>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
+                                      static_cast<Real>(zj - zt[t]), mj, false, px[t], py[t], pz[t], pp[t]);
+          }
         }
         for (int t = 0; t < count; ++t) {
           ax[t] += px[t], ay[t] += py[t], az[t] += pz[t], phi[t] += pp[t];
