@@ -71,7 +71,9 @@ class DirectForces final : public ForceProvider {
     const int comps = hermite_ ? 7 : 4;
     for (auto& b : ring_) {
       b = Buffer<double>(dev_, static_cast<std::size_t>(comps * nmax_));
-      fill(b, 0.0);
+      // Not tessera::fill: in the CUDA build's MPI test program its host
+      // wrapper was linked with a null call pointer (segfault at setup).
+      zero(dev_, static_cast<std::int64_t>(b.size()), b.data());
     }
   }
 
