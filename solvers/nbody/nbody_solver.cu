@@ -325,7 +325,7 @@ class NbodySolver final : public Solver {
     double* v[3] = {p.real(vel_, 0), p.real(vel_, 1), p.real(vel_, 2)};
     double* a[3] = {p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2)};
     double* j[3] = {p.real(jerk_, 0), p.real(jerk_, 1), p.real(jerk_, 2)};
-    // The corrector needs the old a and j: kept in old_ (allocate_ring).
+    // The corrector needs the old a and j: kept in old_ (allocate_hermite).
     for (int c = 0; c < 3; ++c) {
       double *xp = predicted_[c].data(), *vp = predicted_[3 + c].data(), *a0 = old_[c].data(), *j0 = old_[3 + c].data();
       const double *xc = x[c], *vc = v[c], *ac = a[c], *jc = j[c];
