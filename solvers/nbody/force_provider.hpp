@@ -32,6 +32,10 @@ struct BodyColumns {
 struct ForceOutputs {
   double *ax, *ay, *az, *pot;
   double *jx = nullptr, *jy = nullptr, *jz = nullptr;
+  // Providers that balance ranks by work (nbody.tree): on entry each body's
+  // work in the last pass (all zero: none yet), overwritten with this
+  // pass's. A particle column, so a restart balances as the straight run did.
+  double* cost = nullptr;
 };
 
 class ForceProvider {

@@ -68,7 +68,9 @@ class NbodySolver final : public Solver {
     acc_ = particles_->add_real_column("acceleration", 3);
     pot_ = particles_->add_real_column("potential", 1);
     if (hermite_) jerk_ = particles_->add_real_column("jerk", 3);
+    if (name_ == "nbody.tree") cost_ = particles_->add_real_column("tree_cost", 1);
     load_initial_conditions(d);
+    zero_costs();
     ProviderContext pc{&d, &ctx, params_, total_, hermite_};
     forces_ = factory_(pc);
     allocate_hermite();
@@ -276,6 +278,13 @@ class NbodySolver final : public Solver {
         for (auto& b : *set) b = Buffer<double>(dev_, static_cast<std::size_t>(share(rank_)));
   }
 
+  // No work measured yet: the first force pass balances ranks by body count.
+  void zero_costs() {
+    if (cost_ < 0) return;
+    double* c = particles_->real(cost_);
+    for_each(dev_, particles_->owned(), [=] TESSERA_HD(int i) { c[i] = 0.0; });
+  }
+
   // Forces on the owned bodies at positions (and, for Hermite, velocities)
   // `target` (x, y, z, vx, vy, vz), or at the bodies' own.
   void compute_forces(const double* const* target = nullptr) {
@@ -288,6 +297,7 @@ class NbodySolver final : public Solver {
     }
     ForceOutputs out{p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2), p.real(pot_)};
     if (hermite_) out.jx = p.real(jerk_, 0), out.jy = p.real(jerk_, 1), out.jz = p.real(jerk_, 2);
+    if (cost_ >= 0) out.cost = p.real(cost_);
     forces_->compute(b, out);
   }
 
@@ -357,7 +367,7 @@ class NbodySolver final : public Solver {
   bool hermite_ = false, gadget_ = false, fixed_dt_ = false;
   double eta_ = 0.02;
   std::unique_ptr<Particles> particles_;
-  int vel_ = -1, mass_ = -1, acc_ = -1, pot_ = -1, jerk_ = -1;
+  int vel_ = -1, mass_ = -1, acc_ = -1, pot_ = -1, jerk_ = -1, cost_ = -1;
   std::int64_t total_ = 0;
   std::string name_;
   ProviderFactory factory_;

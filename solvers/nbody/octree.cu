@@ -462,7 +462,131 @@ void gather(const Device& dev, const std::int32_t* perm, const double* in, doubl
   for_each(dev, n, [=] TESSERA_HD(int s) { out[s] = in[perm[s]]; });
 }
 
+// One thread per domain walks the tree against the domain's box: count
+// (out null) or write the records at offsets[d]. Nodes first, then bodies,
+// each in DFS order, so the two passes agree.
+void export_walk(const Device& dev, const WalkArgs w, const double* boxes, int domains, std::int64_t* count_out,
+                 const std::int64_t* counts, const std::int64_t* offsets, double* out) {
+  for_each(dev, domains, [=] TESSERA_HD(int d) {
+    // Writing: domains given no records (the rank itself, empty ranks) are skipped.
+    if (out && counts[2 * d] + counts[2 * d + 1] == 0) return;
+    const double* gb = boxes + 7 * d;
+    std::int64_t nn = 0, nb = 0;
+    std::int64_t node_at = out ? offsets[d] : 0;
+    std::int64_t body_at = out ? offsets[d] + 10 * counts[2 * d] : 0;
+    int stack[kStack];
+    int sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const int k = stack[--sp];
+      if (!(w.moment[10 * k] != 0)) continue;
+      if (!opens(w, gb, k)) {
+        if (out)
+          for (int c = 0; c < 10; ++c) out[node_at + 10 * nn + c] = w.moment[10 * k + c];
+        ++nn;
+      } else if (w.child[k] < 0) {
+        for (int j = w.begin[k]; j < w.end[k]; ++j) {
+          if (out) {
+            double* o = out + body_at + 4 * nb;
+            o[0] = w.sx[j], o[1] = w.sy[j], o[2] = w.sz[j], o[3] = w.sm[j];
+          }
+          ++nb;
+        }
+      } else {
+        const int c0 = w.child[k];
+        for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
+      }
+    }
+    if (!out) count_out[2 * d] = nn, count_out[2 * d + 1] = nb;
+  });
+}
+
+template <class Kernel>
+void imports_on_targets(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
+                        const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  for_each(dev, t.n, [=] TESSERA_HD(int i) {
+    const double xi = t.x[i], yi = t.y[i], zi = t.z[i];
+    double a[3] = {0, 0, 0}, phi = 0;
+    for (std::int64_t l = 0; l < nn; ++l) {
+      Real px = 0, py = 0, pz = 0, pp = 0;
+      if (quadrupole) add_node<true>(kern, nodes + 10 * l, xi, yi, zi, px, py, pz, pp);
+      else add_node<false>(kern, nodes + 10 * l, xi, yi, zi, px, py, pz, pp);
+      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+    }
+    // Bodies summed in Real in blocks of a leaf's size, the blocks in double
+    // (as the walk sums a leaf), so single precision keeps its digits.
+    for (std::int64_t b0 = 0; b0 < nb; b0 += 16) {
+      Real px = 0, py = 0, pz = 0, pp = 0;
+      const std::int64_t b1 = b0 + 16 < nb ? b0 + 16 : nb;
+      for (std::int64_t j = b0; j < b1; ++j) {
+        const double* o = bodies + 4 * j;
+        detail::add_pair<false>(kern, static_cast<Real>(o[0] - xi), static_cast<Real>(o[1] - yi),
+                                static_cast<Real>(o[2] - zi), static_cast<Real>(o[3]), false, px, py, pz, pp);
+      }
+      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+    }
+    t.ax[i] += G * a[0];
+    t.ay[i] += G * a[1];
+    t.az[i] += G * a[2];
+    t.pot[i] += -G * phi;
+  });
+}
+
 }  // namespace
+
+void morton_keys(const Device& dev, const double lo[3], double size, const double* x, const double* y,
+                 const double* z, std::int64_t n, std::uint64_t* keys, std::int32_t* index) {
+  KeyFrame f{{lo[0], lo[1], lo[2]}, double(1 << kKeyBits) / size};
+  compute_keys(dev, f, x, y, z, n, keys, index);
+}
+
+namespace {
+WalkArgs export_args(const std::int32_t* begin, const std::int32_t* end, const std::int32_t* child,
+                     const std::int32_t* nchild, const double* centre, const double* moment, const double* rcrit2,
+                     const double* sx, const double* sy, const double* sz, const double* sm, const GravityParams& g,
+                     const OpeningParams& p, bool relative) {
+  WalkArgs w{};
+  w.begin = begin, w.end = end, w.child = child, w.nchild = nchild;
+  w.centre = centre, w.moment = moment, w.rcrit2 = rcrit2;
+  w.sx = sx, w.sy = sy, w.sz = sz, w.sm = sm;
+  w.G = g.G, w.accuracy = p.force_accuracy, w.relative = relative, w.quadrupole = p.quadrupole;
+  w.group_size = std::max(1, p.group_size);
+  return w;
+}
+}  // namespace
+
+void Octree::export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
+                          int domains, std::int64_t* counts) const {
+  if (n_ == 0) throw Error("nbody.tree: export before build");
+  const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
+                                 moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
+                                 relative);
+  export_walk(dev_, w, boxes, domains, counts, nullptr, nullptr, nullptr);
+}
+
+void Octree::export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
+                          int domains, const std::int64_t* counts, const std::int64_t* offsets, double* out) const {
+  if (n_ == 0) throw Error("nbody.tree: export before build");
+  const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
+                                 moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
+                                 relative);
+  export_walk(dev_, w, boxes, domains, nullptr, counts, offsets, out);
+}
+
+void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,
+                         std::int64_t nodes, const double* body_records, std::int64_t bodies) const {
+  if (t.n <= 0 || nodes + bodies == 0) return;
+  detail::with_softening_kernel(g, [&](auto kern) {
+    imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
+  });
+}
+
+void Octree::target_costs(double* out, double extra) const {
+  const std::int32_t* perm = tperm_.data();
+  const std::int32_t* work = work_.data();
+  for_each(dev_, n_, [=] TESSERA_HD(int s) { out[perm[s]] = work[2 * s] + work[2 * s + 1] + extra; });
+}
 
 void Octree::compute_box(const Sources& s) {
   const double *x = s.x, *y = s.y, *z = s.z;

@@ -50,6 +50,11 @@ struct WalkCounts {
   double node_interactions = 0;
 };
 
+// 63-bit Morton keys of (x, y, z) in the cube at lo of side `size` (the
+// same curve the tree sorts by), and index[i] = i.
+void morton_keys(const Device& dev, const double lo[3], double size, const double* x, const double* y,
+                 const double* z, std::int64_t n, std::uint64_t* keys, std::int32_t* index);
+
 class Octree {
  public:
   explicit Octree(Device dev) : dev_(std::move(dev)) {}
@@ -79,6 +84,30 @@ class Octree {
                          std::int64_t last_group, const double* amag_old, double* out, std::int64_t stride,
                          std::vector<double>* group_cost);
   std::int64_t groups(const OpeningParams& p) const;
+
+  // Locally essential tree export (several ranks): for each of `domains`
+  // boxes (device, 7 doubles each: lo x, y, z, hi x, y, z, smallest |a_old|
+  // of the domain's bodies), the nodes a group anywhere in the box accepts
+  // (the walk's criterion against the whole box, so conservative for every
+  // group inside it) and the bodies of the leaves it opens. counts (device,
+  // 2 per domain): nodes, bodies. export_write, given those counts and
+  // `offsets` (device, one per domain, in doubles), writes each domain's
+  // records at its offset in `out`: the
+  // nodes' 10 moments (M, com, Q) each, then the bodies' x, y, z, m each.
+  // `relative`: GADGET's criterion (the boxes' |a_old|), else theta.
+  void export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
+                    std::int64_t* counts) const;
+  void export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
+                    const std::int64_t* counts, const std::int64_t* offsets, double* out) const;
+  // Adds to the targets' ax, ay, az, pot (input order) the pull of `nodes`
+  // imported multipoles (10 doubles each, as export_write) and `bodies`
+  // imported bodies (4 each): the other ranks' part of a locally essential
+  // tree, none of them the targets themselves.
+  void add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,
+                   std::int64_t nodes, const double* body_records, std::int64_t bodies) const;
+  // The interactions of each target (input order) in the last walk() over
+  // the sources themselves (self_offset 0, all of them), plus `extra` each.
+  void target_costs(double* out, double extra) const;
   // Source input index -> key-order position (device), valid after build.
   const std::int32_t* key_position() const { return inverse_.data(); }
 
