@@ -462,15 +462,16 @@ void gather(const Device& dev, const std::int32_t* perm, const double* in, doubl
   for_each(dev, n, [=] TESSERA_HD(int s) { out[s] = in[perm[s]]; });
 }
 
-// One thread per domain walks the tree against the domain's box: count
-// (out null) or write the records at offsets[d]. Nodes first, then bodies,
-// each in DFS order, so the two passes agree.
-void export_walk(const Device& dev, const WalkArgs w, const double* boxes, int domains, std::int64_t* count_out,
-                 const std::int64_t* counts, const std::int64_t* offsets, double* out) {
+// One thread per domain walks the tree against the domain's boxes: a node
+// is accepted only when every box accepts it. Count (out null) or write the
+// records at offsets[d]: nodes first, then bodies, each in DFS order, so the
+// two passes agree.
+void export_walk(const Device& dev, const WalkArgs w, const double* boxes, int domains, int per_domain,
+                 std::int64_t* count_out, const std::int64_t* counts, const std::int64_t* offsets, double* out) {
   for_each(dev, domains, [=] TESSERA_HD(int d) {
     // Writing: domains given no records (the rank itself, empty ranks) are skipped.
     if (out && counts[2 * d] + counts[2 * d + 1] == 0) return;
-    const double* gb = boxes + 7 * d;
+    const double* db = boxes + 7 * static_cast<std::int64_t>(d) * per_domain;
     std::int64_t nn = 0, nb = 0;
     std::int64_t node_at = out ? offsets[d] : 0;
     std::int64_t body_at = out ? offsets[d] + 10 * counts[2 * d] : 0;
@@ -480,7 +481,9 @@ void export_walk(const Device& dev, const WalkArgs w, const double* boxes, int d
     while (sp > 0) {
       const int k = stack[--sp];
       if (!(w.moment[10 * k] != 0)) continue;
-      if (!opens(w, gb, k)) {
+      bool open = false;
+      for (int b = 0; b < per_domain && !open; ++b) open = opens(w, db + 7 * b, k);
+      if (!open) {
         if (out)
           for (int c = 0; c < 10; ++c) out[node_at + 10 * nn + c] = w.moment[10 * k + c];
         ++nn;
@@ -557,21 +560,22 @@ WalkArgs export_args(const std::int32_t* begin, const std::int32_t* end, const s
 }  // namespace
 
 void Octree::export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
-                          int domains, std::int64_t* counts) const {
+                          int domains, int per_domain, std::int64_t* counts) const {
   if (n_ == 0) throw Error("nbody.tree: export before build");
   const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
                                  moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
                                  relative);
-  export_walk(dev_, w, boxes, domains, counts, nullptr, nullptr, nullptr);
+  export_walk(dev_, w, boxes, domains, per_domain, counts, nullptr, nullptr, nullptr);
 }
 
 void Octree::export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
-                          int domains, const std::int64_t* counts, const std::int64_t* offsets, double* out) const {
+                          int domains, int per_domain, const std::int64_t* counts, const std::int64_t* offsets,
+                          double* out) const {
   if (n_ == 0) throw Error("nbody.tree: export before build");
   const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
                                  moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
                                  relative);
-  export_walk(dev_, w, boxes, domains, nullptr, counts, offsets, out);
+  export_walk(dev_, w, boxes, domains, per_domain, nullptr, counts, offsets, out);
 }
 
 void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,
@@ -580,6 +584,45 @@ void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const T
   detail::with_softening_kernel(g, [&](auto kern) {
     imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
   });
+}
+
+namespace {
+// Node k is in the cut: it holds at most `most` bodies (or is a leaf) and its
+// parent holds more.
+TESSERA_HD TESSERA_INLINE bool in_cut(const std::int32_t* begin, const std::int32_t* end, const std::int32_t* child,
+                                      const std::int32_t* parent, int k, std::int64_t most) {
+  const int p = parent[k];
+  const bool small = end[k] - begin[k] <= most || child[k] < 0;
+  return small && (p < 0 || end[p] - begin[p] > most);
+}
+}  // namespace
+
+std::int64_t Octree::domain_boxes(std::int64_t most, const double* amag, Buffer<double>& out) {
+  const std::int32_t *begin = begin_.data(), *end = end_.data(), *child = child_.data(), *parent = parent_.data();
+  ensure_size(dev_, split_, static_cast<std::size_t>(nodes_));
+  ensure_size(dev_, cut_, static_cast<std::size_t>(nodes_));
+  std::int32_t* flag = split_.data();
+  std::int32_t* index = cut_.data();
+  for_each(dev_, nodes_, [=] TESSERA_HD(int k) { flag[k] = in_cut(begin, end, child, parent, k, most) ? 1 : 0; });
+  const std::int64_t boxes = exclusive_scan(dev_, flag, index, nodes_);
+  if (out.size() < static_cast<std::size_t>(7 * std::max<std::int64_t>(1, boxes)))
+    out = Buffer<double>(dev_, static_cast<std::size_t>(7 * std::max<std::int64_t>(1, boxes)));
+  const double *x = sx_.data(), *y = sy_.data(), *z = sz_.data();
+  const std::int32_t* perm = perm_.data();
+  double* o = out.data();
+  for_each(dev_, nodes_, [=] TESSERA_HD(int k) {
+    if (!in_cut(begin, end, child, parent, k, most)) return;
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300}, amin = 1e300;
+    for (int s = begin[k]; s < end[k]; ++s) {
+      const double p[3] = {x[s], y[s], z[s]};
+      for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
+      if (amag) amin = amag[perm[s]] < amin ? amag[perm[s]] : amin;
+    }
+    double* b = o + 7 * static_cast<std::int64_t>(index[k]);
+    for (int d = 0; d < 3; ++d) b[d] = lo[d], b[3 + d] = hi[d];
+    b[6] = amag ? amin : 0.0;
+  });
+  return boxes;
 }
 
 void Octree::target_costs(double* out, double extra) const {

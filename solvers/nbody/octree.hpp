@@ -85,20 +85,28 @@ class Octree {
                          std::vector<double>* group_cost);
   std::int64_t groups(const OpeningParams& p) const;
 
-  // Locally essential tree export (several ranks): for each of `domains`
-  // boxes (device, 7 doubles each: lo x, y, z, hi x, y, z, smallest |a_old|
-  // of the domain's bodies), the nodes a group anywhere in the box accepts
-  // (the walk's criterion against the whole box, so conservative for every
-  // group inside it) and the bodies of the leaves it opens. counts (device,
-  // 2 per domain): nodes, bodies. export_write, given those counts and
-  // `offsets` (device, one per domain, in doubles), writes each domain's
-  // records at its offset in `out`: the
-  // nodes' 10 moments (M, com, Q) each, then the bodies' x, y, z, m each.
-  // `relative`: GADGET's criterion (the boxes' |a_old|), else theta.
+  // Locally essential tree export (several ranks). A domain (another
+  // rank's bodies) is described by `per_domain` boxes (device, 7 doubles
+  // each: lo x, y, z, hi x, y, z, smallest |a_old| of the bodies in it; an
+  // empty box has lo > hi); domain d's boxes follow domain d - 1's. A node is
+  // exported as a multipole when every box of the domain accepts it by the
+  // walk's criterion (the nearest point of the box: conservative for every
+  // body in it), else opened; opened leaves export their bodies. counts
+  // (device, 2 per domain): nodes, bodies. export_write, given those counts
+  // and `offsets` (device, one per domain, in doubles; a domain with no
+  // records is skipped), writes each domain's records at its offset in
+  // `out`: the nodes' 10 moments (M, com, Q) each, then the bodies' x, y, z,
+  // m each. `relative`: GADGET's criterion (the boxes' |a_old|), else theta.
   void export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
-                    std::int64_t* counts) const;
+                    int per_domain, std::int64_t* counts) const;
   void export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
-                    const std::int64_t* counts, const std::int64_t* offsets, double* out) const;
+                    int per_domain, const std::int64_t* counts, const std::int64_t* offsets, double* out) const;
+  // The domain description the other ranks export against: the tight
+  // bounding boxes (7 doubles each as above; amag: |a_old| by source input
+  // index, or null for 0) of the cut of this tree where nodes first hold at
+  // most `most` bodies (or are leaves): compact, disjoint, covering every
+  // source. Returns how many; `out` grows to fit.
+  std::int64_t domain_boxes(std::int64_t most, const double* amag, Buffer<double>& out);
   // Adds to the targets' ax, ay, az, pot (input order) the pull of `nodes`
   // imported multipoles (10 doubles each, as export_write) and `bodies`
   // imported bodies (4 each): the other ranks' part of a locally essential
@@ -144,6 +152,7 @@ class Octree {
   Buffer<double> moment_;   // 10 per node: M, com x, y, z, Qxx, Qyy, Qzz, Qxy, Qxz, Qyz
   Buffer<double> rcrit2_;   // theta criterion's opening radius squared
   Buffer<std::int32_t> split_;  // per-level scratch: children per node, then offsets
+  Buffer<std::int32_t> cut_;    // domain_boxes: each node's box slot
   std::vector<std::int64_t> level_start_;  // host: first node of each level, then the end
   // Walk scratch: target keys, order, groups.
   Buffer<std::uint64_t> tkeys_;

@@ -27,6 +27,10 @@ constexpr int kResult = 5;  // what comes back: ax, ay, az, pot, work of this pa
 constexpr int kNode = 10;   // an exported multipole: M, com, Q
 constexpr int kBody = 4;    // an exported body: x, y, z, m
 constexpr int kSamples = 256;  // key samples per rank for the splitters
+// A rank's domain is described to the others by boxes of about n / this
+// many bodies: more give a tighter essential tree (fewer imports) for a
+// longer export walk.
+constexpr int kDomainBoxes = 64;
 
 enum Tag { kMigrate = 1, kEssential = 2, kReturn = 3 };
 
@@ -251,20 +255,28 @@ class TreeForces final : public ForceProvider {
   void exchange_essential(bool relative) {
     const std::int64_t n = owned_;
     const double* o = planes_.data();
-    double box[7];
-    local_box(dev_, n, o, o + n, o + 2 * n, relative ? o + 4 * n : nullptr, box);
-    std::vector<double> boxes(static_cast<std::size_t>(7 * size_), 0.0), has(static_cast<std::size_t>(size_), 0.0);
-    std::copy(box, box + 7, boxes.begin() + 7 * rank_);
+    // Each rank's domain as the tight boxes of its tree's nodes that first
+    // hold at most n / kDomainBoxes bodies, to every rank (padded with empty
+    // boxes, lo > hi, to the most any rank has).
+    std::int64_t mine = 0;
+    if (n > 0) mine = tree_.domain_boxes(std::max<std::int64_t>(1, n / kDomainBoxes), relative ? o + 4 * n : nullptr, box_scratch_);
+    const std::int64_t per = std::max<std::int64_t>(1, collectives::max(mine));
+    std::vector<double> boxes(static_cast<std::size_t>(7 * per * size_), 0.0);
+    for (std::int64_t c = mine; c < per; ++c)
+      for (int d = 0; d < 3; ++d) boxes[7 * (per * rank_ + c) + d] = 1e300;
+    if (mine > 0) memory::copy(boxes.data() + 7 * per * rank_, Device::host(), box_scratch_.data(), dev_,
+                               static_cast<std::size_t>(7 * mine) * sizeof(double));
+    std::vector<double> has(static_cast<std::size_t>(size_), 0.0);
     has[rank_] = n > 0;
     boxes = collectives::sum(boxes);
     has = collectives::sum(has);
-    // Counts (nodes, bodies) for every domain; none to itself or to an empty rank.
-    std::vector<std::int64_t> counts(static_cast<std::size_t>(2 * size_), 0);
     Buffer<double> dboxes(dev_, boxes.size());
     dboxes.copy_from_host(boxes);
+    // Counts (nodes, bodies) for every domain; none to itself or to an empty rank.
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(2 * size_), 0);
     Buffer<std::int64_t> dcounts(dev_, counts.size());
     if (n > 0) {
-      tree_.export_count(params_, open_, relative, dboxes.data(), size_, dcounts.data());
+      tree_.export_count(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), dcounts.data());
       counts = dcounts.to_host();
     }
     std::vector<std::int64_t> offsets(static_cast<std::size_t>(size_ + 1), 0);
@@ -277,7 +289,7 @@ class TreeForces final : public ForceProvider {
       Buffer<std::int64_t> doffsets(dev_, offsets.size());
       doffsets.copy_from_host(offsets);
       dcounts.copy_from_host(counts);
-      tree_.export_write(params_, open_, relative, dboxes.data(), size_, dcounts.data(), doffsets.data(),
+      tree_.export_write(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), dcounts.data(), doffsets.data(),
                          exported_.data());
     }
     // Who sends whom what, then the records: into staging by source, then
@@ -354,6 +366,7 @@ class TreeForces final : public ForceProvider {
   // planes, the essential tree exported and imported, the results.
   Buffer<std::uint64_t> keys_;
   Buffer<std::int32_t> perm_;
+  Buffer<double> box_scratch_;
   Buffer<double> send_, recv_, planes_, exported_, staging_, imported_, result_planes_, result_send_, result_recv_;
   std::vector<std::int64_t> send_first_, recv_first_;
   std::int64_t owned_ = 0, imported_nodes_ = 0, imported_bodies_ = 0;

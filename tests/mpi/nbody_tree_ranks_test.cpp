@@ -86,7 +86,9 @@ Errors errors_against_direct(const fs::path& out, int n, double eps, double thet
       err.one_rank.push_back(std::sqrt((d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) /
                                        (hx[i] * hx[i] + hy[i] * hy[i] + hz[i] * hz[i])));
     }
-    if (collectives::size() == 1) EXPECT_EQ(differ, 0) << "bodies whose acceleration differs from the in-process tree";
+    if (collectives::size() == 1) {
+      EXPECT_EQ(differ, 0) << "bodies whose acceleration differs from the in-process tree";
+    }
   }
   std::vector<double>& e = err.direct;
   for (std::size_t r = 0; r < ids.size(); ++r) {
