@@ -83,6 +83,9 @@ MemoryEstimate nbody_tree_memory(const deck::Deck& d, int ranks, Backend) {
     // every other rank's body).
     const double imported = std::min(bodies - share, 3 * std::pow(bodies, 0.85));
     bytes += 5 * 32 * imported;
+    // The imported bodies' own tree (keys, order, sorted copies, planes,
+    // nodes) and its walk by the share (target keys and order, work, results).
+    bytes += (48 + 32 + 140 * 4 / leaf) * imported + (12 + 8 + 32) * share;
   }
   // Keys, permutation and its inverse, sorted x, y, z, m.
   bytes += (8 + 4 + 4 + 32) * sources;

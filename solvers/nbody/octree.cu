@@ -625,10 +625,13 @@ std::int64_t Octree::domain_boxes(std::int64_t most, const double* amag, Buffer<
   return boxes;
 }
 
-void Octree::target_costs(double* out, double extra) const {
+void Octree::target_costs(double* out, double extra, bool add) const {
   const std::int32_t* perm = tperm_.data();
   const std::int32_t* work = work_.data();
-  for_each(dev_, n_, [=] TESSERA_HD(int s) { out[perm[s]] = work[2 * s] + work[2 * s + 1] + extra; });
+  for_each(dev_, walked_, [=] TESSERA_HD(int s) {
+    const int i = perm[s];
+    out[i] = (add ? out[i] : 0.0) + work[2 * s] + work[2 * s + 1] + extra;
+  });
 }
 
 void Octree::compute_box(const Sources& s) {
@@ -765,6 +768,7 @@ WalkCounts Octree::walk(const GravityParams& g, const OpeningParams& p, const Ta
     sort_pairs(tkeys_, tperm_);
   }
   const int gs = std::max(1, p.group_size);
+  walked_ = n;
   return run_walk(g, p, t, self_offset, same_order, amag, 0, (n + gs - 1) / gs, -1, nullptr);
 }
 

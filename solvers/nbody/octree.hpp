@@ -113,9 +113,9 @@ class Octree {
   // tree, none of them the targets themselves.
   void add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,
                    std::int64_t nodes, const double* body_records, std::int64_t bodies) const;
-  // The interactions of each target (input order) in the last walk() over
-  // the sources themselves (self_offset 0, all of them), plus `extra` each.
-  void target_costs(double* out, double extra) const;
+  // The interactions of each target (input order) in the last walk(), plus
+  // `extra` each; `add`: added to out rather than stored.
+  void target_costs(double* out, double extra, bool add = false) const;
   // Source input index -> key-order position (device), valid after build.
   const std::int32_t* key_position() const { return inverse_.data(); }
 
@@ -138,6 +138,7 @@ class Octree {
  private:
   Device dev_;
   std::int64_t n_ = 0, nodes_ = 0, capacity_ = 0;
+  std::int64_t walked_ = 0;  // targets of the last walk()
   int levels_ = 0;
   double lo_[3] = {0, 0, 0}, size_ = 1;
   double theta_built_ = -1;

@@ -87,6 +87,17 @@ void local_box(const Device& dev, std::int64_t n, const double* x, const double*
   box[6] = amag && n > 0 ? reduce_min(dev, n, [=] TESSERA_HD(int i) { return amag[i]; }) : 0.0;
 }
 
+// Imported body records (x, y, z, m) as planes nb apart.
+void body_planes(const Device& dev, std::int64_t nb, const double* rec, double* planes) {
+  for_each(dev, nb, [=] TESSERA_HD(int j) {
+    for (int c = 0; c < kBody; ++c) planes[c * nb + j] = rec[kBody * static_cast<std::int64_t>(j) + c];
+  });
+}
+
+void add_planes(const Device& dev, std::int64_t n, const double* in, double* out) {
+  for_each(dev, n, [=] TESSERA_HD(int i) { out[i] += in[i]; });
+}
+
 template <class T>
 void ensure(const Device& dev, Buffer<T>& b, std::size_t n) {
   if (b.size() < n) b = Buffer<T>(dev, std::max<std::size_t>(n, b.size() + b.size() / 2));
@@ -96,7 +107,7 @@ class TreeForces final : public ForceProvider {
  public:
   explicit TreeForces(const ProviderContext& c)
       : dev_(c.run->device), rank_(c.run->rank), size_(c.run->size), params_(c.gravity), total_(c.total),
-        open_(opening_from_deck(*c.deck)), timers_(c.run->timers), tree_(dev_) {
+        open_(opening_from_deck(*c.deck)), timers_(c.run->timers), tree_(dev_), import_tree_(dev_) {
     if (size_ > 1) transport_ = transport_from_deck(*c.deck, dev_);
   }
 
@@ -140,9 +151,24 @@ class TreeForces final : public ForceProvider {
       if (n > 0) {
         Targets t{ox, oy, oz, n, r, r + n, r + 2 * n, r + 3 * n};
         last_ = tree_.walk(params_, open_, t, 0, relative ? oa : nullptr);
-        tree_.add_imports(params_, open_, t, imported_.data(), imported_nodes_, imported_.data() + kNode * imported_nodes_,
-                          imported_bodies_);
-        tree_.target_costs(r + 4 * n, static_cast<double>(imported_nodes_ + imported_bodies_));
+        tree_.target_costs(r + 4 * n, static_cast<double>(imported_nodes_));
+        // Imported bodies (most of the imports) through a tree of their own,
+        // walked by the owned bodies with the same criterion; the imported
+        // multipoles one by one.
+        const std::int64_t nb = imported_bodies_;
+        if (nb > 0) {
+          ensure(dev_, import_planes_, static_cast<std::size_t>(4 * nb));
+          ensure(dev_, import_out_, static_cast<std::size_t>(4 * n));
+          double* ip = import_planes_.data();
+          body_planes(dev_, nb, imported_.data() + kNode * imported_nodes_, ip);
+          import_tree_.build(Sources{ip, ip + nb, ip + 2 * nb, ip + 3 * nb, nb}, open_, &tm);
+          double* e = import_out_.data();
+          import_tree_.walk(params_, open_, Targets{ox, oy, oz, n, e, e + n, e + 2 * n, e + 3 * n}, -1,
+                            relative ? oa : nullptr);
+          import_tree_.target_costs(r + 4 * n, 0.0, true);
+          add_planes(dev_, 4 * n, e, r);
+        }
+        tree_.add_imports(params_, open_, t, imported_.data(), imported_nodes_, nullptr, 0);
       }
     }
     {
@@ -356,7 +382,7 @@ class TreeForces final : public ForceProvider {
   OpeningParams open_;
   Timers* timers_ = nullptr;
   Timers untimed_;
-  Octree tree_;
+  Octree tree_, import_tree_;
   bool first_pass_ = true;
   WalkCounts last_;
   std::unique_ptr<Transport> transport_;
@@ -366,7 +392,7 @@ class TreeForces final : public ForceProvider {
   // planes, the essential tree exported and imported, the results.
   Buffer<std::uint64_t> keys_;
   Buffer<std::int32_t> perm_;
-  Buffer<double> box_scratch_;
+  Buffer<double> box_scratch_, import_planes_, import_out_;
   Buffer<double> send_, recv_, planes_, exported_, staging_, imported_, result_planes_, result_send_, result_recv_;
   std::vector<std::int64_t> send_first_, recv_first_;
   std::int64_t owned_ = 0, imported_nodes_ = 0, imported_bodies_ = 0;
