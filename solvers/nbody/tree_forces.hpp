@@ -4,15 +4,26 @@
 // order, monopoles + quadrupoles, opening by angle theta or by GADGET's
 // relative criterion.
 //
-// Several ranks: every rank gathers all bodies over the ring of the
-// Transport and builds the same whole tree (a replicated tree, not yet a
-// locally essential one: the walk, the dominant cost, is split over ranks;
-// the build and the memory are not). The groups (consecutive in key order)
-// are split into contiguous runs, one per rank, of about equal cost (the
-// interactions each group needed in the last pass); each rank walks its run
-// and the results travel back over the ring. A body's force is the same bits
-// whichever rank walks its group, so forces do not depend on the rank count
-// (host backend) and a restart (which loses the costs) is bit for bit.
+// Several ranks, a locally essential tree (each step):
+//   1. ownership: the Morton keys of the global bounding cube are split into
+//      contiguous ranges, one per rank, of about equal work (each body's
+//      interactions in the last pass, kept in the solver's `tree_cost`
+//      column so a restart balances as the straight run did; body counts
+//      before there is one), from weighted key samples of every rank; each
+//      body's record (position, mass, |a_old|, work) goes to its owner, all
+//      to all over the Transport (the solver's bodies stay where they are);
+//   2. each rank builds the octree of the bodies it owns and describes its
+//      domain to the others as the tight boxes of its tree's nodes of about
+//      n / 64 bodies; for every other rank it walks its tree against those
+//      boxes with the walk's criterion (the nearest point of each box) and
+//      sends the nodes every box accepts as multipoles (M, centre of mass,
+//      quadrupole) and the bodies of the leaves some box opens;
+//   3. the owned bodies walk their own tree in groups, a tree built over the
+//      imported bodies, and the imported multipoles; the accelerations,
+//      potentials and work go back to the bodies' ranks.
+// Forces agree with one rank's tree within the tree's tolerance, not bit for
+// bit (which nodes are opened depends on the split); at a fixed rank count
+// they are deterministic, so restarts are bit for bit.
 #include <memory>
 
 #include "solvers/nbody/force_provider.hpp"
