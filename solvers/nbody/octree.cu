@@ -462,28 +462,50 @@ void gather(const Device& dev, const std::int32_t* perm, const double* in, doubl
   for_each(dev, n, [=] TESSERA_HD(int s) { out[s] = in[perm[s]]; });
 }
 
-// One thread per domain walks the tree against the domain's boxes: a node
-// is accepted only when every box accepts it. Count (out null) or write the
-// records at offsets[d]: nodes first, then bodies, each in DFS order, so the
-// two passes agree.
-void export_walk(const Device& dev, const WalkArgs w, const double* boxes, int domains, int per_domain,
-                 std::int64_t* count_out, const std::int64_t* counts, const std::int64_t* offsets, double* out) {
-  for_each(dev, domains, [=] TESSERA_HD(int d) {
+// Whether any of a domain's `per` boxes opens node k.
+TESSERA_HD TESSERA_INLINE bool any_opens(const WalkArgs& w, const double* db, int per, int k) {
+  for (int b = 0; b < per; ++b)
+    if (opens(w, db + 7 * b, k)) return true;
+  return false;
+}
+
+// The export walk in parallel: an item per (domain, node of the top levels,
+// [0, cut)), nodes below `deep` (the first node of the deepest top level)
+// deciding only for themselves, the deepest top level's nodes walking their
+// subtrees. An item counts only when every ancestor is opened (what a walk
+// from the root would reach). Count (out null: nodes and bodies per item
+// into item_nodes, item_bodies) or write the records of domain d at
+// offsets[d] (nodes first, then bodies; item order) from the items' scans.
+struct ExportArgs {
+  const double* boxes;
+  int per, items_per_domain, deep;
+  std::int64_t *item_nodes, *item_bodies;
+  const std::int64_t *node_scan, *body_scan, *counts, *offsets;
+  double* out;
+};
+
+void export_items(const Device& dev, const WalkArgs w, const std::int32_t* parent, const ExportArgs e, int domains) {
+  for_each(dev, static_cast<std::int64_t>(domains) * e.items_per_domain, [=] TESSERA_HD(int item) {
+    const int d = item / e.items_per_domain, k0 = item % e.items_per_domain;
+    const double* db = e.boxes + 7 * static_cast<std::int64_t>(d) * e.per;
+    double* out = e.out;
     // Writing: domains given no records (the rank itself, empty ranks) are skipped.
-    if (out && counts[2 * d] + counts[2 * d + 1] == 0) return;
-    const double* db = boxes + 7 * static_cast<std::int64_t>(d) * per_domain;
-    std::int64_t nn = 0, nb = 0;
-    std::int64_t node_at = out ? offsets[d] : 0;
-    std::int64_t body_at = out ? offsets[d] + 10 * counts[2 * d] : 0;
+    if (out && e.counts[2 * d] + e.counts[2 * d + 1] == 0) return;
+    bool reached = w.moment[10 * k0] != 0;
+    for (int p = parent[k0]; p >= 0 && reached; p = parent[p]) reached = any_opens(w, db, e.per, p);
+    std::int64_t nn = 0, nb = 0, node_at = 0, body_at = 0;
+    if (out) {
+      const std::int64_t first = static_cast<std::int64_t>(d) * e.items_per_domain;
+      node_at = e.offsets[d] + 10 * (e.node_scan[item] - e.node_scan[first]);
+      body_at = e.offsets[d] + 10 * e.counts[2 * d] + 4 * (e.body_scan[item] - e.body_scan[first]);
+    }
     int stack[kStack];
     int sp = 0;
-    stack[sp++] = 0;
+    if (reached) stack[sp++] = k0;
     while (sp > 0) {
       const int k = stack[--sp];
       if (!(w.moment[10 * k] != 0)) continue;
-      bool open = false;
-      for (int b = 0; b < per_domain && !open; ++b) open = opens(w, db + 7 * b, k);
-      if (!open) {
+      if (!any_opens(w, db, e.per, k)) {
         if (out)
           for (int c = 0; c < 10; ++c) out[node_at + 10 * nn + c] = w.moment[10 * k + c];
         ++nn;
@@ -495,12 +517,13 @@ void export_walk(const Device& dev, const WalkArgs w, const double* boxes, int d
           }
           ++nb;
         }
-      } else {
+      } else if (k >= e.deep) {
         const int c0 = w.child[k];
         for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
       }
+      // An opened node above the deepest top level: its children are items.
     }
-    if (!out) count_out[2 * d] = nn, count_out[2 * d + 1] = nb;
+    if (!out) e.item_nodes[item] = nn, e.item_bodies[item] = nb;
   });
 }
 
@@ -559,23 +582,50 @@ WalkArgs export_args(const std::int32_t* begin, const std::int32_t* end, const s
 }
 }  // namespace
 
+void Octree::export_items_setup(int domains) {
+  // Top levels down to the first with at least 64 nodes (or the deepest).
+  int cut = 0;
+  while (cut + 1 < levels_ && level_start_[cut + 1] - level_start_[cut] < 64) ++cut;
+  export_deep_ = static_cast<int>(level_start_[cut]);
+  export_items_ = static_cast<int>(level_start_[cut + 1]);
+  const auto items = static_cast<std::size_t>(domains) * static_cast<std::size_t>(export_items_);
+  for (auto* b : {&item_nodes_, &item_bodies_, &node_scan_, &body_scan_}) ensure_size(dev_, *b, items);
+}
+
 void Octree::export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
-                          int domains, int per_domain, std::int64_t* counts) const {
+                          int domains, int per_domain, std::int64_t* counts) {
   if (n_ == 0) throw Error("nbody.tree: export before build");
   const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
                                  moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
                                  relative);
-  export_walk(dev_, w, boxes, domains, per_domain, counts, nullptr, nullptr, nullptr);
+  export_items_setup(domains);
+  const std::int64_t items = static_cast<std::int64_t>(domains) * export_items_;
+  ExportArgs e{boxes, per_domain, export_items_, export_deep_, item_nodes_.data(), item_bodies_.data(),
+               nullptr, nullptr, nullptr, nullptr, nullptr};
+  export_items(dev_, w, parent_.data(), e, domains);
+  exclusive_scan(dev_, item_nodes_.data(), node_scan_.data(), items);
+  exclusive_scan(dev_, item_bodies_.data(), body_scan_.data(), items);
+  // Per domain: the scans' steps across its items.
+  const std::int64_t *ns = node_scan_.data(), *bs = body_scan_.data(), *in = item_nodes_.data(),
+                     *ib = item_bodies_.data();
+  const int m = export_items_;
+  for_each(dev_, domains, [=] TESSERA_HD(int d) {
+    const std::int64_t first = static_cast<std::int64_t>(d) * m, last = first + m - 1;
+    counts[2 * d] = ns[last] + in[last] - ns[first];
+    counts[2 * d + 1] = bs[last] + ib[last] - bs[first];
+  });
 }
 
 void Octree::export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
                           int domains, int per_domain, const std::int64_t* counts, const std::int64_t* offsets,
-                          double* out) const {
+                          double* out) {
   if (n_ == 0) throw Error("nbody.tree: export before build");
   const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
                                  moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
                                  relative);
-  export_walk(dev_, w, boxes, domains, per_domain, nullptr, counts, offsets, out);
+  ExportArgs e{boxes, per_domain, export_items_, export_deep_, nullptr, nullptr,
+               node_scan_.data(), body_scan_.data(), counts, offsets, out};
+  export_items(dev_, w, parent_.data(), e, domains);
 }
 
 void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,

@@ -97,10 +97,12 @@ class Octree {
   // records is skipped), writes each domain's records at its offset in
   // `out`: the nodes' 10 moments (M, com, Q) each, then the bodies' x, y, z,
   // m each. `relative`: GADGET's criterion (the boxes' |a_old|), else theta.
+  // The walk runs in parallel over (domain, node of the top levels) items;
+  // export_write needs the same boxes as the export_count before it.
   void export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
-                    int per_domain, std::int64_t* counts) const;
+                    int per_domain, std::int64_t* counts);
   void export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
-                    int per_domain, const std::int64_t* counts, const std::int64_t* offsets, double* out) const;
+                    int per_domain, const std::int64_t* counts, const std::int64_t* offsets, double* out);
   // The domain description the other ranks export against: the tight
   // bounding boxes (7 doubles each as above; amag: |a_old| by source input
   // index, or null for 0) of the cut of this tree where nodes first hold at
@@ -133,6 +135,7 @@ class Octree {
                       bool same_order, const double* amag, std::int64_t g0, std::int64_t g1, std::int64_t out_offset,
                       std::vector<double>* group_cost);
   const std::int32_t* identity(std::int64_t n);
+  void export_items_setup(int domains);
   const double* amag_for(const double* amag, bool sorted_targets, std::int64_t n);
 
  private:
@@ -154,6 +157,10 @@ class Octree {
   Buffer<double> rcrit2_;   // theta criterion's opening radius squared
   Buffer<std::int32_t> split_;  // per-level scratch: children per node, then offsets
   Buffer<std::int32_t> cut_;    // domain_boxes: each node's box slot
+  // Export walk: items per domain (top-level nodes), the first of the
+  // deepest top level; per item nodes and bodies exported and their scans.
+  int export_items_ = 0, export_deep_ = 0;
+  Buffer<std::int64_t> item_nodes_, item_bodies_, node_scan_, body_scan_;
   std::vector<std::int64_t> level_start_;  // host: first node of each level, then the end
   // Walk scratch: target keys, order, groups.
   Buffer<std::uint64_t> tkeys_;
