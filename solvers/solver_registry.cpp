@@ -5,7 +5,7 @@
 #include "runtime/error.hpp"
 #include "solvers/cfd/euler_solver.hpp"
 #include "solvers/cfd/incompressible_solver.hpp"
-#include "solvers/nbody/direct_solver.hpp"
+#include "solvers/nbody/nbody_solver.hpp"
 #include "solvers/md/lj_solver.hpp"
 
 namespace tessera {
@@ -42,6 +42,7 @@ void register_builtin_solvers() {
   cfd::register_euler_solver();
   cfd::register_incompressible_solver();
   nbody::register_direct_solver();
+  nbody::register_tree_solver();
   md::register_lj_solver();
 }
 

@@ -94,6 +94,8 @@ TEST(MemoryEstimate, NbodyMatchesItsAllocations) {
   expect_within(measure("nbody/plummer.toml", {"problem.n=6000"}), 0.25, "nbody.direct leapfrog 6000");
   expect_within(measure("nbody/plummer.toml", {"problem.n=6000", "physics.integrator=\"hermite\"", "run.dt=1e-3"}),
                 0.25, "nbody.direct hermite 6000");
+  expect_within(measure("nbody/plummer.toml", {"problem.n=6000", "run.solver=\"nbody.tree\""}), 0.25,
+                "nbody.tree 6000");
 }
 
 TEST(MemoryEstimate, PerRankShareShrinksWithRanks) {

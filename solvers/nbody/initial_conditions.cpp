@@ -107,6 +107,77 @@ Bodies kepler(double m1, double m2, double a, double e, double G) {
   return b;
 }
 
+Bodies plummer_pair(std::int64_t n, std::uint64_t seed, double mass_cut, double separation, double impact) {
+  // Each sphere: half the bodies and half the mass; velocities scaled by
+  // sqrt(1/2) so that each is in equilibrium at its own mass.
+  const std::int64_t n1 = n / 2, n2 = n - n1;
+  Bodies a = plummer(n1, seed, mass_cut), b = plummer(n2, seed ^ 0x9e3779b97f4a7c15ULL, mass_cut);
+  // A parabolic approach of the two centres as point masses (G = M = 1).
+  const double v = std::sqrt(2.0 / std::sqrt(separation * separation + impact * impact));
+  const double s = std::sqrt(0.5);
+  Bodies out;
+  out.resize(static_cast<std::size_t>(n));
+  auto place = [&](const Bodies& from, std::size_t at, double sign, double mass) {
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      out.x[at + i] = from.x[i] + sign * 0.5 * separation;
+      out.y[at + i] = from.y[i] + sign * 0.5 * impact;
+      out.z[at + i] = from.z[i];
+      out.vx[at + i] = s * from.vx[i] - sign * 0.5 * v;
+      out.vy[at + i] = s * from.vy[i];
+      out.vz[at + i] = s * from.vz[i];
+      out.m[at + i] = mass / static_cast<double>(from.size());
+    }
+  };
+  place(a, 0, -1, 0.5);
+  place(b, static_cast<std::size_t>(n1), +1, 0.5);
+  out.to_centre_of_mass_frame();
+  return out;
+}
+
+double hernquist_dispersion2(double r, double a) {
+  // Hernquist (1990), eq. 10, with G = M = 1: the isotropic Jeans solution.
+  const double x = r / a;
+  const double s = (12 * x * std::pow(1 + x, 3) * std::log((1 + x) / x) -
+                    x / (1 + x) * (25 + 52 * x + 42 * x * x + 12 * x * x * x)) /
+                   (12 * a);
+  return std::max(0.0, s);
+}
+
+Bodies hernquist(std::int64_t n, std::uint64_t seed, double mass_cut, double a) {
+  Bodies b;
+  b.resize(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    Draws d{CounterRng{seed}, static_cast<std::uint64_t>(i)};
+    double q = 0;
+    do q = mass_cut * d.next();
+    while (q <= 0);
+    // M(<r) = r^2 / (r + a)^2 inverted.
+    const double sq = std::sqrt(q), r = a * sq / (1 - sq);
+    double x, y, z;
+    isotropic(d, r, x, y, z);
+    // Gaussian velocities of the local Jeans dispersion, bound (below the
+    // escape speed sqrt(2 / (r + a))).
+    const double sigma = std::sqrt(hernquist_dispersion2(r, a)), vesc2 = 2 / (r + a);
+    double v[3];
+    do {
+      for (double& c : v) {
+        double u1 = 0;
+        do u1 = d.next();
+        while (u1 <= 0);
+        c = sigma * std::sqrt(-2 * std::log(u1)) * std::cos(2 * kPi * d.next());
+      }
+    } while (v[0] * v[0] + v[1] * v[1] + v[2] * v[2] >= vesc2);
+    const auto k = static_cast<std::size_t>(i);
+    b.x[k] = x, b.y[k] = y, b.z[k] = z;
+    b.vx[k] = v[0], b.vy[k] = v[1], b.vz[k] = v[2];
+    b.m[k] = 1.0 / static_cast<double>(n);
+  }
+  b.to_centre_of_mass_frame();
+  return b;
+}
+
+double hernquist_lagrangian_radius(double q, double a) { return a * std::sqrt(q) / (1 - std::sqrt(q)); }
+
 double kepler_period(double m1, double m2, double a, double G) { return 2 * kPi * std::sqrt(a * a * a / (G * (m1 + m2))); }
 
 double plummer_lagrangian_radius(double q) { return (3.0 * kPi / 16.0) / std::sqrt(std::pow(q, -2.0 / 3.0) - 1.0); }

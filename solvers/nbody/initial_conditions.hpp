@@ -1,5 +1,5 @@
 #pragma once
-// Initial conditions of nbody.direct, generated on the host for ALL bodies
+// Initial conditions of the nbody solvers, generated on the host for ALL bodies
 // in one fixed order on every rank (each rank keeps its slice): the same
 // seed gives bit-for-bit the same bodies at any rank count, centre-of-mass
 // corrections included.
@@ -26,6 +26,20 @@ Bodies cold_sphere(std::int64_t n, std::uint64_t seed, double radius);
 Bodies kepler(double m1, double m2, double a, double e, double G);
 // The Kepler period 2 pi sqrt(a^3 / (G M)).
 double kepler_period(double m1, double m2, double a, double G);
+
+// Two Plummer spheres (n/2 bodies and mass 1/2 each, Henon-unit shape,
+// velocities scaled to their mass) whose centres start `separation` apart
+// along x and `impact` apart along y, approaching on a parabolic orbit of
+// point masses; centre-of-mass frame, total mass 1.
+Bodies plummer_pair(std::int64_t n, std::uint64_t seed, double mass_cut, double separation, double impact);
+// Hernquist (1990) sphere, G = M = 1, scale radius a, radii sampled to the
+// enclosed mass fraction `mass_cut`; isotropic Gaussian velocities of the
+// Jeans dispersion (Hernquist 1990, eq. 10), below the escape speed.
+Bodies hernquist(std::int64_t n, std::uint64_t seed, double mass_cut, double a);
+// The radius of a Hernquist sphere enclosing mass fraction q: a sqrt(q) / (1 - sqrt(q)).
+double hernquist_lagrangian_radius(double q, double a);
+// The isotropic one-dimensional velocity dispersion squared at r (G = M = 1).
+double hernquist_dispersion2(double r, double a);
 
 // Analytic Lagrangian radius of a Plummer sphere in Henon units enclosing
 // mass fraction q (no mass cut): (3 pi/16) / sqrt(q^(-2/3) - 1).

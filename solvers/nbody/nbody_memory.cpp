@@ -9,7 +9,8 @@
 
 namespace tessera::nbody {
 
-MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
+namespace {
+double body_count(const deck::Deck& d) {
   const std::string type = d.string("problem.type");
   double bodies = 0;
   if (type == "kepler") {
@@ -25,6 +26,12 @@ MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
   } else {
     bodies = static_cast<double>(d.integer("problem.n"));
   }
+  return bodies;
+}
+}  // namespace
+
+MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
+  const double bodies = body_count(d);
   const bool hermite = d.string("physics.integrator") == "hermite";
   const double share = std::ceil(bodies / ranks);  // the largest rank's bodies, and the ring block
   // Columns: position 3, id, velocity 3, mass, acceleration 3, potential
@@ -49,6 +56,44 @@ MemoryEstimate nbody_memory(const deck::Deck& d, int ranks, Backend backend) {
       if (splits > 1) bytes += 32 * splits * share;
     }
   }
+  MemoryEstimate e;
+  e.per_rank_bytes = bytes;
+  e.total_bytes = bytes * ranks;
+  e.what = strfmt("%.0f bodies", bodies);
+  return e;
+}
+
+MemoryEstimate nbody_tree_memory(const deck::Deck& d, int ranks, Backend) {
+  const double bodies = body_count(d);
+  const double share = std::ceil(bodies / ranks);
+  const double leaf = static_cast<double>(d.integer("physics.leaf_size"));
+  const double group = static_cast<double>(d.integer("physics.group_size"));
+  // The bodies' columns as nbody.direct's plus the work column, with their
+  // alternate storage; |a_old|.
+  double bytes = 2 * 13 * 8 * std::max(share, 64.0) + 8 * share;
+  // The tree holds only this rank's bodies (after migration, about a share).
+  const double sources = share;
+  if (ranks > 1) {
+    // Own keys and order, records out and in (6 doubles), the owned planes
+    // (5), results as planes, out and in (5 each).
+    bytes += (12 + 48 + 48 + 40 + 3 * 40) * share;
+    // The essential tree exported, received, regrouped (buffers grow by half):
+    // a fit to Plummer spheres (imports of the busiest rank, in bodies of 32
+    // bytes: about 3 N^0.85 at 4 and 8 ranks, 6000 to 65536 bodies; at most
+    // every other rank's body).
+    const double imported = std::min(bodies - share, 3 * std::pow(bodies, 0.85));
+    bytes += 5 * 32 * imported;
+    // The imported bodies' own tree (keys, order, sorted copies, planes,
+    // nodes) and its walk by the share (target keys and order, work, results).
+    bytes += (48 + 32 + 140 * 4 / leaf) * imported + (12 + 8 + 32) * share;
+  }
+  // Keys, permutation and its inverse, sorted x, y, z, m.
+  bytes += (8 + 4 + 4 + 32) * sources;
+  // Nodes: 5 int32 + 15 doubles each (and the cut's slot on several ranks),
+  // first sized 4 n / leaf_size (grown by half when a deep tree needs more).
+  bytes += (ranks > 1 ? 148 : 140) * std::max(64.0, 4 * sources / leaf);
+  // Walk: target order, group boxes, work counts.
+  bytes += 4 * share + 56 * std::ceil(share / group) + 8 * share;
   MemoryEstimate e;
   e.per_rank_bytes = bytes;
   e.total_bytes = bytes * ranks;

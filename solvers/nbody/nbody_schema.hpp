@@ -1,5 +1,5 @@
 #pragma once
-// nbody.direct's deck keys.
+// The nbody solvers' deck keys.
 #include <string>
 #include <vector>
 
@@ -8,6 +8,7 @@
 namespace tessera::nbody {
 
 deck::Schema nbody_schema();
+deck::Schema nbody_tree_schema();  // nbody_schema plus the tree's [physics] keys
 std::vector<std::string> nbody_fields();  // what [output] fields may name
 
 }  // namespace tessera::nbody

@@ -63,3 +63,10 @@ TEST(MemoryEstimateRanks, NbodyLargestRankAndTotal) {
   if (!kHeapVisible) GTEST_SKIP() << "heap accounting is not visible under AddressSanitizer";
   expect_estimate_holds("nbody/plummer.toml", {"problem.n=6000"});
 }
+
+// nbody.tree's share shrinks with ranks (each rank holds its own bodies'
+// tree and the essential part of the others').
+TEST(MemoryEstimateRanks, NbodyTreeLargestRankAndTotal) {
+  if (!kHeapVisible) GTEST_SKIP() << "heap accounting is not visible under AddressSanitizer";
+  expect_estimate_holds("nbody/plummer.toml", {"problem.n=6000", "run.solver=\"nbody.tree\""});
+}

@@ -1,5 +1,5 @@
 // Compiled by nvcc in CUDA builds and as C++ in host-only builds.
-#include "solvers/nbody/direct_solver.hpp"
+#include "solvers/nbody/nbody_solver.hpp"
 
 #include <cmath>
 #include <array>
@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "decomposition/particles.hpp"
-#include "decomposition/transport.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/particle_io.hpp"
 #include "runtime/buffer.hpp"
@@ -18,61 +17,19 @@
 #include "runtime/format.hpp"
 #include "runtime/log.hpp"
 #include "runtime/reduce.hpp"
+#include "solvers/nbody/direct_forces.hpp"
+#include "solvers/nbody/force_provider.hpp"
 #include "solvers/nbody/gravity_forces.hpp"
 #include "solvers/nbody/initial_conditions.hpp"
 #include "solvers/nbody/nbody_schema.hpp"
 #include "solvers/nbody/nbody_memory.hpp"
+#include "solvers/nbody/tree_forces.hpp"
 #include "solvers/parallel_setup.hpp"
 #include "solvers/solver_registry.hpp"
 
 namespace tessera::nbody {
 
 namespace {
-
-// Hermite needs the jerk as well: a portable pass over a source block adding
-// acceleration, jerk and potential with Plummer softening (Makino & Aarseth 1992).
-struct HermiteBlock {
-  const double *x, *y, *z, *m, *vx, *vy, *vz;
-  std::int64_t n;
-};
-
-void accumulate_hermite(const Device& dev, double G, double eps, const HermiteBlock& s, const HermiteBlock& t,
-                        double* ax, double* ay, double* az, double* jx, double* jy, double* jz, double* pot,
-                        bool same_set) {
-  const double eps2 = eps * eps;
-  const std::int64_t ns = s.n;
-  for_each(dev, t.n, [=] TESSERA_HD(int i) {
-    double a[3] = {0, 0, 0}, j[3] = {0, 0, 0}, phi = 0;
-    for (std::int64_t k = 0; k < ns; ++k) {
-      if (same_set && k == i) continue;
-      const double dx = s.x[k] - t.x[i], dy = s.y[k] - t.y[i], dz = s.z[k] - t.z[i];
-      const double dvx = s.vx[k] - t.vx[i], dvy = s.vy[k] - t.vy[i], dvz = s.vz[k] - t.vz[i];
-      const double r2 = dx * dx + dy * dy + dz * dz + eps2;
-      const double rinv = 1.0 / sqrt(r2), rinv3 = rinv * rinv * rinv, mr3 = s.m[k] * rinv3;
-      const double rv = 3.0 * (dx * dvx + dy * dvy + dz * dvz) / r2;
-      a[0] += mr3 * dx, a[1] += mr3 * dy, a[2] += mr3 * dz;
-      j[0] += mr3 * (dvx - rv * dx), j[1] += mr3 * (dvy - rv * dy), j[2] += mr3 * (dvz - rv * dz);
-      phi -= s.m[k] * rinv;
-    }
-    ax[i] += G * a[0], ay[i] += G * a[1], az[i] += G * a[2];
-    jx[i] += G * j[0], jy[i] += G * j[1], jz[i] += G * j[2];
-    pot[i] += G * phi;
-  });
-}
-
-void pack(const Device& dev, std::int64_t n, std::int64_t stride, double* out, const double* const* in, int comps) {
-  const double* a0 = in[0];
-  const double* a1 = in[1];
-  const double* a2 = in[2];
-  const double* a3 = in[3];
-  const double* a4 = comps > 4 ? in[4] : nullptr;
-  const double* a5 = comps > 4 ? in[5] : nullptr;
-  const double* a6 = comps > 4 ? in[6] : nullptr;
-  for_each(dev, n, [=] TESSERA_HD(int i) {
-    out[i] = a0[i], out[stride + i] = a1[i], out[2 * stride + i] = a2[i], out[3 * stride + i] = a3[i];
-    if (a4) out[4 * stride + i] = a4[i], out[5 * stride + i] = a5[i], out[6 * stride + i] = a6[i];
-  });
-}
 
 double lagrangian_fraction(const Device& dev, std::int64_t n, const double* x, const double* y, const double* z,
                            const double* m, const double c[3], double radius) {
@@ -83,8 +40,13 @@ double lagrangian_fraction(const Device& dev, std::int64_t n, const double* x, c
   });
 }
 
-class DirectSolver final : public Solver {
+// The solver every gravity method shares: bodies, integrators, initial
+// conditions, diagnostics, snapshots and checkpoints. Only the force
+// provider differs between nbody.direct and nbody.tree.
+class NbodySolver final : public Solver {
  public:
+  NbodySolver(std::string name, ProviderFactory factory) : name_(std::move(name)), factory_(factory) {}
+
   void setup(const deck::Deck& d, const RunContext& ctx) override {
     dev_ = ctx.device;
     rank_ = ctx.rank;
@@ -100,6 +62,7 @@ class DirectSolver final : public Solver {
     gadget_ = std::find(formats.begin(), formats.end(), "gadget4") != formats.end();
     fixed_dt_ = d.has("run.dt");
     validate_deck(d);
+    if (name_ == "nbody.tree") validate_tree_deck(d);
 
     particles_ = std::make_unique<Particles>(dev_);
     vel_ = particles_->add_real_column("velocity", 3);
@@ -107,9 +70,12 @@ class DirectSolver final : public Solver {
     acc_ = particles_->add_real_column("acceleration", 3);
     pot_ = particles_->add_real_column("potential", 1);
     if (hermite_) jerk_ = particles_->add_real_column("jerk", 3);
+    if (name_ == "nbody.tree") cost_ = particles_->add_real_column("tree_cost", 1);
     load_initial_conditions(d);
-    transport_ = transport_from_deck(d, dev_);
-    allocate_ring();
+    zero_costs();
+    ProviderContext pc{&d, &ctx, params_, total_, hermite_};
+    forces_ = factory_(pc);
+    allocate_hermite();
     compute_forces();
     if ((type == "plummer" || type == "file") && d.boolean("problem.virial_equilibrium")) scale_to_virial_equilibrium(d);
   }
@@ -200,10 +166,7 @@ class DirectSolver final : public Solver {
     if (particles_->owned() != share(rank_)) throw Error("checkpoint holds a different number of bodies");
   }
 
-  FigureOfMerit figure_of_merit() const override {
-    const double n = static_cast<double>(total_);
-    return {"interactions/s", n * (n - 1)};
-  }
+  FigureOfMerit figure_of_merit() const override { return forces_->figure_of_merit(); }
 
  // Pieces of a step. Public only because nvcc forbids extended (device)
  // lambdas in private member functions.
@@ -215,6 +178,12 @@ class DirectSolver final : public Solver {
     Bodies b;
     if (type == "plummer") {
       b = plummer(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")), d.real("problem.mass_cut"));
+    } else if (type == "plummer_pair") {
+      b = plummer_pair(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")),
+                       d.real("problem.mass_cut"), d.real("problem.separation"), d.real("problem.impact_parameter"));
+    } else if (type == "hernquist") {
+      b = hernquist(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")),
+                    d.real("problem.mass_cut"), d.real("problem.scale_radius"));
     } else if (type == "cold_sphere") {
       b = cold_sphere(d.integer("problem.n"), static_cast<std::uint64_t>(d.integer("problem.seed")),
                       d.real("problem.radius"));
@@ -291,7 +260,7 @@ class DirectSolver final : public Solver {
       throw d.error_at("problem.virial_equilibrium",
                        strfmt("needs moving bodies in a bound system (K = %g, W = %g)", kin, pot));
     const double s = std::sqrt(-pot / (2 * kin));
-    logging::info(strfmt("nbody.direct: initial 2K/|W| = %.6f; velocities scaled by %.6f to virial equilibrium",
+    logging::info(strfmt("%s: initial 2K/|W| = %.6f; velocities scaled by %.6f to virial equilibrium", name_.c_str(),
                          2 * kin / -pot, s));
     for (double* v : {vx, vy, vz}) for_each(dev_, n, [=] TESSERA_HD(int i) { v[i] *= s; });
     // The Hermite jerk is linear in the relative velocities (acceleration and
@@ -303,70 +272,35 @@ class DirectSolver final : public Solver {
       }
   }
 
-  void allocate_ring() {
-    nmax_ = (total_ + size_ - 1) / size_;
-    const int comps = hermite_ ? 7 : 4;
-    ring_[0] = Buffer<double>(dev_, static_cast<std::size_t>(comps * nmax_));
-    ring_[1] = Buffer<double>(dev_, static_cast<std::size_t>(comps * nmax_));
-    fill(ring_[0], 0.0);
-    fill(ring_[1], 0.0);
-    // Hermite's predicted positions and velocities, and the a and j before the
-    // step that its corrector needs; a rank owns share(rank_) bodies throughout.
+  // Hermite's predicted positions and velocities, and the a and j before the
+  // step that its corrector needs; a rank owns share(rank_) bodies throughout.
+  void allocate_hermite() {
     if (hermite_)
       for (auto* set : {&predicted_, &old_})
         for (auto& b : *set) b = Buffer<double>(dev_, static_cast<std::size_t>(share(rank_)));
   }
 
-  // Forces on the owned bodies at positions (and, for Hermite, velocities)
-  // tx..tvz: own block first, then each other rank's block as it comes
-  // around the ring. The transfer of the next block runs while this one is
-  // summed.
-  void compute_forces(const double* const* target = nullptr) {
-    Particles& p = *particles_;
-    const std::int64_t n = p.owned();
-    const double* own[7] = {p.position(0), p.position(1), p.position(2), p.real(mass_),
-                            p.real(vel_, 0), p.real(vel_, 1), p.real(vel_, 2)};
-    if (target) {
-      for (int c : {0, 1, 2}) own[c] = target[c];
-      for (int c : {4, 5, 6}) own[c] = target[c - 1];
-    }
-    for (int c = 0; c < 3; ++c) fill_column(acc_, c);
-    fill_column(pot_, 0);
-    if (hermite_)
-      for (int c = 0; c < 3; ++c) fill_column(jerk_, c);
-    const int comps = hermite_ ? 7 : 4;
-    pack(dev_, n, nmax_, ring_[0].data(), own, comps);
-    int cur = 0;
-    for (int hop = 0; hop < size_; ++hop) {
-      const int source_rank = (rank_ - hop + size_) % size_;
-      const bool more = hop + 1 < size_;
-      if (more) {
-        const std::size_t bytes = static_cast<std::size_t>(comps * nmax_) * sizeof(double);
-        transport_->begin({{(rank_ + 1) % size_, hop, ring_[cur].data(), bytes}},
-                          {{(rank_ - 1 + size_) % size_, hop, ring_[1 - cur].data(), bytes}});
-      }
-      const double* s = ring_[cur].data();
-      const std::int64_t ns = share(source_rank);
-      if (hermite_) {
-        HermiteBlock src{s, s + nmax_, s + 2 * nmax_, s + 3 * nmax_, s + 4 * nmax_, s + 5 * nmax_, s + 6 * nmax_, ns};
-        HermiteBlock tgt{own[0], own[1], own[2], own[3], own[4], own[5], own[6], n};
-        accumulate_hermite(dev_, params_.G, params_.eps, src, tgt, p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2),
-                           p.real(jerk_, 0), p.real(jerk_, 1), p.real(jerk_, 2), p.real(pot_), hop == 0);
-      } else {
-        Sources src{s, s + nmax_, s + 2 * nmax_, s + 3 * nmax_, ns};
-        Targets tgt{own[0], own[1], own[2], n, p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2), p.real(pot_)};
-        accumulate_gravity(dev_, params_, src, tgt, hop == 0);
-      }
-      if (more) {
-        transport_->finish();
-        cur = 1 - cur;
-      }
-    }
+  // No work measured yet: the first force pass balances ranks by body count.
+  void zero_costs() {
+    if (cost_ < 0) return;
+    double* c = particles_->real(cost_);
+    for_each(dev_, particles_->owned(), [=] TESSERA_HD(int i) { c[i] = 0.0; });
   }
 
-  void fill_column(int col, int comp) {
-    double* v = particles_->real(col, comp);
-    for_each(dev_, particles_->owned(), [=] TESSERA_HD(int i) { v[i] = 0.0; });
+  // Forces on the owned bodies at positions (and, for Hermite, velocities)
+  // `target` (x, y, z, vx, vy, vz), or at the bodies' own.
+  void compute_forces(const double* const* target = nullptr) {
+    Particles& p = *particles_;
+    BodyColumns b{p.position(0), p.position(1), p.position(2), p.real(mass_),
+                  p.real(vel_, 0), p.real(vel_, 1), p.real(vel_, 2), p.owned()};
+    if (target) {
+      b.x = target[0], b.y = target[1], b.z = target[2];
+      b.vx = target[3], b.vy = target[4], b.vz = target[5];
+    }
+    ForceOutputs out{p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2), p.real(pot_)};
+    if (hermite_) out.jx = p.real(jerk_, 0), out.jy = p.real(jerk_, 1), out.jz = p.real(jerk_, 2);
+    if (cost_ >= 0) out.cost = p.real(cost_);
+    forces_->compute(b, out);
   }
 
   // Kick-drift-kick: symplectic, time-reversible, second order.
@@ -403,7 +337,7 @@ class DirectSolver final : public Solver {
     double* v[3] = {p.real(vel_, 0), p.real(vel_, 1), p.real(vel_, 2)};
     double* a[3] = {p.real(acc_, 0), p.real(acc_, 1), p.real(acc_, 2)};
     double* j[3] = {p.real(jerk_, 0), p.real(jerk_, 1), p.real(jerk_, 2)};
-    // The corrector needs the old a and j: kept in old_ (allocate_ring).
+    // The corrector needs the old a and j: kept in old_ (allocate_hermite).
     for (int c = 0; c < 3; ++c) {
       double *xp = predicted_[c].data(), *vp = predicted_[3 + c].data(), *a0 = old_[c].data(), *j0 = old_[3 + c].data();
       const double *xc = x[c], *vc = v[c], *ac = a[c], *jc = j[c];
@@ -435,10 +369,11 @@ class DirectSolver final : public Solver {
   bool hermite_ = false, gadget_ = false, fixed_dt_ = false;
   double eta_ = 0.02;
   std::unique_ptr<Particles> particles_;
-  int vel_ = -1, mass_ = -1, acc_ = -1, pot_ = -1, jerk_ = -1;
-  std::int64_t total_ = 0, nmax_ = 0;
-  std::unique_ptr<Transport> transport_;
-  Buffer<double> ring_[2];
+  int vel_ = -1, mass_ = -1, acc_ = -1, pot_ = -1, jerk_ = -1, cost_ = -1;
+  std::int64_t total_ = 0;
+  std::string name_;
+  ProviderFactory factory_;
+  std::unique_ptr<ForceProvider> forces_;
   std::array<Buffer<double>, 6> predicted_, old_;
 };
 
@@ -459,10 +394,23 @@ void validate_deck(const deck::Deck& d) {
     throw d.error_at("output.format", "\"gadget4\" replaces the Tessera HDF5 layout; list one of them, not both");
 }
 
+void validate_tree_deck(const deck::Deck& d) {
+  validate_deck(d);
+  if (d.string("physics.integrator") != "leapfrog")
+    throw d.error_at("physics.integrator", "nbody.tree integrates with leapfrog only (the tree gives no jerk)");
+}
+
 void register_direct_solver() {
   SolverRegistry::instance().add_once({"nbody.direct", "direct-summation softened gravity, ring-decomposed (leapfrog or Hermite)",
-                nbody_schema, [] { return std::make_unique<DirectSolver>(); }, nbody_fields(), validate_deck,
-                nbody_memory});
+                nbody_schema, [] { return std::make_unique<NbodySolver>("nbody.direct", make_direct_forces); },
+                nbody_fields(), validate_deck, nbody_memory});
+}
+
+void register_tree_solver() {
+  SolverRegistry::instance().add_once({"nbody.tree",
+                "Barnes-Hut octree gravity (quadrupoles, theta or relative opening), walked per group of bodies",
+                nbody_tree_schema, [] { return std::make_unique<NbodySolver>("nbody.tree", make_tree_forces); },
+                nbody_fields(), validate_tree_deck, nbody_tree_memory});
 }
 
 }  // namespace tessera::nbody

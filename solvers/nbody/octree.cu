@@ -1,0 +1,915 @@
+// Compiled by nvcc in CUDA builds and as C++ in host-only builds.
+#include "solvers/nbody/octree.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "runtime/error.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/format.hpp"
+#include "runtime/memory.hpp"
+#include "runtime/reduce.hpp"
+#include "runtime/scan.hpp"
+#include "runtime/sort.hpp"
+#include "solvers/nbody/gravity_pair.hpp"
+
+namespace tessera::nbody {
+
+namespace {
+
+constexpr int kKeyBits = 21;  // per dimension: 63-bit keys
+constexpr int kMaxLevel = kKeyBits;
+// DFS stack of the walk: each level pops one node and pushes at most 8, so
+// 7 per level plus the root is enough.
+constexpr int kStack = 7 * (kMaxLevel + 1) + 8;
+
+// Spreads the low 21 bits of v to every third bit.
+TESSERA_HD TESSERA_INLINE std::uint64_t spread3(std::uint64_t v) {
+  v &= 0x1fffffULL;
+  v = (v | v << 32) & 0x1f00000000ffffULL;
+  v = (v | v << 16) & 0x1f0000ff0000ffULL;
+  v = (v | v << 8) & 0x100f00f00f00f00fULL;
+  v = (v | v << 4) & 0x10c30c30c30c30c3ULL;
+  v = (v | v << 2) & 0x1249249249249249ULL;
+  return v;
+}
+
+struct KeyFrame {
+  double lo[3];
+  double scale;  // cells per length unit
+  TESSERA_HD TESSERA_INLINE std::uint64_t key(double x, double y, double z) const {
+    const double c[3] = {(x - lo[0]) * scale, (y - lo[1]) * scale, (z - lo[2]) * scale};
+    std::uint64_t k[3];
+    for (int d = 0; d < 3; ++d) {
+      // Clamped: targets of a walk may lie outside the sources' cube.
+      const double v = c[d] < 0 ? 0.0 : (c[d] > double((1 << kKeyBits) - 1) ? double((1 << kKeyBits) - 1) : c[d]);
+      k[d] = static_cast<std::uint64_t>(v);
+    }
+    return spread3(k[0]) << 2 | spread3(k[1]) << 1 | spread3(k[2]);
+  }
+};
+
+void compute_keys(const Device& dev, KeyFrame f, const double* x, const double* y, const double* z, std::int64_t n,
+                  std::uint64_t* keys, std::int32_t* index) {
+  for_each(dev, n, [=] TESSERA_HD(int i) {
+    keys[i] = f.key(x[i], y[i], z[i]);
+    index[i] = i;
+  });
+}
+
+// First j in [b, e) whose octant below the shared prefix is >= c.
+TESSERA_HD TESSERA_INLINE int octant_bound(const std::uint64_t* keys, int b, int e, int shift, std::uint64_t c) {
+  while (b < e) {
+    const int mid = b + (e - b) / 2;
+    if (((keys[mid] >> shift) & 7) < c) b = mid + 1;
+    else e = mid;
+  }
+  return b;
+}
+
+template <class T>
+void grow(const Device& dev, Buffer<T>& b, std::size_t keep, std::size_t n) {
+  Buffer<T> g(dev, n);
+  if (keep > 0) memory::copy(g.data(), dev, b.data(), dev, keep * sizeof(T));
+  b = std::move(g);
+}
+
+template <class T>
+void ensure_size(const Device& dev, Buffer<T>& b, std::size_t n) {
+  if (b.size() < n) b = Buffer<T>(dev, std::max<std::size_t>(n, b.size() + b.size() / 2));
+}
+
+struct NodeArrays {
+  std::int32_t *begin, *end, *child, *nchild, *parent;
+  double *centre, *moment, *rcrit2;
+};
+
+void count_children(const Device& dev, NodeArrays a, const std::uint64_t* keys, std::int64_t first, std::int64_t count,
+                    int level, int leaf_size, std::int32_t* split) {
+  const int shift = 3 * (kMaxLevel - 1 - level);
+  const bool last = level >= kMaxLevel;
+  for_each(dev, count, [=] TESSERA_HD(int i) {
+    const std::int64_t k = first + i;
+    const int b = a.begin[k], e = a.end[k];
+    a.child[k] = -1;
+    a.nchild[k] = 0;
+    int n = 0;
+    if (!last && e - b > leaf_size) {
+      int lo = b;
+      for (std::uint64_t c = 0; c < 8; ++c) {
+        const int hi = c == 7 ? e : octant_bound(keys, lo, e, shift, c + 1);
+        n += hi > lo;
+        lo = hi;
+      }
+    }
+    split[i] = n;
+  });
+}
+
+void write_children(const Device& dev, NodeArrays a, const std::uint64_t* keys, std::int64_t first,
+                    std::int64_t count, int level, std::int64_t next, std::int32_t total, const std::int32_t* offset) {
+  const int shift = 3 * (kMaxLevel - 1 - level);
+  for_each(dev, count, [=] TESSERA_HD(int i) {
+    const std::int64_t k = first + i;
+    const int n = (i + 1 < count ? offset[i + 1] : total) - offset[i];
+    if (n == 0) return;
+    const std::int64_t c0 = next + offset[i];
+    a.child[k] = static_cast<std::int32_t>(c0);
+    a.nchild[k] = n;
+    const int b = a.begin[k], e = a.end[k];
+    const double* pc = a.centre + 4 * k;
+    const double h = 0.5 * pc[3];
+    int lo = b, slot = 0;
+    for (std::uint64_t c = 0; c < 8; ++c) {
+      const int hi = c == 7 ? e : octant_bound(keys, lo, e, shift, c + 1);
+      if (hi > lo) {
+        const std::int64_t j = c0 + slot++;
+        a.begin[j] = lo;
+        a.end[j] = hi;
+        a.parent[j] = static_cast<std::int32_t>(k);
+        a.child[j] = -1;
+        a.nchild[j] = 0;
+        double* cc = a.centre + 4 * j;
+        cc[0] = pc[0] + ((c & 4) ? h : -h);
+        cc[1] = pc[1] + ((c & 2) ? h : -h);
+        cc[2] = pc[2] + ((c & 1) ? h : -h);
+        cc[3] = h;
+      }
+      lo = hi;
+    }
+  });
+}
+
+// Moments of one level's nodes from their bodies (leaves) or children
+// (already done: deeper level). Quadrupole traceless, about the centre of mass.
+void level_moments(const Device& dev, NodeArrays a, const double* x, const double* y, const double* z,
+                   const double* m, std::int64_t first, std::int64_t count, double theta) {
+  const double inv_theta = theta > 0 ? 1.0 / theta : 0.0;
+  for_each(dev, count, [=] TESSERA_HD(int i) {
+    const std::int64_t k = first + i;
+    const double* ce = a.centre + 4 * k;
+    double M = 0, c[3] = {0, 0, 0}, q[6] = {0, 0, 0, 0, 0, 0};
+    const int ch = a.child[k];
+    if (ch < 0) {
+      const int b = a.begin[k], e = a.end[k];
+      for (int j = b; j < e; ++j) M += m[j], c[0] += m[j] * x[j], c[1] += m[j] * y[j], c[2] += m[j] * z[j];
+      if (M > 0) c[0] /= M, c[1] /= M, c[2] /= M;
+      else c[0] = ce[0], c[1] = ce[1], c[2] = ce[2];
+      for (int j = b; j < e; ++j) {
+        const double d[3] = {x[j] - c[0], y[j] - c[1], z[j] - c[2]};
+        const double d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        q[0] += m[j] * (3 * d[0] * d[0] - d2), q[1] += m[j] * (3 * d[1] * d[1] - d2);
+        q[2] += m[j] * (3 * d[2] * d[2] - d2), q[3] += m[j] * 3 * d[0] * d[1];
+        q[4] += m[j] * 3 * d[0] * d[2], q[5] += m[j] * 3 * d[1] * d[2];
+      }
+    } else {
+      const int nc = a.nchild[k];
+      for (int j = ch; j < ch + nc; ++j) {
+        const double* mo = a.moment + 10 * j;
+        M += mo[0], c[0] += mo[0] * mo[1], c[1] += mo[0] * mo[2], c[2] += mo[0] * mo[3];
+      }
+      if (M > 0) c[0] /= M, c[1] /= M, c[2] /= M;
+      else c[0] = ce[0], c[1] = ce[1], c[2] = ce[2];
+      for (int j = ch; j < ch + nc; ++j) {
+        const double* mo = a.moment + 10 * j;
+        const double mc = mo[0], d[3] = {mo[1] - c[0], mo[2] - c[1], mo[3] - c[2]};
+        const double d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        q[0] += mo[4] + mc * (3 * d[0] * d[0] - d2), q[1] += mo[5] + mc * (3 * d[1] * d[1] - d2);
+        q[2] += mo[6] + mc * (3 * d[2] * d[2] - d2), q[3] += mo[7] + mc * 3 * d[0] * d[1];
+        q[4] += mo[8] + mc * 3 * d[0] * d[2], q[5] += mo[9] + mc * 3 * d[1] * d[2];
+      }
+    }
+    double* mo = a.moment + 10 * k;
+    mo[0] = M, mo[1] = c[0], mo[2] = c[1], mo[3] = c[2];
+    for (int j = 0; j < 6; ++j) mo[4 + j] = q[j];
+    // Barnes-Hut with the offset correction (Barnes 1994; Bonsai): side l over
+    // theta plus the centre of mass's distance from the geometric centre.
+    const double off = sqrt((c[0] - ce[0]) * (c[0] - ce[0]) + (c[1] - ce[1]) * (c[1] - ce[1]) +
+                            (c[2] - ce[2]) * (c[2] - ce[2]));
+    const double r = theta > 0 ? 2 * ce[3] * inv_theta + off : 1e300;
+    a.rcrit2[k] = r * r;
+  });
+}
+
+struct WalkArgs {
+  const std::int32_t *begin, *end, *child, *nchild;
+  const double *centre, *moment, *rcrit2;
+  const double *sx, *sy, *sz, *sm;  // sources in key order
+  const double *tx, *ty, *tz;       // targets, input order
+  const std::int32_t* tperm;        // sorted target position -> target index
+  const std::int32_t* self;         // source sorted index of each target, or null
+  std::int32_t self_offset;
+  const std::int32_t* inverse;      // source input index -> sorted index
+  const double* gbox;
+  std::int32_t* work;
+  double *ax, *ay, *az, *pot;
+  double G, accuracy;
+  int group_size;
+  bool relative, quadrupole, same_order;
+  std::int64_t first_group = 0;  // the walk covers groups from here on
+  std::int64_t out_offset = -1;   // >= 0: results at sorted position - out_offset, else at the target index
+};
+
+// Bounding boxes and smallest |a_old| (amag, by target index, or null) of
+// groups g0 .. g0 + count - 1.
+void group_boxes(const Device& dev, const WalkArgs w, std::int64_t n, std::int64_t g0, std::int64_t count,
+                 const double* amag, double* gbox) {
+  const int gs = w.group_size;
+  for_each(dev, count, [=] TESSERA_HD(int k) {
+    const std::int64_t g = g0 + k;
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300}, amin = 1e300;
+    const std::int64_t e = (g + 1) * gs < n ? (g + 1) * gs : n;
+    for (std::int64_t s = g * gs; s < e; ++s) {
+      const int i = w.tperm[s];
+      const double p[3] = {w.tx[i], w.ty[i], w.tz[i]};
+      for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
+      if (amag) amin = amag[i] < amin ? amag[i] : amin;
+    }
+    double* b = gbox + 7 * g;
+    for (int d = 0; d < 3; ++d) b[d] = lo[d], b[3 + d] = hi[d];
+    b[6] = amin;
+  });
+}
+
+// Whether the group with box gb (lo x, y, z, hi x, y, z, smallest |a_old|)
+// must open node k rather than take its multipole.
+TESSERA_HD TESSERA_INLINE bool opens(const WalkArgs& w, const double* gb, int k) {
+  const double* mo = w.moment + 10 * k;
+  const double* ce = w.centre + 4 * k;
+  // A group reaching into the node (its box grown by 10%) always opens it.
+  const double hh = 1.1 * ce[3];
+  if (gb[0] <= ce[0] + hh && gb[3] >= ce[0] - hh && gb[1] <= ce[1] + hh && gb[4] >= ce[1] - hh &&
+      gb[2] <= ce[2] + hh && gb[5] >= ce[2] - hh)
+    return true;
+  // The nearest point of the group's box to the centre of mass.
+  double r2 = 0;
+  for (int d = 0; d < 3; ++d) {
+    const double c = mo[1 + d];
+    const double t = c < gb[d] ? gb[d] - c : (c > gb[3 + d] ? c - gb[3 + d] : 0.0);
+    r2 += t * t;
+  }
+  if (w.relative) {
+    const double l = 2 * ce[3];
+    return w.G * mo[0] * l * l > w.accuracy * gb[6] * r2 * r2;
+  }
+  return r2 <= w.rcrit2[k];
+}
+
+// Node k's monopole (softened like a body) and quadrupole on a target at
+// (xi, yi, zi), added to the sums (G and the sign of phi applied at the end):
+// phi += -G d.Q.d / (2 r^5), a += G (-Q d / r^5 + 5/2 (d.Q.d) d / r^7), d = com - target.
+template <bool kQuadrupole, class Kernel, class Real>
+TESSERA_HD TESSERA_INLINE void add_node(const Kernel& kern, const double* mo, double xi, double yi, double zi, Real& px,
+                                        Real& py, Real& pz, Real& pp) {
+  const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi), dz = static_cast<Real>(mo[3] - zi);
+  detail::add_pair<false>(kern, dx, dy, dz, static_cast<Real>(mo[0]), false, px, py, pz, pp);
+  if constexpr (kQuadrupole) {
+    const Real qxx = static_cast<Real>(mo[4]), qyy = static_cast<Real>(mo[5]), qzz = static_cast<Real>(mo[6]);
+    const Real qxy = static_cast<Real>(mo[7]), qxz = static_cast<Real>(mo[8]), qyz = static_cast<Real>(mo[9]);
+    const Real d2 = dx * dx + dy * dy + dz * dz;
+    const Real rinv = gravity::detail::inverse_sqrt(d2), rinv2 = rinv * rinv;
+    const Real rinv5 = rinv2 * rinv2 * rinv;
+    const Real qx = qxx * dx + qxy * dy + qxz * dz, qy = qxy * dx + qyy * dy + qyz * dz,
+               qz = qxz * dx + qyz * dy + qzz * dz;
+    const Real dqd = dx * qx + dy * qy + dz * qz;
+    const Real f = Real(2.5) * dqd * rinv5 * rinv2;
+    px += f * dx - qx * rinv5;
+    py += f * dy - qy * rinv5;
+    pz += f * dz - qz * rinv5;
+    pp += Real(0.5) * dqd * rinv5;
+  }
+}
+
+// Leaf k's bodies on a target at (xi, yi, zi) whose source index is `me`
+// (-1: none); returns the pairs evaluated.
+template <class Kernel, class Real>
+TESSERA_HD TESSERA_INLINE int add_leaf(const Kernel& kern, const WalkArgs& w, int k, int me, double xi, double yi,
+                                       double zi, Real& px, Real& py, Real& pz, Real& pp) {
+  const int b = w.begin[k], e = w.end[k];
+  for (int j = b; j < e; ++j)
+    detail::add_pair<true>(kern, static_cast<Real>(w.sx[j] - xi), static_cast<Real>(w.sy[j] - yi),
+                           static_cast<Real>(w.sz[j] - zi), static_cast<Real>(w.sm[j]), j == me, px, py, pz, pp);
+  return e - b - (me >= b && me < e);
+}
+
+TESSERA_HD TESSERA_INLINE int self_index(const WalkArgs& w, int s, int i) {
+  return w.same_order ? s : (w.self_offset >= 0 ? w.inverse[w.self_offset + i] : -1);
+}
+
+TESSERA_HD TESSERA_INLINE void store(const WalkArgs& w, int s, int i, const double* a, double phi, int bodies,
+                                     int nodes) {
+  const std::int64_t o = w.out_offset >= 0 ? s - w.out_offset : i;
+  w.ax[o] = w.G * a[0];
+  w.ay[o] = w.G * a[1];
+  w.az[o] = w.G * a[2];
+  w.pot[o] = -w.G * phi;
+  w.work[2 * s] = bodies;
+  w.work[2 * s + 1] = nodes;
+}
+
+// CUDA: a thread per target. The targets of a group are consecutive threads
+// that take the same path through the tree (the criterion sees only the
+// group's box), so a warp walks one interaction list in lockstep, reading
+// each node once for all its threads.
+template <class Kernel>
+void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t count) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  const std::int64_t s0 = w.first_group * w.group_size;
+  for_each(dev, count, [=] TESSERA_HD(int k) {
+    const int s = static_cast<int>(s0 + k);
+    const int i = w.tperm[s];
+    const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
+    const int me = self_index(w, s, i);
+    const double* gb = w.gbox + 7 * (s / w.group_size);
+    double a[3] = {0, 0, 0}, phi = 0;
+    int bodies = 0, nodes = 0;
+    int stack[kStack];
+    int sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const int k = stack[--sp];
+      if (!(w.moment[10 * k] != 0)) continue;
+      Real px = 0, py = 0, pz = 0, pp = 0;
+      if (!opens(w, gb, k)) {
+        if (w.quadrupole) add_node<true>(kern, w.moment + 10 * k, xi, yi, zi, px, py, pz, pp);
+        else add_node<false>(kern, w.moment + 10 * k, xi, yi, zi, px, py, pz, pp);
+        ++nodes;
+      } else if (w.child[k] < 0) {
+        bodies += add_leaf(kern, w, k, me, xi, yi, zi, px, py, pz, pp);
+      } else {
+        const int c0 = w.child[k];
+        for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
+        continue;
+      }
+      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+    }
+    store(w, s, i, a, phi, bodies, nodes);
+  });
+}
+
+constexpr int kHostGroup = 64;  // most targets a host group walk holds
+constexpr int kHostList = 256;  // list entries gathered before they are applied
+
+// Host: a loop iteration per group. One traversal gathers the accepted nodes
+// and the opened leaves into lists (applied whenever one fills), and every
+// target of the group then runs through the lists: the walk's cost is paid
+// once per group, the inner loops are plain sums over a list.
+template <class Kernel>
+void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n, std::int64_t groups) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  for_each(dev, groups, [=] TESSERA_HD(int k) {
+    const int g = static_cast<int>(w.first_group + k);
+    const int first = g * w.group_size;
+    const int count = static_cast<int>(n - first < w.group_size ? n - first : w.group_size);
+    const double* gb = w.gbox + 7 * g;
+    // The group's targets as structure-of-arrays locals: the list loops run
+    // over them innermost (independent sums, so the compiler vectorises).
+    double xt[kHostGroup], yt[kHostGroup], zt[kHostGroup];
+    double ax[kHostGroup], ay[kHostGroup], az[kHostGroup], phi[kHostGroup];
+    int me[kHostGroup], bodies[kHostGroup], nodes = 0;
+    for (int t = 0; t < count; ++t) {
+      const int s = first + t, i = w.tperm[s];
+      xt[t] = w.tx[i], yt[t] = w.ty[i], zt[t] = w.tz[i], me[t] = self_index(w, s, i);
+      ax[t] = ay[t] = az[t] = phi[t] = 0, bodies[t] = 0;
+    }
+    int me_lo = 0x7fffffff, me_hi = -1;  // the group's own source indices (-1: none)
+    for (int t = 0; t < count; ++t)
+      if (me[t] >= 0) me_lo = me[t] < me_lo ? me[t] : me_lo, me_hi = me[t] > me_hi ? me[t] : me_hi;
+    int node_list[kHostList], leaf_list[kHostList];
+    int nn = 0, nl = 0;
+    // The loops over the group's targets are branch-free (the multipole
+    // order and the self test decided outside them), so they vectorise.
+    auto flush_nodes = [&]() {
+      for (int l = 0; l < nn; ++l) {
+        const double* mo = w.moment + 10 * node_list[l];
+        if (w.quadrupole) {
+          for (int t = 0; t < count; ++t) {
+            Real px = 0, py = 0, pz = 0, pp = 0;
+            add_node<true>(kern, mo, xt[t], yt[t], zt[t], px, py, pz, pp);
+            ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
+          }
+        } else {
+          for (int t = 0; t < count; ++t) {
+            Real px = 0, py = 0, pz = 0, pp = 0;
+            add_node<false>(kern, mo, xt[t], yt[t], zt[t], px, py, pz, pp);
+            ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
+          }
+        }
+      }
+      nodes += nn;
+      nn = 0;
+    };
+    auto flush_leaves = [&]() {
+      // A leaf's pairs summed in Real, the leaves in double (as the
+      // per-target walk does), so single precision keeps its digits.
+      Real px[kHostGroup], py[kHostGroup], pz[kHostGroup], pp[kHostGroup];
+      for (int l = 0; l < nl; ++l) {
+        const int k = leaf_list[l], b = w.begin[k], e = w.end[k];
+        for (int t = 0; t < count; ++t) px[t] = py[t] = pz[t] = pp[t] = 0;
+        // Only a leaf holding some of the group's own bodies needs the self test.
+        const bool may_hold_self = me_hi >= b && me_lo < e;
+        for (int j = b; j < e; ++j) {
+          const double xj = w.sx[j], yj = w.sy[j], zj = w.sz[j];
+          const Real mj = static_cast<Real>(w.sm[j]);
+          if (may_hold_self) {
+            for (int t = 0; t < count; ++t)
+              detail::add_pair<true>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
+                                     static_cast<Real>(zj - zt[t]), mj, j == me[t], px[t], py[t], pz[t], pp[t]);
+          } else {
+            for (int t = 0; t < count; ++t)
+              detail::add_pair<false>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
+                                      static_cast<Real>(zj - zt[t]), mj, false, px[t], py[t], pz[t], pp[t]);
+          }
+        }
+        for (int t = 0; t < count; ++t) {
+          ax[t] += px[t], ay[t] += py[t], az[t] += pz[t], phi[t] += pp[t];
+          bodies[t] += e - b - (me[t] >= b && me[t] < e);
+        }
+      }
+      nl = 0;
+    };
+    int stack[kStack];
+    int sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const int k = stack[--sp];
+      if (!(w.moment[10 * k] != 0)) continue;
+      if (!opens(w, gb, k)) {
+        node_list[nn++] = k;
+        if (nn == kHostList) flush_nodes();
+      } else if (w.child[k] < 0) {
+        leaf_list[nl++] = k;
+        if (nl == kHostList) flush_leaves();
+      } else {
+        const int c0 = w.child[k];
+        for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
+      }
+    }
+    flush_nodes();
+    flush_leaves();
+    for (int t = 0; t < count; ++t) {
+      const double at[3] = {ax[t], ay[t], az[t]};
+      store(w, first + t, w.tperm[first + t], at, phi[t], bodies[t], nodes);
+    }
+  });
+}
+
+void invert(const Device& dev, const std::int32_t* perm, std::int32_t* inverse, std::int64_t n) {
+  for_each(dev, n, [=] TESSERA_HD(int s) { inverse[perm[s]] = s; });
+}
+
+void gather(const Device& dev, const std::int32_t* perm, const double* in, double* out, std::int64_t n) {
+  for_each(dev, n, [=] TESSERA_HD(int s) { out[s] = in[perm[s]]; });
+}
+
+// Whether any of a domain's `per` boxes opens node k.
+TESSERA_HD TESSERA_INLINE bool any_opens(const WalkArgs& w, const double* db, int per, int k) {
+  for (int b = 0; b < per; ++b)
+    if (opens(w, db + 7 * b, k)) return true;
+  return false;
+}
+
+// The export walk in parallel: an item per (domain, node of the top levels,
+// [0, cut)), nodes below `deep` (the first node of the deepest top level)
+// deciding only for themselves, the deepest top level's nodes walking their
+// subtrees. An item counts only when every ancestor is opened (what a walk
+// from the root would reach). Count (out null: nodes and bodies per item
+// into item_nodes, item_bodies) or write the records of domain d at
+// offsets[d] (nodes first, then bodies; item order) from the items' scans.
+struct ExportArgs {
+  const double* boxes;
+  int per, items_per_domain, deep;
+  std::int64_t *item_nodes, *item_bodies;
+  const std::int64_t *node_scan, *body_scan, *counts, *offsets;
+  double* out;
+};
+
+void export_items(const Device& dev, const WalkArgs w, const std::int32_t* parent, const ExportArgs e, int domains) {
+  for_each(dev, static_cast<std::int64_t>(domains) * e.items_per_domain, [=] TESSERA_HD(int item) {
+    const int d = item / e.items_per_domain, k0 = item % e.items_per_domain;
+    const double* db = e.boxes + 7 * static_cast<std::int64_t>(d) * e.per;
+    double* out = e.out;
+    // Writing: domains given no records (the rank itself, empty ranks) are skipped.
+    if (out && e.counts[2 * d] + e.counts[2 * d + 1] == 0) return;
+    bool reached = w.moment[10 * k0] != 0;
+    for (int p = parent[k0]; p >= 0 && reached; p = parent[p]) reached = any_opens(w, db, e.per, p);
+    std::int64_t nn = 0, nb = 0, node_at = 0, body_at = 0;
+    if (out) {
+      const std::int64_t first = static_cast<std::int64_t>(d) * e.items_per_domain;
+      node_at = e.offsets[d] + 10 * (e.node_scan[item] - e.node_scan[first]);
+      body_at = e.offsets[d] + 10 * e.counts[2 * d] + 4 * (e.body_scan[item] - e.body_scan[first]);
+    }
+    int stack[kStack];
+    int sp = 0;
+    if (reached) stack[sp++] = k0;
+    while (sp > 0) {
+      const int k = stack[--sp];
+      if (!(w.moment[10 * k] != 0)) continue;
+      if (!any_opens(w, db, e.per, k)) {
+        if (out)
+          for (int c = 0; c < 10; ++c) out[node_at + 10 * nn + c] = w.moment[10 * k + c];
+        ++nn;
+      } else if (w.child[k] < 0) {
+        for (int j = w.begin[k]; j < w.end[k]; ++j) {
+          if (out) {
+            double* o = out + body_at + 4 * nb;
+            o[0] = w.sx[j], o[1] = w.sy[j], o[2] = w.sz[j], o[3] = w.sm[j];
+          }
+          ++nb;
+        }
+      } else if (k >= e.deep) {
+        const int c0 = w.child[k];
+        for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
+      }
+      // An opened node above the deepest top level: its children are items.
+    }
+    if (!out) e.item_nodes[item] = nn, e.item_bodies[item] = nb;
+  });
+}
+
+template <class Kernel>
+void imports_on_targets(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
+                        const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  for_each(dev, t.n, [=] TESSERA_HD(int i) {
+    const double xi = t.x[i], yi = t.y[i], zi = t.z[i];
+    double a[3] = {0, 0, 0}, phi = 0;
+    for (std::int64_t l = 0; l < nn; ++l) {
+      Real px = 0, py = 0, pz = 0, pp = 0;
+      if (quadrupole) add_node<true>(kern, nodes + 10 * l, xi, yi, zi, px, py, pz, pp);
+      else add_node<false>(kern, nodes + 10 * l, xi, yi, zi, px, py, pz, pp);
+      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+    }
+    // Bodies summed in Real in blocks of a leaf's size, the blocks in double
+    // (as the walk sums a leaf), so single precision keeps its digits.
+    for (std::int64_t b0 = 0; b0 < nb; b0 += 16) {
+      Real px = 0, py = 0, pz = 0, pp = 0;
+      const std::int64_t b1 = b0 + 16 < nb ? b0 + 16 : nb;
+      for (std::int64_t j = b0; j < b1; ++j) {
+        const double* o = bodies + 4 * j;
+        detail::add_pair<false>(kern, static_cast<Real>(o[0] - xi), static_cast<Real>(o[1] - yi),
+                                static_cast<Real>(o[2] - zi), static_cast<Real>(o[3]), false, px, py, pz, pp);
+      }
+      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
+    }
+    t.ax[i] += G * a[0];
+    t.ay[i] += G * a[1];
+    t.az[i] += G * a[2];
+    t.pot[i] += -G * phi;
+  });
+}
+
+}  // namespace
+
+void morton_keys(const Device& dev, const double lo[3], double size, const double* x, const double* y,
+                 const double* z, std::int64_t n, std::uint64_t* keys, std::int32_t* index) {
+  KeyFrame f{{lo[0], lo[1], lo[2]}, double(1 << kKeyBits) / size};
+  compute_keys(dev, f, x, y, z, n, keys, index);
+}
+
+namespace {
+WalkArgs export_args(const std::int32_t* begin, const std::int32_t* end, const std::int32_t* child,
+                     const std::int32_t* nchild, const double* centre, const double* moment, const double* rcrit2,
+                     const double* sx, const double* sy, const double* sz, const double* sm, const GravityParams& g,
+                     const OpeningParams& p, bool relative) {
+  WalkArgs w{};
+  w.begin = begin, w.end = end, w.child = child, w.nchild = nchild;
+  w.centre = centre, w.moment = moment, w.rcrit2 = rcrit2;
+  w.sx = sx, w.sy = sy, w.sz = sz, w.sm = sm;
+  w.G = g.G, w.accuracy = p.force_accuracy, w.relative = relative, w.quadrupole = p.quadrupole;
+  w.group_size = std::max(1, p.group_size);
+  return w;
+}
+}  // namespace
+
+void Octree::export_items_setup(int domains) {
+  // Top levels down to the first with at least 64 nodes (or the deepest).
+  int cut = 0;
+  while (cut + 1 < levels_ && level_start_[cut + 1] - level_start_[cut] < 64) ++cut;
+  export_deep_ = static_cast<int>(level_start_[cut]);
+  export_items_ = static_cast<int>(level_start_[cut + 1]);
+  const auto items = static_cast<std::size_t>(domains) * static_cast<std::size_t>(export_items_);
+  for (auto* b : {&item_nodes_, &item_bodies_, &node_scan_, &body_scan_}) ensure_size(dev_, *b, items);
+}
+
+void Octree::export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
+                          int domains, int per_domain, std::int64_t* counts) {
+  if (n_ == 0) throw Error("nbody.tree: export before build");
+  const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
+                                 moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
+                                 relative);
+  export_items_setup(domains);
+  const std::int64_t items = static_cast<std::int64_t>(domains) * export_items_;
+  ExportArgs e{boxes, per_domain, export_items_, export_deep_, item_nodes_.data(), item_bodies_.data(),
+               nullptr, nullptr, nullptr, nullptr, nullptr};
+  export_items(dev_, w, parent_.data(), e, domains);
+  exclusive_scan(dev_, item_nodes_.data(), node_scan_.data(), items);
+  exclusive_scan(dev_, item_bodies_.data(), body_scan_.data(), items);
+  // Per domain: the scans' steps across its items.
+  const std::int64_t *ns = node_scan_.data(), *bs = body_scan_.data(), *in = item_nodes_.data(),
+                     *ib = item_bodies_.data();
+  const int m = export_items_;
+  for_each(dev_, domains, [=] TESSERA_HD(int d) {
+    const std::int64_t first = static_cast<std::int64_t>(d) * m, last = first + m - 1;
+    counts[2 * d] = ns[last] + in[last] - ns[first];
+    counts[2 * d + 1] = bs[last] + ib[last] - bs[first];
+  });
+}
+
+void Octree::export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
+                          int domains, int per_domain, const std::int64_t* counts, const std::int64_t* offsets,
+                          double* out) {
+  if (n_ == 0) throw Error("nbody.tree: export before build");
+  const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
+                                 moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
+                                 relative);
+  ExportArgs e{boxes, per_domain, export_items_, export_deep_, nullptr, nullptr,
+               node_scan_.data(), body_scan_.data(), counts, offsets, out};
+  export_items(dev_, w, parent_.data(), e, domains);
+}
+
+void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,
+                         std::int64_t nodes, const double* body_records, std::int64_t bodies) const {
+  if (t.n <= 0 || nodes + bodies == 0) return;
+  detail::with_softening_kernel(g, [&](auto kern) {
+    imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
+  });
+}
+
+namespace {
+// Node k is in the cut: it holds at most `most` bodies (or is a leaf) and its
+// parent holds more.
+TESSERA_HD TESSERA_INLINE bool in_cut(const std::int32_t* begin, const std::int32_t* end, const std::int32_t* child,
+                                      const std::int32_t* parent, int k, std::int64_t most) {
+  const int p = parent[k];
+  const bool small = end[k] - begin[k] <= most || child[k] < 0;
+  return small && (p < 0 || end[p] - begin[p] > most);
+}
+}  // namespace
+
+std::int64_t Octree::domain_boxes(std::int64_t most, const double* amag, Buffer<double>& out) {
+  const std::int32_t *begin = begin_.data(), *end = end_.data(), *child = child_.data(), *parent = parent_.data();
+  ensure_size(dev_, split_, static_cast<std::size_t>(nodes_));
+  ensure_size(dev_, cut_, static_cast<std::size_t>(nodes_));
+  std::int32_t* flag = split_.data();
+  std::int32_t* index = cut_.data();
+  for_each(dev_, nodes_, [=] TESSERA_HD(int k) { flag[k] = in_cut(begin, end, child, parent, k, most) ? 1 : 0; });
+  const std::int64_t boxes = exclusive_scan(dev_, flag, index, nodes_);
+  if (out.size() < static_cast<std::size_t>(7 * std::max<std::int64_t>(1, boxes)))
+    out = Buffer<double>(dev_, static_cast<std::size_t>(7 * std::max<std::int64_t>(1, boxes)));
+  const double *x = sx_.data(), *y = sy_.data(), *z = sz_.data();
+  const std::int32_t* perm = perm_.data();
+  double* o = out.data();
+  for_each(dev_, nodes_, [=] TESSERA_HD(int k) {
+    if (!in_cut(begin, end, child, parent, k, most)) return;
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300}, amin = 1e300;
+    for (int s = begin[k]; s < end[k]; ++s) {
+      const double p[3] = {x[s], y[s], z[s]};
+      for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
+      if (amag) amin = amag[perm[s]] < amin ? amag[perm[s]] : amin;
+    }
+    double* b = o + 7 * static_cast<std::int64_t>(index[k]);
+    for (int d = 0; d < 3; ++d) b[d] = lo[d], b[3 + d] = hi[d];
+    b[6] = amag ? amin : 0.0;
+  });
+  return boxes;
+}
+
+void Octree::target_costs(double* out, double extra, bool add) const {
+  const std::int32_t* perm = tperm_.data();
+  const std::int32_t* work = work_.data();
+  for_each(dev_, walked_, [=] TESSERA_HD(int s) {
+    const int i = perm[s];
+    out[i] = (add ? out[i] : 0.0) + work[2 * s] + work[2 * s + 1] + extra;
+  });
+}
+
+void Octree::compute_box(const Sources& s) {
+  const double *x = s.x, *y = s.y, *z = s.z;
+  const std::int64_t n = s.n;
+  double lo[3], hi[3];
+  const double* c[3] = {x, y, z};
+  for (int d = 0; d < 3; ++d) {
+    const double* v = c[d];
+    lo[d] = reduce_min(dev_, n, [=] TESSERA_HD(int i) { return v[i]; });
+    hi[d] = reduce_max(dev_, n, [=] TESSERA_HD(int i) { return v[i]; });
+    if (!std::isfinite(lo[d]) || !std::isfinite(hi[d]))
+      throw Error(strfmt("nbody.tree: a body's position is not finite (axis %d)", d));
+  }
+  size_ = std::max({hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]});
+  // A little room so that the largest coordinate falls inside the last cell.
+  size_ = size_ > 0 ? size_ * (1 + 1e-9) : 1.0;
+  for (int d = 0; d < 3; ++d) lo_[d] = 0.5 * (lo[d] + hi[d]) - 0.5 * size_;
+}
+
+void Octree::sort_sources(const Sources& s) {
+  // The sort takes whole buffers: exactly n each.
+  if (keys_.size() != static_cast<std::size_t>(n_)) {
+    keys_ = Buffer<std::uint64_t>(dev_, n_);
+    perm_ = Buffer<std::int32_t>(dev_, n_);
+  }
+  KeyFrame f{{lo_[0], lo_[1], lo_[2]}, double(1 << kKeyBits) / size_};
+  compute_keys(dev_, f, s.x, s.y, s.z, n_, keys_.data(), perm_.data());
+  sort_pairs(keys_, perm_);
+  for (auto* b : {&sx_, &sy_, &sz_, &sm_}) ensure_size(dev_, *b, n_);
+  ensure_size(dev_, inverse_, n_);
+  gather(dev_, perm_.data(), s.x, sx_.data(), n_);
+  gather(dev_, perm_.data(), s.y, sy_.data(), n_);
+  gather(dev_, perm_.data(), s.z, sz_.data(), n_);
+  gather(dev_, perm_.data(), s.m, sm_.data(), n_);
+  invert(dev_, perm_.data(), inverse_.data(), n_);
+}
+
+void Octree::ensure_node_capacity(std::int64_t n) {
+  if (n <= capacity_) return;
+  const std::int64_t cap = std::max<std::int64_t>(n, capacity_ + capacity_ / 2);
+  const auto keep = static_cast<std::size_t>(nodes_), c = static_cast<std::size_t>(cap);
+  for (auto* b : {&begin_, &end_, &child_, &nchild_, &parent_}) grow(dev_, *b, keep, c);
+  grow(dev_, centre_, 4 * keep, 4 * c);
+  grow(dev_, moment_, 10 * keep, 10 * c);
+  grow(dev_, rcrit2_, keep, c);
+  capacity_ = cap;
+}
+
+void Octree::build_levels(int leaf_size) {
+  // About n / leaf_size * 2.2 nodes for Plummer and Hernquist samples
+  // (1M bodies, leaf 16: 241946): 4 n / leaf_size rarely needs to grow.
+  ensure_node_capacity(std::max<std::int64_t>(64, 4 * n_ / std::max(1, leaf_size)));
+  // The root: every source, the whole cube.
+  const std::int32_t root[2] = {0, static_cast<std::int32_t>(n_)};
+  memory::copy(begin_.data(), dev_, &root[0], Device::host(), sizeof(std::int32_t));
+  memory::copy(end_.data(), dev_, &root[1], Device::host(), sizeof(std::int32_t));
+  const std::int32_t none = -1;
+  memory::copy(parent_.data(), dev_, &none, Device::host(), sizeof(std::int32_t));
+  const double rc[4] = {lo_[0] + 0.5 * size_, lo_[1] + 0.5 * size_, lo_[2] + 0.5 * size_, 0.5 * size_};
+  memory::copy(centre_.data(), dev_, rc, Device::host(), sizeof(rc));
+  nodes_ = 1;
+  level_start_.assign({0, 1});
+  levels_ = 1;
+  for (int level = 0;; ++level) {
+    const std::int64_t first = level_start_[level], count = level_start_[level + 1] - first;
+    ensure_size(dev_, split_, static_cast<std::size_t>(count));
+    NodeArrays a{begin_.data(), end_.data(), child_.data(), nchild_.data(), parent_.data(),
+                 centre_.data(), moment_.data(), rcrit2_.data()};
+    count_children(dev_, a, keys_.data(), first, count, level, leaf_size, split_.data());
+    const std::int32_t total = exclusive_scan(dev_, split_.data(), split_.data(), count);
+    if (total == 0) break;
+    ensure_node_capacity(nodes_ + total);
+    a = NodeArrays{begin_.data(), end_.data(), child_.data(), nchild_.data(), parent_.data(),
+                   centre_.data(), moment_.data(), rcrit2_.data()};
+    write_children(dev_, a, keys_.data(), first, count, level, nodes_, total, split_.data());
+    nodes_ += total;
+    level_start_.push_back(nodes_);
+    levels_ = level + 2;
+  }
+}
+
+void Octree::compute_moments(const OpeningParams& p) {
+  NodeArrays a{begin_.data(), end_.data(), child_.data(), nchild_.data(), parent_.data(),
+               centre_.data(), moment_.data(), rcrit2_.data()};
+  for (int level = levels_ - 1; level >= 0; --level) {
+    const std::int64_t first = level_start_[level], count = level_start_[level + 1] - first;
+    level_moments(dev_, a, sx_.data(), sy_.data(), sz_.data(), sm_.data(), first, count, p.theta);
+  }
+}
+
+void Octree::build(const Sources& s, const OpeningParams& p, Timers* timers) {
+  if (s.n <= 0) throw Error("nbody.tree: a tree needs at least one body");
+  if (s.n > 0x7fffffff) throw Error("nbody.tree: more than 2^31 - 1 bodies on one rank");
+  if (p.leaf_size < 1 || p.group_size < 1) throw Error("nbody.tree: leaf and group sizes must be positive");
+  n_ = s.n;
+  // Without the run's timers the phases go to a private set nobody reads.
+  Timers& tm = timers ? *timers : untimed_;
+  {
+    auto t = tm.scope("tree sort");
+    compute_box(s);
+    sort_sources(s);
+  }
+  {
+    auto t = tm.scope("tree build");
+    build_levels(p.leaf_size);
+  }
+  {
+    auto t = tm.scope("tree moments");
+    compute_moments(p);
+  }
+  theta_built_ = p.theta;
+}
+
+WalkCounts Octree::walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
+                        const double* amag) {
+  if (n_ == 0) throw Error("nbody.tree: walk before build");
+  if (p.theta != theta_built_) throw Error("nbody.tree: the walk's theta differs from the build's");
+  if (t.n <= 0) return {};
+  if (self_offset >= 0 && self_offset + t.n > n_) throw Error("nbody.tree: targets reach past the sources");
+  const std::int64_t n = t.n;
+  const bool same_order = self_offset == 0 && n == n_;
+  if (same_order) {
+    ensure_size(dev_, tperm_, n);
+    memory::copy(tperm_.data(), dev_, perm_.data(), dev_, static_cast<std::size_t>(n) * sizeof(std::int32_t));
+  } else {
+    // Groups of consecutive targets in key order: sort the targets' own keys.
+    if (tkeys_.size() != static_cast<std::size_t>(n) || tperm_.size() != static_cast<std::size_t>(n)) {
+      tkeys_ = Buffer<std::uint64_t>(dev_, n);
+      tperm_ = Buffer<std::int32_t>(dev_, n);
+    }
+    KeyFrame f{{lo_[0], lo_[1], lo_[2]}, double(1 << kKeyBits) / size_};
+    compute_keys(dev_, f, t.x, t.y, t.z, n, tkeys_.data(), tperm_.data());
+    sort_pairs(tkeys_, tperm_);
+  }
+  const int gs = std::max(1, p.group_size);
+  walked_ = n;
+  return run_walk(g, p, t, self_offset, same_order, amag, 0, (n + gs - 1) / gs, -1, nullptr);
+}
+
+std::int64_t Octree::groups(const OpeningParams& p) const {
+  const int gs = std::max(1, p.group_size);
+  return (n_ + gs - 1) / gs;
+}
+
+WalkCounts Octree::walk_groups(const GravityParams& g, const OpeningParams& p, std::int64_t first_group,
+                               std::int64_t last_group, const double* amag, double* out, std::int64_t stride,
+                               std::vector<double>* group_cost) {
+  if (n_ == 0) throw Error("nbody.tree: walk before build");
+  if (p.theta != theta_built_) throw Error("nbody.tree: the walk's theta differs from the build's");
+  if (first_group < 0 || last_group > groups(p) || first_group > last_group)
+    throw Error(strfmt("nbody.tree: groups [%lld, %lld) outside the tree's %lld", static_cast<long long>(first_group),
+                       static_cast<long long>(last_group), static_cast<long long>(groups(p))));
+  ensure_size(dev_, tperm_, n_);
+  memory::copy(tperm_.data(), dev_, perm_.data(), dev_, static_cast<std::size_t>(n_) * sizeof(std::int32_t));
+  const int gs = std::max(1, p.group_size);
+  // The sources are the targets, in key order; results go to `out` planes.
+  const Targets t{sx_.data(), sy_.data(), sz_.data(), n_, out, out + stride, out + 2 * stride, out + 3 * stride};
+  return run_walk(g, p, t, 0, true, amag, first_group, last_group, first_group * gs, group_cost);
+}
+
+WalkCounts Octree::run_walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
+                            bool same_order, const double* amag, std::int64_t g0, std::int64_t g1,
+                            std::int64_t out_offset, std::vector<double>* group_cost) {
+  const int gs = std::max(1, p.group_size);
+  const std::int64_t n = t.n, all_groups = (n + gs - 1) / gs, count = g1 - g0;
+  const std::int64_t s0 = g0 * gs, s1 = std::min(n, g1 * gs);
+  ensure_size(dev_, gbox_, static_cast<std::size_t>(7 * all_groups));
+  ensure_size(dev_, work_, static_cast<std::size_t>(2 * n));
+  if (count <= 0) {
+    if (group_cost) group_cost->clear();
+    return {};
+  }
+  const bool relative = p.criterion == OpeningParams::Criterion::Relative && amag != nullptr;
+  // With out_offset the targets are the sorted sources (walk_groups): the
+  // target index of sorted position s is perm_[s], so the source arrays in
+  // input order are not needed; tx.. below are read through tperm.
+  WalkArgs w{begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(), moment_.data(),
+             rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), t.x, t.y, t.z, tperm_.data(), nullptr,
+             static_cast<std::int32_t>(self_offset), inverse_.data(), gbox_.data(), work_.data(), t.ax, t.ay, t.az,
+             t.pot, g.G, p.force_accuracy, gs, relative, p.quadrupole, same_order, g0, out_offset};
+  if (out_offset >= 0) {
+    // Sorted sources as targets: target "index" = sorted position.
+    w.tperm = identity(n);
+    w.same_order = true;
+  }
+  group_boxes(dev_, w, n, g0, count, relative ? amag_for(amag, out_offset >= 0, n) : nullptr, gbox_.data());
+  const bool per_group = !dev_.is_cuda() && gs <= kHostGroup;
+  detail::with_softening_kernel(g, [&](auto kern) {
+    if (per_group) walk_per_group(dev_, kern, w, n, count);
+    else walk_per_target(dev_, kern, w, s1 - s0);
+  });
+  const std::int32_t* work = work_.data() + 2 * s0;
+  WalkCounts c;
+  c.body_interactions = reduce_sum(dev_, s1 - s0, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s]); });
+  c.node_interactions = reduce_sum(dev_, s1 - s0, [=] TESSERA_HD(int s) { return static_cast<double>(work[2 * s + 1]); });
+  if (group_cost) {
+    ensure_size(dev_, cost_, static_cast<std::size_t>(count));
+    double* cost = cost_.data();
+    const std::int64_t m = s1 - s0;
+    for_each(dev_, count, [=] TESSERA_HD(int k) {
+      double sum = 0;
+      for (std::int64_t s = static_cast<std::int64_t>(k) * gs; s < (k + 1) * static_cast<std::int64_t>(gs) && s < m; ++s)
+        sum += work[2 * s] + work[2 * s + 1];
+      cost[k] = sum;
+    });
+    group_cost->resize(static_cast<std::size_t>(count));
+    memory::copy(group_cost->data(), Device::host(), cost, dev_, static_cast<std::size_t>(count) * sizeof(double));
+  }
+  return c;
+}
+
+const std::int32_t* Octree::identity(std::int64_t n) {
+  if (iota_.size() != static_cast<std::size_t>(n)) {
+    iota_ = Buffer<std::int32_t>(dev_, static_cast<std::size_t>(n));
+    std::int32_t* v = iota_.data();
+    for_each(dev_, n, [=] TESSERA_HD(int i) { v[i] = i; });
+  }
+  return iota_.data();
+}
+
+// |a_old| by target index as group_boxes reads it: for sorted sources as
+// targets (walk_groups), amag (input order) reordered to key order.
+const double* Octree::amag_for(const double* amag, bool sorted_targets, std::int64_t n) {
+  if (!sorted_targets) return amag;
+  ensure_size(dev_, amag_sorted_, static_cast<std::size_t>(n));
+  gather(dev_, perm_.data(), amag, amag_sorted_.data(), n);
+  return amag_sorted_.data();
+}
+
+}  // namespace tessera::nbody

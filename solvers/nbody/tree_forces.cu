@@ -1,0 +1,418 @@
+// Compiled by nvcc in CUDA builds and as C++ in host-only builds.
+#include "solvers/nbody/tree_forces.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "decomposition/transport.hpp"
+#include "io/deck.hpp"
+#include "runtime/buffer.hpp"
+#include "runtime/collectives.hpp"
+#include "runtime/for_each.hpp"
+#include "runtime/memory.hpp"
+#include "runtime/reduce.hpp"
+#include "runtime/sort.hpp"
+#include "runtime/timers.hpp"
+#include "solvers/parallel_setup.hpp"
+
+namespace tessera::nbody {
+
+namespace {
+
+constexpr int kRecord = 6;  // a migrating body: x, y, z, m, |a_old|, work of the last pass
+constexpr int kResult = 5;  // what comes back: ax, ay, az, pot, work of this pass
+constexpr int kNode = 10;   // an exported multipole: M, com, Q
+constexpr int kBody = 4;    // an exported body: x, y, z, m
+constexpr int kSamples = 256;  // key samples per rank for the splitters
+// A rank's domain is described to the others by boxes of about n / this
+// many bodies: more give a tighter essential tree (fewer imports) for a
+// longer export walk.
+constexpr int kDomainBoxes = 64;
+
+enum Tag { kMigrate = 1, kEssential = 2, kReturn = 3 };
+
+void magnitude(const Device& dev, std::int64_t n, const double* x, const double* y, const double* z, double* out) {
+  for_each(dev, n, [=] TESSERA_HD(int i) { out[i] = sqrt(x[i] * x[i] + y[i] * y[i] + z[i] * z[i]); });
+}
+
+// Records of the own bodies in key order: rec[kRecord * s + c] = plane c of body perm[s].
+void pack_records(const Device& dev, std::int64_t n, const std::int32_t* perm, const double* x, const double* y,
+                  const double* z, const double* m, const double* amag, const double* cost, double* rec) {
+  for_each(dev, n, [=] TESSERA_HD(int s) {
+    const int i = perm[s];
+    double* r = rec + kRecord * static_cast<std::int64_t>(s);
+    r[0] = x[i], r[1] = y[i], r[2] = z[i], r[3] = m[i];
+    r[4] = amag ? amag[i] : 0.0;
+    r[5] = cost ? cost[i] : 0.0;
+  });
+}
+
+// The owned records as planes (x, y, z, m, |a_old|), n apart.
+void unpack_records(const Device& dev, std::int64_t n, const double* rec, double* planes) {
+  for_each(dev, n, [=] TESSERA_HD(int i) {
+    for (int c = 0; c < 5; ++c) planes[c * n + i] = rec[kRecord * static_cast<std::int64_t>(i) + c];
+  });
+}
+
+// Results of the owned records (planes n apart) as records to send back.
+void pack_results(const Device& dev, std::int64_t n, const double* planes, double* res) {
+  for_each(dev, n, [=] TESSERA_HD(int i) {
+    for (int c = 0; c < kResult; ++c) res[kResult * static_cast<std::int64_t>(i) + c] = planes[c * n + i];
+  });
+}
+
+// Returned results (key order of the own bodies) to the outputs (input order).
+void scatter_results(const Device& dev, std::int64_t n, const std::int32_t* perm, const double* res,
+                     const ForceOutputs out) {
+  for_each(dev, n, [=] TESSERA_HD(int s) {
+    const int i = perm[s];
+    const double* r = res + kResult * static_cast<std::int64_t>(s);
+    out.ax[i] = r[0], out.ay[i] = r[1], out.az[i] = r[2], out.pot[i] = r[3];
+    if (out.cost) out.cost[i] = r[4];
+  });
+}
+
+// The bounding box (lo, hi) and smallest value of `amag` (or 0) of n bodies.
+void local_box(const Device& dev, std::int64_t n, const double* x, const double* y, const double* z,
+               const double* amag, double box[7]) {
+  const double* c[3] = {x, y, z};
+  for (int d = 0; d < 3; ++d) {
+    const double* v = c[d];
+    box[d] = n > 0 ? reduce_min(dev, n, [=] TESSERA_HD(int i) { return v[i]; }) : 1e300;
+    box[3 + d] = n > 0 ? reduce_max(dev, n, [=] TESSERA_HD(int i) { return v[i]; }) : -1e300;
+  }
+  box[6] = amag && n > 0 ? reduce_min(dev, n, [=] TESSERA_HD(int i) { return amag[i]; }) : 0.0;
+}
+
+// Imported body records (x, y, z, m) as planes nb apart.
+void body_planes(const Device& dev, std::int64_t nb, const double* rec, double* planes) {
+  for_each(dev, nb, [=] TESSERA_HD(int j) {
+    for (int c = 0; c < kBody; ++c) planes[c * nb + j] = rec[kBody * static_cast<std::int64_t>(j) + c];
+  });
+}
+
+void add_planes(const Device& dev, std::int64_t n, const double* in, double* out) {
+  for_each(dev, n, [=] TESSERA_HD(int i) { out[i] += in[i]; });
+}
+
+template <class T>
+void ensure(const Device& dev, Buffer<T>& b, std::size_t n) {
+  if (b.size() < n) b = Buffer<T>(dev, std::max<std::size_t>(n, b.size() + b.size() / 2));
+}
+
+class TreeForces final : public ForceProvider {
+ public:
+  explicit TreeForces(const ProviderContext& c)
+      : dev_(c.run->device), rank_(c.run->rank), size_(c.run->size), params_(c.gravity), total_(c.total),
+        open_(opening_from_deck(*c.deck)), timers_(c.run->timers), tree_(dev_), import_tree_(dev_) {
+    if (size_ > 1) transport_ = transport_from_deck(*c.deck, dev_);
+  }
+
+  FigureOfMerit figure_of_merit() const override {
+    const double n = static_cast<double>(total_);
+    return {"direct-equivalent interactions/s", n * (n - 1)};
+  }
+
+  void compute(const BodyColumns& b, const ForceOutputs& out) override {
+    Timers& tm = timers_ ? *timers_ : untimed_;
+    // The relative criterion needs the last pass's |a| (the outputs still
+    // hold it; after a restart, the checkpoint's); the first pass uses theta.
+    const bool relative = open_.criterion == OpeningParams::Criterion::Relative && !first_pass_;
+    ensure(dev_, amag_, static_cast<std::size_t>(std::max<std::int64_t>(1, b.n)));
+    if (relative) magnitude(dev_, b.n, out.ax, out.ay, out.az, amag_.data());
+    first_pass_ = false;
+    if (size_ == 1) {
+      tree_.build(Sources{b.x, b.y, b.z, b.m, b.n}, open_, &tm);
+      auto s = tm.scope("tree walk");
+      Targets t{b.x, b.y, b.z, b.n, out.ax, out.ay, out.az, out.pot};
+      last_ = tree_.walk(params_, open_, t, 0, relative ? amag_.data() : nullptr);
+      if (out.cost) tree_.target_costs(out.cost, 0.0);
+      return;
+    }
+    {
+      auto s = tm.scope("tree exchange");
+      migrate(b, out, relative);
+    }
+    const std::int64_t n = owned_;
+    const double* o = planes_.data();
+    const double *ox = o, *oy = o + n, *oz = o + 2 * n, *om = o + 3 * n, *oa = o + 4 * n;
+    if (n > 0) tree_.build(Sources{ox, oy, oz, om, n}, open_, &tm);
+    {
+      auto s = tm.scope("tree exchange");
+      exchange_essential(relative);
+    }
+    {
+      auto s = tm.scope("tree walk");
+      ensure(dev_, result_planes_, static_cast<std::size_t>(kResult * std::max<std::int64_t>(1, n)));
+      double* r = result_planes_.data();
+      if (n > 0) {
+        Targets t{ox, oy, oz, n, r, r + n, r + 2 * n, r + 3 * n};
+        last_ = tree_.walk(params_, open_, t, 0, relative ? oa : nullptr);
+        tree_.target_costs(r + 4 * n, static_cast<double>(imported_nodes_));
+        // Imported bodies (most of the imports) through a tree of their own,
+        // walked by the owned bodies with the same criterion; the imported
+        // multipoles one by one.
+        const std::int64_t nb = imported_bodies_;
+        if (nb > 0) {
+          ensure(dev_, import_planes_, static_cast<std::size_t>(4 * nb));
+          ensure(dev_, import_out_, static_cast<std::size_t>(4 * n));
+          double* ip = import_planes_.data();
+          body_planes(dev_, nb, imported_.data() + kNode * imported_nodes_, ip);
+          import_tree_.build(Sources{ip, ip + nb, ip + 2 * nb, ip + 3 * nb, nb}, open_, &tm);
+          double* e = import_out_.data();
+          import_tree_.walk(params_, open_, Targets{ox, oy, oz, n, e, e + n, e + 2 * n, e + 3 * n}, -1,
+                            relative ? oa : nullptr);
+          import_tree_.target_costs(r + 4 * n, 0.0, true);
+          add_planes(dev_, 4 * n, e, r);
+        }
+        tree_.add_imports(params_, open_, t, imported_.data(), imported_nodes_, nullptr, 0);
+      }
+    }
+    {
+      auto s = tm.scope("tree exchange");
+      send_back(b.n, out);
+    }
+  }
+
+  // 1. Ownership: each rank owns a contiguous range of Morton keys (of the
+  // global bounding cube) of about equal work (the last pass's per body,
+  // body counts before there is one); the own bodies' records (position,
+  // mass, |a_old|, work) go to their owners, all to all over the Transport.
+  void migrate(const BodyColumns& b, const ForceOutputs& out, bool relative) {
+    const std::int64_t n = b.n;
+    double box[7];
+    local_box(dev_, n, b.x, b.y, b.z, nullptr, box);
+    double lo[3], size = 0;
+    for (int d = 0; d < 3; ++d) {
+      lo[d] = collectives::min(box[d]);
+      const double hi = collectives::max(box[3 + d]);
+      size = std::max(size, hi - lo[d]);
+    }
+    size = size > 0 ? size * (1 + 1e-9) : 1.0;
+    keys_ = Buffer<std::uint64_t>(dev_, static_cast<std::size_t>(n));
+    perm_ = Buffer<std::int32_t>(dev_, static_cast<std::size_t>(n));
+    if (n > 0) {
+      morton_keys(dev_, lo, size, b.x, b.y, b.z, n, keys_.data(), perm_.data());
+      sort_pairs(keys_, perm_);
+    }
+    ensure(dev_, send_, static_cast<std::size_t>(kRecord * std::max<std::int64_t>(1, n)));
+    pack_records(dev_, n, perm_.data(), b.x, b.y, b.z, b.m, relative ? amag_.data() : nullptr, out.cost, send_.data());
+
+    // Splitters from weighted key samples of every rank (the same on all).
+    const std::vector<std::uint64_t> keys = keys_.to_host();
+    std::vector<double> rec(static_cast<std::size_t>(kRecord * n));
+    if (n > 0) memory::copy(rec.data(), Device::host(), send_.data(), dev_, rec.size() * sizeof(double));
+    double local_cost = 0;
+    for (std::int64_t s = 0; s < n; ++s) local_cost += rec[kRecord * s + 5];
+    const bool by_cost = collectives::sum(local_cost) > 0;
+    std::vector<double> cum(static_cast<std::size_t>(n));
+    double run = 0;
+    for (std::int64_t s = 0; s < n; ++s) {
+      const double c = rec[kRecord * s + 5];
+      run += by_cost ? (c > 0 ? c : 1.0) : 1.0;
+      cum[s] = run;
+    }
+    // Each sample: the key closing a run of about run / kSamples weight, and that weight.
+    struct Sample {
+      std::uint64_t key;
+      double weight;
+    };
+    std::vector<Sample> mine;
+    double prev = 0;
+    std::int64_t s = 0;
+    for (int j = 1; j <= kSamples && n > 0; ++j) {
+      const double target = run * j / kSamples;
+      while (s < n - 1 && cum[s] < target) ++s;
+      if (cum[s] > prev) mine.push_back({keys[s], cum[s] - prev}), prev = cum[s];
+    }
+    std::string bytes(mine.size() * sizeof(Sample), '\0');
+    if (!mine.empty()) std::memcpy(bytes.data(), mine.data(), bytes.size());
+    std::vector<Sample> all;
+    for (const std::string& r : collectives::all_gather(bytes)) {
+      const std::size_t k = r.size() / sizeof(Sample);
+      const std::size_t at = all.size();
+      all.resize(at + k);
+      if (k) std::memcpy(all.data() + at, r.data(), r.size());
+    }
+    std::stable_sort(all.begin(), all.end(), [](const Sample& a, const Sample& b) { return a.key < b.key; });
+    double total = 0;
+    for (const Sample& x : all) total += x.weight;
+    // Rank r owns keys in [split[r - 1], split[r]) (split[-1] = 0, split[size - 1] = max).
+    std::vector<std::uint64_t> split(static_cast<std::size_t>(size_ - 1), ~0ULL);
+    double acc = 0;
+    int r = 1;
+    for (const Sample& x : all) {
+      acc += x.weight;
+      while (r < size_ && acc >= total * r / size_) split[r++ - 1] = x.key + 1;
+    }
+    // Bodies per owner (own keys sorted: contiguous runs).
+    send_first_.assign(static_cast<std::size_t>(size_ + 1), n);
+    send_first_[0] = 0;
+    for (int q = 1; q < size_; ++q)
+      send_first_[q] = std::lower_bound(keys.begin(), keys.end(), split[q - 1]) - keys.begin();
+    std::vector<double> matrix(static_cast<std::size_t>(size_ * size_), 0.0);
+    for (int q = 0; q < size_; ++q) matrix[rank_ * size_ + q] = double(send_first_[q + 1] - send_first_[q]);
+    matrix = collectives::sum(matrix);
+    recv_first_.assign(static_cast<std::size_t>(size_ + 1), 0);
+    for (int q = 0; q < size_; ++q)
+      recv_first_[q + 1] = recv_first_[q] + static_cast<std::int64_t>(matrix[q * size_ + rank_]);
+    owned_ = recv_first_[size_];
+    ensure(dev_, recv_, static_cast<std::size_t>(kRecord * std::max<std::int64_t>(1, owned_)));
+    std::vector<SendMessage> sends;
+    std::vector<RecvMessage> recvs;
+    for (int q = 0; q < size_; ++q) {
+      const std::int64_t cs = send_first_[q + 1] - send_first_[q], cr = recv_first_[q + 1] - recv_first_[q];
+      if (cs > 0) sends.push_back({q, kMigrate, send_.data() + kRecord * send_first_[q], cs * kRecord * sizeof(double)});
+      if (cr > 0) recvs.push_back({q, kMigrate, recv_.data() + kRecord * recv_first_[q], cr * kRecord * sizeof(double)});
+    }
+    transport_->exchange(sends, recvs);
+    ensure(dev_, planes_, static_cast<std::size_t>(5 * std::max<std::int64_t>(1, owned_)));
+    unpack_records(dev_, owned_, recv_.data(), planes_.data());
+  }
+
+  // 2. The locally essential tree: every rank's domain box (its owned
+  // bodies' bounds and smallest |a_old|) to all; each rank walks its tree
+  // against every other rank's box with the walk's own criterion (the
+  // nearest point of the box: conservative for every group in it) and sends
+  // the accepted nodes' multipoles and the opened leaves' bodies.
+  void exchange_essential(bool relative) {
+    const std::int64_t n = owned_;
+    const double* o = planes_.data();
+    // Each rank's domain as the tight boxes of its tree's nodes that first
+    // hold at most n / kDomainBoxes bodies, to every rank (padded with empty
+    // boxes, lo > hi, to the most any rank has).
+    std::int64_t mine = 0;
+    if (n > 0) mine = tree_.domain_boxes(std::max<std::int64_t>(1, n / kDomainBoxes), relative ? o + 4 * n : nullptr, box_scratch_);
+    const std::int64_t per = std::max<std::int64_t>(1, collectives::max(mine));
+    std::vector<double> boxes(static_cast<std::size_t>(7 * per * size_), 0.0);
+    for (std::int64_t c = mine; c < per; ++c)
+      for (int d = 0; d < 3; ++d) boxes[7 * (per * rank_ + c) + d] = 1e300;
+    if (mine > 0) memory::copy(boxes.data() + 7 * per * rank_, Device::host(), box_scratch_.data(), dev_,
+                               static_cast<std::size_t>(7 * mine) * sizeof(double));
+    std::vector<double> has(static_cast<std::size_t>(size_), 0.0);
+    has[rank_] = n > 0;
+    boxes = collectives::sum(boxes);
+    has = collectives::sum(has);
+    Buffer<double> dboxes(dev_, boxes.size());
+    dboxes.copy_from_host(boxes);
+    // Counts (nodes, bodies) for every domain; none to itself or to an empty rank.
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(2 * size_), 0);
+    Buffer<std::int64_t> dcounts(dev_, counts.size());
+    if (n > 0) {
+      tree_.export_count(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), dcounts.data());
+      counts = dcounts.to_host();
+    }
+    std::vector<std::int64_t> offsets(static_cast<std::size_t>(size_ + 1), 0);
+    for (int q = 0; q < size_; ++q) {
+      if (q == rank_ || !(has[q] > 0)) counts[2 * q] = counts[2 * q + 1] = 0;
+      offsets[q + 1] = offsets[q] + kNode * counts[2 * q] + kBody * counts[2 * q + 1];
+    }
+    ensure(dev_, exported_, static_cast<std::size_t>(std::max<std::int64_t>(1, offsets[size_])));
+    if (n > 0 && offsets[size_] > 0) {
+      Buffer<std::int64_t> doffsets(dev_, offsets.size());
+      doffsets.copy_from_host(offsets);
+      dcounts.copy_from_host(counts);
+      tree_.export_write(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), dcounts.data(), doffsets.data(),
+                         exported_.data());
+    }
+    // Who sends whom what, then the records: into staging by source, then
+    // regrouped as all nodes followed by all bodies.
+    std::vector<double> matrix(static_cast<std::size_t>(2 * size_ * size_), 0.0);
+    for (int q = 0; q < size_; ++q)
+      for (int c = 0; c < 2; ++c) matrix[2 * (rank_ * size_ + q) + c] = static_cast<double>(counts[2 * q + c]);
+    matrix = collectives::sum(matrix);
+    std::vector<std::int64_t> in_nodes(static_cast<std::size_t>(size_)), in_bodies(static_cast<std::size_t>(size_));
+    std::vector<std::int64_t> in_at(static_cast<std::size_t>(size_ + 1), 0);
+    for (int q = 0; q < size_; ++q) {
+      in_nodes[q] = static_cast<std::int64_t>(matrix[2 * (q * size_ + rank_)]);
+      in_bodies[q] = static_cast<std::int64_t>(matrix[2 * (q * size_ + rank_) + 1]);
+      in_at[q + 1] = in_at[q] + kNode * in_nodes[q] + kBody * in_bodies[q];
+    }
+    ensure(dev_, staging_, static_cast<std::size_t>(std::max<std::int64_t>(1, in_at[size_])));
+    std::vector<SendMessage> sends;
+    std::vector<RecvMessage> recvs;
+    for (int q = 0; q < size_; ++q) {
+      const std::int64_t cs = offsets[q + 1] - offsets[q], cr = in_at[q + 1] - in_at[q];
+      if (cs > 0) sends.push_back({q, kEssential, exported_.data() + offsets[q], cs * sizeof(double)});
+      if (cr > 0) recvs.push_back({q, kEssential, staging_.data() + in_at[q], cr * sizeof(double)});
+    }
+    transport_->exchange(sends, recvs);
+    imported_nodes_ = imported_bodies_ = 0;
+    for (int q = 0; q < size_; ++q) imported_nodes_ += in_nodes[q], imported_bodies_ += in_bodies[q];
+    imported_bytes_ = static_cast<double>(in_at[size_]) * sizeof(double);
+    ensure(dev_, imported_, static_cast<std::size_t>(std::max<std::int64_t>(1, in_at[size_])));
+    std::int64_t node_at = 0, body_at = kNode * imported_nodes_;
+    for (int q = 0; q < size_; ++q) {
+      const std::size_t nb = static_cast<std::size_t>(kNode * in_nodes[q]) * sizeof(double);
+      const std::size_t bb = static_cast<std::size_t>(kBody * in_bodies[q]) * sizeof(double);
+      if (nb) memory::copy(imported_.data() + node_at, dev_, staging_.data() + in_at[q], dev_, nb);
+      if (bb)
+        memory::copy(imported_.data() + body_at, dev_, staging_.data() + in_at[q] + kNode * in_nodes[q], dev_, bb);
+      node_at += kNode * in_nodes[q], body_at += kBody * in_bodies[q];
+    }
+  }
+
+  // 3. The owned records' results travel back to the ranks they came from,
+  // in the order they came, and land on the bodies in input order.
+  void send_back(std::int64_t n, const ForceOutputs& out) {
+    ensure(dev_, result_send_, static_cast<std::size_t>(kResult * std::max<std::int64_t>(1, owned_)));
+    pack_results(dev_, owned_, result_planes_.data(), result_send_.data());
+    ensure(dev_, result_recv_, static_cast<std::size_t>(kResult * std::max<std::int64_t>(1, n)));
+    std::vector<SendMessage> sends;
+    std::vector<RecvMessage> recvs;
+    for (int q = 0; q < size_; ++q) {
+      const std::int64_t cs = recv_first_[q + 1] - recv_first_[q], cr = send_first_[q + 1] - send_first_[q];
+      if (cs > 0)
+        sends.push_back({q, kReturn, result_send_.data() + kResult * recv_first_[q], cs * kResult * sizeof(double)});
+      if (cr > 0)
+        recvs.push_back({q, kReturn, result_recv_.data() + kResult * send_first_[q], cr * kResult * sizeof(double)});
+    }
+    transport_->exchange(sends, recvs);
+    scatter_results(dev_, n, perm_.data(), result_recv_.data(), out);
+  }
+
+ private:
+  Device dev_;
+  int rank_ = 0, size_ = 1;
+  GravityParams params_;
+  std::int64_t total_ = 0;
+  OpeningParams open_;
+  Timers* timers_ = nullptr;
+  Timers untimed_;
+  Octree tree_, import_tree_;
+  bool first_pass_ = true;
+  WalkCounts last_;
+  std::unique_ptr<Transport> transport_;
+  Buffer<double> amag_;
+  // Several ranks: own bodies' keys and key order, the records sent to and
+  // received from each owner (first record per rank), the owned records as
+  // planes, the essential tree exported and imported, the results.
+  Buffer<std::uint64_t> keys_;
+  Buffer<std::int32_t> perm_;
+  Buffer<double> box_scratch_, import_planes_, import_out_;
+  Buffer<double> send_, recv_, planes_, exported_, staging_, imported_, result_planes_, result_send_, result_recv_;
+  std::vector<std::int64_t> send_first_, recv_first_;
+  std::int64_t owned_ = 0, imported_nodes_ = 0, imported_bodies_ = 0;
+  double imported_bytes_ = 0;
+};
+
+}  // namespace
+
+OpeningParams opening_from_deck(const deck::Deck& d) {
+  OpeningParams p;
+  p.criterion = d.string("physics.opening") == "relative" ? OpeningParams::Criterion::Relative
+                                                         : OpeningParams::Criterion::Theta;
+  p.theta = d.real("physics.theta");
+  p.force_accuracy = d.real("physics.force_accuracy");
+  p.quadrupole = d.boolean("physics.quadrupole");
+  p.leaf_size = static_cast<int>(d.integer("physics.leaf_size"));
+  p.group_size = static_cast<int>(d.integer("physics.group_size"));
+  return p;
+}
+
+std::unique_ptr<ForceProvider> make_tree_forces(const ProviderContext& c) { return std::make_unique<TreeForces>(c); }
+
+}  // namespace tessera::nbody
