@@ -89,6 +89,15 @@ TEST(MemoryEstimate, LjMatchesItsAllocations) {
                 0.25, "md.lj bcc 3456 atoms rc 3");
 }
 
+// A charged melt whose PPPM mesh outweighs its atoms (accuracy 1e-5: a 40^3
+// mesh for 4000 atoms), and one where the atoms dominate.
+TEST(MemoryEstimate, ChargedMdCountsThePppmMesh) {
+  if (!kHeapVisible) GTEST_SKIP() << "heap accounting is not visible under AddressSanitizer";
+  expect_within(measure("md/charged_lj.toml", {"kspace.accuracy=1e-5"}), 0.25, "md charged LJ 4000 atoms, PPPM 1e-5");
+  expect_within(measure("md/charged_lj.toml", {"kspace.mesh=[48,48,48]"}), 0.25, "md charged LJ 4000 atoms, mesh 48^3");
+  expect_within(measure("md/charged_lj.toml", {"box.cells=[14,14,14]"}), 0.25, "md charged LJ 10976 atoms, PPPM 1e-4");
+}
+
 TEST(MemoryEstimate, NbodyMatchesItsAllocations) {
   if (!kHeapVisible) GTEST_SKIP() << "heap accounting is not visible under AddressSanitizer";
   expect_within(measure("nbody/plummer.toml", {"problem.n=6000"}), 0.25, "nbody.direct leapfrog 6000");

@@ -8,18 +8,60 @@
 #include "io/lammps_data.hpp"
 #include "runtime/error.hpp"
 #include "runtime/format.hpp"
+#include "physics/md/units.hpp"
+#include "solvers/md/long_range.hpp"
 #include "solvers/md/box_fit.hpp"
 #include "solvers/md/lattice.hpp"
 #include "solvers/parallel_setup.hpp"
 
 namespace tessera::md {
 
+namespace {
+
+// PPPM's mesh in bytes over all ranks: the mesh the deck gives or the one
+// chosen from the accuracy (as setup chooses it, from g_ewald before the
+// balancing Newton step), times what each point holds: the charge brick and
+// three field bricks, the x-pencil input and spectrum with the FFT's
+// transpose buffers, the influence function and the brick <-> pencil
+// messages: about 120 bytes a point, and the bricks' ghost planes (about
+// 1.7 order points per axis per rank's brick), both fitted to the heap on
+// the host at 48^3, 90^3 and 108^3 (tests/memory_estimate_test.cpp).
+double pppm_mesh_bytes(const deck::Deck& d, const std::array<double, 3>& box, double atoms, double sum_q2,
+                       int ranks) {
+  std::array<int, 3> mesh{0, 0, 0};
+  const int order = static_cast<int>(d.integer("kspace.order"));
+  if (d.has("kspace.mesh")) {
+    const auto m = d.integers("kspace.mesh");
+    for (int a = 0; a < 3; ++a) mesh[a] = static_cast<int>(m[a]);
+  } else {
+    kspace::System s;
+    s.length = box;
+    s.natoms = static_cast<std::int64_t>(atoms);
+    s.sum_q2 = sum_q2;
+    s.qqrd2e = unit_system(d.string("physics.units")).qqr2e;
+    const double accuracy = d.real("kspace.accuracy") * s.qqrd2e;
+    const double g = d.has("kspace.g_ewald") ? d.real("kspace.g_ewald")
+                                             : kspace::initial_g_ewald(accuracy, deck_coulomb_cutoff(d), s);
+    mesh = kspace::pppm_mesh(accuracy, order, g, s);
+  }
+  double points = 1, ghost_growth = 1;
+  const double per_axis = std::cbrt(static_cast<double>(ranks));
+  for (int a = 0; a < 3; ++a) {
+    points *= mesh[a];
+    ghost_growth *= 1 + std::min(1.0, 1.7 * order * per_axis / mesh[a]);
+  }
+  return 120.0 * points * ghost_growth;
+}
+
+}  // namespace
+
 MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
-  double atoms = 0, molecule_words = 0;
+  double atoms = 0, molecule_words = 0, sum_q2 = 0;
   std::array<double, 3> box{};
   if (d.has("box.data_file")) {
     const io::LammpsData data = io::read_lammps_data(d.string("box.data_file"));
     if (!data.molecule.empty()) molecule_words = 1;
+    for (double q : data.q) sum_q2 += q * q;
     atoms = static_cast<double>(data.x.size());
     for (int a = 0; a < 3; ++a) box[a] = data.upper[a] - data.lower[a];
   } else {
@@ -31,6 +73,13 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
       box[k] = a * static_cast<double>(cells[k]);
       atoms *= static_cast<double>(cells[k]);
     }
+  }
+  if (d.has("physics.type_charge") && !d.has("box.data_file")) {
+    // Lattice starts give the types equal shares of the sites.
+    const auto q = d.reals("physics.type_charge");
+    double mean = 0;
+    for (double v : q) mean += v * v / static_cast<double>(q.size());
+    sum_q2 = atoms * mean;
   }
   const double range = deck_interaction_range(d) + d.real("neighbor.skin");
   const double density = atoms / (box[0] * box[1] * box[2]);
@@ -109,6 +158,11 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
     e.per_rank_bytes = std::max(e.per_rank_bytes, b);
   }
   if (layout_ranks != ranks) e.per_rank_bytes = e.total_bytes / ranks;
+  if (d.string("kspace.style") == "pppm" && sum_q2 > 0) {
+    const double mesh = pppm_mesh_bytes(d, box, atoms, sum_q2, ranks);
+    e.total_bytes += mesh;
+    e.per_rank_bytes += mesh / ranks;
+  }
   e.what = strfmt("%.0f atoms", atoms);
   return e;
 }
