@@ -27,6 +27,9 @@
 #include "solvers/md/lattice.hpp"
 #include "solvers/solver_registry.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/lammps_thermo.hpp"
+
+using tessera::testing::lammps_thermo;
 
 namespace fs = std::filesystem;
 using namespace tessera;
@@ -181,27 +184,6 @@ TEST(MdUnits, ConstantsAreLammps) {
 }
 
 namespace {
-
-// The thermo table of a LAMMPS log: column name -> values, one per row of
-// run `run` (0: the first).
-std::map<std::string, std::vector<double>> lammps_thermo(const fs::path& log, int run = 0) {
-  std::istringstream in(read_file(log));
-  std::string line;
-  std::vector<std::string> names;
-  std::map<std::string, std::vector<double>> out;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::vector<std::string> w;
-    for (std::string s; words >> s;) w.push_back(s);
-    if (names.empty()) {
-      if (!w.empty() && w[0] == "Step" && run-- == 0) names = w;
-      continue;
-    }
-    if (w.size() != names.size()) break;
-    for (std::size_t k = 0; k < w.size(); ++k) out[names[k]].push_back(std::stod(w[k]));
-  }
-  return out;
-}
 
 fs::path run_deck(const std::string& name, const std::vector<std::string>& overrides,
                   const std::string& deck = "inputs/md/lj_melt.toml") {

@@ -23,6 +23,9 @@
 #include "solvers/driver.hpp"
 #include "solvers/md/long_range.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/lammps_thermo.hpp"
+
+using tessera::testing::lammps_thermo;
 #include "tests/test_device.hpp"
 
 using namespace tessera;
@@ -121,25 +124,6 @@ void check_rank_invariance(const std::string& style, int order, double net_charg
     for (int d = 0; d < 3; ++d) worst = std::max(worst, std::abs(got.f[3 * i + d] - ref.f[3 * mine.id[i] + d]));
   const double worst_all = collectives::max(worst) / fscale;  // every rank calls the collective
   EXPECT_LT(worst_all, 1e-10) << style << " order " << order;
-}
-
-// The first thermo table of a LAMMPS log, by column name.
-std::map<std::string, std::vector<double>> lammps_thermo(const fs::path& log) {
-  std::istringstream in(tessera::testing::read_file(log));
-  std::vector<std::string> names;
-  std::map<std::string, std::vector<double>> out;
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream words(line);
-    std::vector<std::string> w;
-    for (std::string s; words >> s;) w.push_back(s);
-    if (names.empty()) {
-      if (!w.empty() && w[0] == "Step") names = w;
-      continue;
-    }
-    if (w.size() != names.size()) break;
-    for (std::size_t k = 0; k < w.size(); ++k) out[names[k]].push_back(std::stod(w[k]));
-  }
-  return out;
 }
 
 }  // namespace

@@ -16,6 +16,9 @@
 #include "runtime/collectives.hpp"
 #include "solvers/driver.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/lammps_thermo.hpp"
+
+using tessera::testing::lammps_thermo;
 
 namespace fs = std::filesystem;
 using namespace tessera;
@@ -25,25 +28,6 @@ namespace {
 std::string source(const std::string& relative) {
   const char* src = std::getenv("TESSERA_SOURCE_DIR");
   return std::string(src && *src ? src : TESSERA_SOURCE_DIR) + "/" + relative;
-}
-
-// The first thermo table of a LAMMPS log, by column name.
-std::map<std::string, std::vector<double>> lammps_thermo(const std::string& log) {
-  std::istringstream in(tessera::testing::read_file(log));
-  std::vector<std::string> names;
-  std::map<std::string, std::vector<double>> out;
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream words(line);
-    std::vector<std::string> w;
-    for (std::string s; words >> s;) w.push_back(s);
-    if (names.empty()) {
-      if (!w.empty() && w[0] == "Step") names = w;
-      continue;
-    }
-    if (w.size() != names.size()) break;
-    for (std::size_t k = 0; k < w.size(); ++k) out[names[k]].push_back(std::stod(w[k]));
-  }
-  return out;
 }
 
 }  // namespace
