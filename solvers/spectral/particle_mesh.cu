@@ -17,6 +17,24 @@ namespace tessera::spectral {
 
 namespace {
 
+// Every rank's brick, on every rank (collective when there are several).
+std::vector<Range3> gather_bricks(const Range3& b, int size) {
+  std::vector<Range3> bricks(size);
+  if (size == 1) {
+    bricks[0] = b;
+    return bricks;
+  }
+  std::ostringstream os;
+  os << b.lo[0] << ' ' << b.lo[1] << ' ' << b.lo[2] << ' ' << b.hi[0] << ' ' << b.hi[1] << ' ' << b.hi[2];
+  const auto all = collectives::all_gather(os.str());
+  for (int r = 0; r < size; ++r) {
+    std::istringstream is(all[r]);
+    Range3& o = bricks[r];
+    is >> o.lo[0] >> o.lo[1] >> o.lo[2] >> o.hi[0] >> o.hi[1] >> o.hi[2];
+  }
+  return bricks;
+}
+
 Range3 intersect(const Range3& a, const Range3& b) {
   Range3 r;
   for (int d = 0; d < 3; ++d) {
@@ -146,19 +164,7 @@ ParticleMesh::ParticleMesh(const MeshGeometry& g, const CartesianLayout& atoms, 
     b.lo[d] = static_cast<int>(std::floor(lo - 0.5 * g.order + 1.0));
     b.hi[d] = static_cast<int>(std::floor(hi - 0.5 * g.order + 1.0)) + g.order;
   }
-  std::vector<Range3> bricks(size_);
-  if (size_ == 1) bricks[0] = b;
-  else {
-    std::ostringstream os;
-    os << b.lo[0] << ' ' << b.lo[1] << ' ' << b.lo[2] << ' ' << b.hi[0] << ' ' << b.hi[1] << ' ' << b.hi[2];
-    const auto all = collectives::all_gather(os.str());
-    for (int r = 0; r < size_; ++r) {
-      std::istringstream is(all[r]);
-      Range3& o = bricks[r];
-      is >> o.lo[0] >> o.lo[1] >> o.lo[2] >> o.hi[0] >> o.hi[1] >> o.hi[2];
-    }
-  }
-  plan(bricks);
+  plan(gather_bricks(b, size_));
 }
 
 void ParticleMesh::plan(const std::vector<Range3>& bricks) {
@@ -222,19 +228,7 @@ bool ParticleMesh::ensure_covers(std::int64_t n, const double* x, const double* 
       b.lo[d] = std::min(b.lo[d], need.v[d] - 2);
       b.hi[d] = std::max(b.hi[d], -need.v[d + 3] + 2);
     }
-  std::vector<Range3> bricks(size_);
-  if (size_ == 1) bricks[0] = b;
-  else {
-    std::ostringstream os;
-    os << b.lo[0] << ' ' << b.lo[1] << ' ' << b.lo[2] << ' ' << b.hi[0] << ' ' << b.hi[1] << ' ' << b.hi[2];
-    const auto all = collectives::all_gather(os.str());
-    for (int r = 0; r < size_; ++r) {
-      std::istringstream is(all[r]);
-      Range3& o = bricks[r];
-      is >> o.lo[0] >> o.lo[1] >> o.lo[2] >> o.hi[0] >> o.hi[1] >> o.hi[2];
-    }
-  }
-  plan(bricks);
+  plan(gather_bricks(b, size_));
   return true;
 }
 
