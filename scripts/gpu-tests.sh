@@ -92,6 +92,7 @@ if [ $mode = quick ]; then
   item bench_fft 60 "bin/tessera_bench_fft --device gpu --sizes 256 --r2c 256"
   item bench_incompressible 60 "$bench src/bench/incompressible.sh 256"
   item bench_tree 90 "bin/tessera_bench_tree --device gpu --n 1048576 --direct"
+  item bench_pppm 60 "bin/tessera_bench_pppm --device gpu --n 256000 --spreading gather && bin/tessera_bench_pppm --device gpu --n 256000 --spreading atomic"
 else
   item bench_euler 120 "$bench src/bench/euler.sh 128 256 384 && $bench KERNEL=split src/bench/euler.sh 256"
   item bench_md 120 "$bench src/bench/md.sh 16 40 80"
@@ -100,6 +101,8 @@ else
   item bench_fft 120 "bin/tessera_bench_fft --device gpu --sizes 256,512 --r2c 512"
   item bench_incompressible 150 "$bench src/bench/incompressible.sh 256 512"
   item bench_tree 240 "bin/tessera_bench_tree --device gpu --n 65536,262144,1048576 --direct && bin/tessera_bench_tree --device gpu --n 8388608,33554432"
+  item bench_pppm 120 "bin/tessera_bench_pppm --device gpu --n 256000,2048000 --spreading gather && bin/tessera_bench_pppm --device gpu --n 256000,2048000 --spreading atomic"
+  item bench_md_charged 120 "$bench src/bench/md_charged.sh 40 80"
 fi
 
 python3 scripts/gpu_summary.py "$work" "$mode" "$(cat COMMIT 2>/dev/null)" $(( $(date +%s) - start )) > "$out/summary.md"
