@@ -34,6 +34,13 @@ function(tessera_configure_target target)
   else()
     set(_host_fp -ffp-contract=off)
   endif()
+  # Host vector width (README, "Host performance"): -march lets the host
+  # loops use the machine's vector units (AVX2/AVX-512). It does not change
+  # results: contraction stays off and nothing reassociates without an
+  # explicit `omp simd reduction`.
+  if(TESSERA_HOST_ARCH)
+    list(APPEND _host_fp -march=${TESSERA_HOST_ARCH})
+  endif()
   list(JOIN _host_fp "," _host_fp_xc)
   target_compile_options(${target} PRIVATE
     $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra ${_host_fp}>
