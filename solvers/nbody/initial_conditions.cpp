@@ -1,6 +1,8 @@
 #include "solvers/nbody/initial_conditions.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "runtime/counter_rng.hpp"
 #include "runtime/error.hpp"
@@ -143,6 +145,63 @@ double hernquist_dispersion2(double r, double a) {
   return std::max(0.0, s);
 }
 
+namespace {
+// Hernquist (1990), eq. 17, without its constant factor: the isotropic
+// distribution function as a function of q = sqrt(a * binding energy) (G = M = 1).
+// At small q the bracket cancels to 128/5 q^5 (its series), used below
+// q = 1e-3 where the cancellation would cost more digits than the series' q^2 term.
+double hernquist_df_shape(double q) {
+  if (q <= 0) return 0;
+  if (q >= 1) return std::numeric_limits<double>::infinity();
+  const double q2 = q * q, s = std::sqrt(1 - q2);
+  const double bracket = q < 1e-3 ? 25.6 * q2 * q2 * q
+                                  : 3 * std::asin(q) + q * s * (1 - 2 * q2) * (8 * q2 * q2 - 8 * q2 - 3);
+  return std::max(0.0, bracket) / (s * s * s * s * s);
+}
+
+// The speed density at radius r, v^2 f(E), up to a constant.
+double hernquist_speed_density(double v, double r, double a) {
+  const double binding = 1 / (r + a) - 0.5 * v * v;
+  return binding <= 0 ? 0 : v * v * hernquist_df_shape(std::sqrt(a * binding));
+}
+
+// Its largest value over [0, v_esc): a grid, then golden-section search in the
+// bracket around the grid's best (the density is unimodal in v).
+double hernquist_speed_density_max(double r, double a) {
+  const double vesc = std::sqrt(2 / (r + a));
+  constexpr int kGrid = 32;
+  int best = 0;
+  double fbest = 0;
+  for (int k = 1; k < kGrid; ++k) {
+    const double f = hernquist_speed_density(vesc * k / kGrid, r, a);
+    if (f > fbest) fbest = f, best = k;
+  }
+  double lo = vesc * (best - 1) / kGrid, hi = vesc * (best + 1) / kGrid;
+  const double g = 0.5 * (std::sqrt(5.0) - 1);
+  double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+  double f1 = hernquist_speed_density(x1, r, a), f2 = hernquist_speed_density(x2, r, a);
+  for (int it = 0; it < 60 && hi - lo > 1e-12 * vesc; ++it) {
+    if (f1 < f2) lo = x1, x1 = x2, f1 = f2, x2 = lo + g * (hi - lo), f2 = hernquist_speed_density(x2, r, a);
+    else hi = x2, x2 = x1, f2 = f1, x1 = hi - g * (hi - lo), f1 = hernquist_speed_density(x1, r, a);
+  }
+  return std::max({fbest, f1, f2});
+}
+}  // namespace
+
+double hernquist_speed_cdf(double v, double r, double a) {
+  // Simpson's rule on the speed density; its integrand vanishes at v = 0
+  // and at the escape speed, where the density is smooth enough for 2000 panels.
+  const double vesc = std::sqrt(2 / (r + a));
+  auto integral = [&](double upper) {
+    constexpr int kPanels = 2000;
+    const double h = upper / kPanels;
+    double sum = hernquist_speed_density(0, r, a) + hernquist_speed_density(upper, r, a);
+    for (int k = 1; k < kPanels; ++k) sum += (k % 2 ? 4 : 2) * hernquist_speed_density(k * h, r, a);
+    return sum * h / 3;
+  };
+  return integral(std::min(v, vesc)) / integral(vesc);
+}
+
 Bodies hernquist(std::int64_t n, std::uint64_t seed, double mass_cut, double a) {
   Bodies b;
   b.resize(static_cast<std::size_t>(n));
@@ -155,21 +214,19 @@ Bodies hernquist(std::int64_t n, std::uint64_t seed, double mass_cut, double a) 
     const double sq = std::sqrt(q), r = a * sq / (1 - sq);
     double x, y, z;
     isotropic(d, r, x, y, z);
-    // Gaussian velocities of the local Jeans dispersion, bound (below the
-    // escape speed sqrt(2 / (r + a))).
-    const double sigma = std::sqrt(hernquist_dispersion2(r, a)), vesc2 = 2 / (r + a);
-    double v[3];
-    do {
-      for (double& c : v) {
-        double u1 = 0;
-        do u1 = d.next();
-        while (u1 <= 0);
-        c = sigma * std::sqrt(-2 * std::log(u1)) * std::cos(2 * kPi * d.next());
-      }
-    } while (v[0] * v[0] + v[1] * v[1] + v[2] * v[2] >= vesc2);
+    // The speed from the model's own distribution function (not a Gaussian
+    // of the Jeans dispersion, which is out of equilibrium and relaxes):
+    // rejection from v^2 f(E) under its maximum at this radius, with 1 %
+    // headroom over the search's maximum.
+    const double vesc = std::sqrt(2 / (r + a)), ceiling = 1.01 * hernquist_speed_density_max(r, a);
+    double v = 0;
+    do v = vesc * d.next();
+    while (ceiling * d.next() > hernquist_speed_density(v, r, a));
+    double vx, vy, vz;
+    isotropic(d, v, vx, vy, vz);
     const auto k = static_cast<std::size_t>(i);
     b.x[k] = x, b.y[k] = y, b.z[k] = z;
-    b.vx[k] = v[0], b.vy[k] = v[1], b.vz[k] = v[2];
+    b.vx[k] = vx, b.vy[k] = vy, b.vz[k] = vz;
     b.m[k] = 1.0 / static_cast<double>(n);
   }
   b.to_centre_of_mass_frame();

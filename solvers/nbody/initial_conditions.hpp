@@ -33,9 +33,12 @@ double kepler_period(double m1, double m2, double a, double G);
 // point masses; centre-of-mass frame, total mass 1.
 Bodies plummer_pair(std::int64_t n, std::uint64_t seed, double mass_cut, double separation, double impact);
 // Hernquist (1990) sphere, G = M = 1, scale radius a, radii sampled to the
-// enclosed mass fraction `mass_cut`; isotropic Gaussian velocities of the
-// Jeans dispersion (Hernquist 1990, eq. 10), below the escape speed.
+// enclosed mass fraction `mass_cut`;
+// isotropic velocities drawn from the model's distribution function
+// (Hernquist 1990, eq. 17), so the sphere starts in equilibrium.
 Bodies hernquist(std::int64_t n, std::uint64_t seed, double mass_cut, double a);
+// The fraction of bodies at radius r slower than v, from that distribution function.
+double hernquist_speed_cdf(double v, double r, double a);
 // The radius of a Hernquist sphere enclosing mass fraction q: a sqrt(q) / (1 - sqrt(q)).
 double hernquist_lagrangian_radius(double q, double a);
 // The isotropic one-dimensional velocity dispersion squared at r (G = M = 1).
