@@ -10,6 +10,14 @@
 // single precision the error of a long sum grows with the tile, not with N.
 // On the host, small target sets also split the sources over work items (see
 // portable_pass) so that OpenMP has enough items.
+//
+// The host's pair loop (host_source_tile) runs over the B targets of a block
+// for one source at a time: the compiler turns it into full vectors (16
+// floats: 2 AVX registers; 16 doubles: 4), check with -fopt-info-vec-optimized
+// on this file. Its cost is the correctly rounded 1/sqrt (a sqrt, then a
+// division, per pair: the host's reference arithmetic), which shares one
+// unpipelined unit: the host pass runs at about that unit's rate, not at the
+// multiply-add rate (bench/NOTES.md: "nbody.direct on the host").
 #include "solvers/nbody/gravity_forces.hpp"
 
 #include <algorithm>
@@ -71,7 +79,7 @@ namespace {
 
 constexpr int kSourceTile = 256;
 // Targets per work item: 16 on the host (enough reuse of each source load to
-// be compute bound, and SSE-wide inner loops over targets); 2 on a GPU, where
+// be compute bound, and whole vectors in the inner loop over targets); 2 on a GPU, where
 // the portable version is the test reference and needs threads more than reuse.
 constexpr int kHostTargets = 16;
 constexpr int kCudaTargets = 2;
@@ -168,6 +176,18 @@ TESSERA_HD TESSERA_INLINE void host_source_tile(const Kernel& kern, const Source
   }
 }
 
+// The host's tile or the scalar one. Chosen here, not in portable_pass's
+// lambda: nvcc forbids an extended lambda's first capture inside if constexpr.
+template <bool kHost, bool kMaySkip, class Real, int B, class Kernel>
+TESSERA_HD TESSERA_INLINE void any_source_tile(const Kernel& kern, const Sources& s, int j0, int j1, double ox,
+                                               double oy, double oz, const TargetBlock<Real, B>& tb, int i0,
+                                               BlockSums<Real, B>& sum) {
+  if constexpr (kHost)
+    host_source_tile<kMaySkip>(kern, s, j0, j1, ox, oy, oz, tb, i0, sum);
+  else
+    source_tile<kMaySkip>(kern, s, j0, j1, ox, oy, oz, tb, i0, sum);
+}
+
 template <class Real, int B, bool kHost, class Kernel>
 void portable_pass(const Device& dev, const Kernel& kern, double G, const Sources& s, const Targets& t,
                    bool same_set) {
@@ -219,18 +239,10 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
       const int j1 = j_end - j0 < kSourceTile ? j_end : j0 + kSourceTile;
       BlockSums<Real, B> tile{};
       // Only tiles that overlap the block's own indices can hold i == j.
-      const bool diagonal = same_set && j0 < i0 + count && i0 < j1;
-      if constexpr (kHost) {
-        if (diagonal)
-          host_source_tile<true>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
-        else
-          host_source_tile<false>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
-      } else {
-        if (diagonal)
-          source_tile<true>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
-        else
-          source_tile<false>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
-      }
+      if (same_set && j0 < i0 + count && i0 < j1)
+        any_source_tile<kHost, true>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
+      else
+        any_source_tile<kHost, false>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
       TESSERA_NBODY_UNROLL
       for (int k = 0; k < B; ++k) {
         acc.ax[k] += tile.ax[k];
