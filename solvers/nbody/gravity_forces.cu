@@ -120,10 +120,11 @@ TESSERA_HD TESSERA_INLINE void source_tile(const Kernel& kern, const Sources& s,
 // gets the same arithmetic: the same bits.
 //
 // The spline: for each source, r^2 to the B targets first; only when one of
-// them is inside the support (rare: a few pairs in 1e4 at the softening
-// lengths in use) does the source pay for the polynomials
+// them is inside the support (pairs closer than 2.8 eps: few, at the
+// softening lengths in use) does the source pay for the polynomials
 // (factors_branch_free); otherwise every pair takes the point-mass factors,
-// which is what the spline's own test would choose for each of them.
+// which is what the spline's own test would choose for each of them. In a
+// dense core most sources may take the polynomials: slower, same results.
 template <class Real>
 struct SourceTileSoA {
   Real x[kSourceTile], y[kSourceTile], z[kSourceTile], m[kSourceTile];
