@@ -5,11 +5,19 @@
 // interactions/s, GFLOP/s at the customary 20 flops per interaction, and the
 // fraction of the FP32 peak (or FP64 with --precision double).
 //
+// On the host backend the peak is the core's: pass the per-core figures that
+// tessera_bench_ceilings prints ("host per core: fp32_gflops=... rsqrt32_per_s=..."),
+// and the bench reports the OpenMP thread count (OMP_NUM_THREADS), the
+// interactions/s per thread, and the fraction of threads x the per-core FMA
+// ceiling and of threads x the per-core sqrt+divide rate (one per pair: the
+// host pass's bound).
+//
 //   tessera_bench_gravity [--n 16384,65536,262144,1048576] [--precision single|double]
 //                         [--softening plummer|spline] [--device auto|cpu|gpu] [--repeat 5]
 //                         [--peak 66.9] [--peak-fp64 33.5] [--portable]
+//                         [--core-gflops 0] [--core-rsqrt 0]
 //
-// The default sizes are for a GPU; on the host backend pass small ones (--n 2048,8192).
+// The default sizes are for a GPU; on the host backend pass small ones (--n 16384,65536).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -19,6 +27,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <omp.h>
 
 #include "runtime/buffer.hpp"
 #include "runtime/error.hpp"
@@ -39,6 +49,7 @@ struct Options {
   int repeat = 5;
   double peak_fp32 = 66.9, peak_fp64 = 33.5;  // TFLOP/s, H100 SXM datasheet
   bool portable = false;
+  double core_gflops = 0, core_rsqrt = 0;  // host: per-core ceilings in the run's precision (0: not given)
 };
 
 Buffer<double> upload(const Device& dev, const std::vector<double>& v) {
@@ -85,6 +96,21 @@ void bench_size(const Device& dev, const Options& o, const GravityParams& p, std
   const double peak = single ? o.peak_fp32 : o.peak_fp64;
   logging::info(strfmt("gravity %s N=%lld %s %s on %s", o.portable || !dev.is_cuda() ? "portable" : "tiled",
                        static_cast<long long>(n), o.precision.c_str(), o.softening.c_str(), dev.describe().c_str()));
+  if (dev.is_host()) {
+    const int threads = omp_get_max_threads();
+    std::string ceilings;
+    if (o.core_gflops > 0)
+      ceilings += strfmt(", %.1f%% of %d x %.4g GFLOP/s (%s FMA chains per core)",
+                         100.0 * gflops / (threads * o.core_gflops), threads, o.core_gflops, single ? "FP32" : "FP64");
+    if (o.core_rsqrt > 0)
+      ceilings += strfmt(", %.1f%% of %d x %.4g/s (%s sqrt+divide per core)", 100.0 * rate / (threads * o.core_rsqrt),
+                         threads, o.core_rsqrt, single ? "FP32" : "FP64");
+    logging::info(strfmt("  median %.4g ms per pass (min %.4g, max %.4g, %d repeats), %d thread%s: %.4g interactions/s "
+                         "(%.4g per thread), %.4g GFLOP/s (20 flop/interaction)%s",
+                         median * 1e3, times.front() * 1e3, times.back() * 1e3, o.repeat, threads,
+                         threads == 1 ? "" : "s", rate, rate / threads, gflops, ceilings.c_str()));
+    return;
+  }
   logging::info(strfmt("  median %.4g ms per pass (min %.4g, max %.4g, %d repeats): %.4g interactions/s, "
                        "%.4g GFLOP/s (20 flop/interaction), %.2f%% of %s peak %.4g TFLOP/s",
                        median * 1e3, times.front() * 1e3, times.back() * 1e3, o.repeat, rate, gflops,
@@ -104,6 +130,10 @@ int main(int argc, char** argv) {
   app.add_option("--peak", o.peak_fp32, "FP32 peak in TFLOP/s (default: H100 SXM)");
   app.add_option("--peak-fp64", o.peak_fp64, "FP64 peak in TFLOP/s, for --precision double");
   app.add_flag("--portable", o.portable, "time the portable version even on a CUDA device");
+  app.add_option("--core-gflops", o.core_gflops,
+                 "host: one core's FMA ceiling in GFLOP/s in the run's precision (tessera_bench_ceilings)");
+  app.add_option("--core-rsqrt", o.core_rsqrt,
+                 "host: one core's sqrt+divide rate per second in the run's precision (tessera_bench_ceilings)");
   CLI11_PARSE(app, argc, argv);
   try {
     const Device dev = Device::select(parse_device_choice(o.device));

@@ -5,19 +5,23 @@
 // TiledMatchesPortable compares the two directly. Kernel bodies live in free
 // functions: nvcc forbids extended lambdas inside gtest's private TestBody.
 #include <gtest/gtest.h>
+#include <omp.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <numbers>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "physics/gravity/softening.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/error.hpp"
 #include "solvers/nbody/gravity_forces.hpp"
+#include "solvers/nbody/gravity_pair.hpp"
 #include "tests/test_device.hpp"
 
 using namespace tessera;
@@ -550,6 +554,81 @@ TEST(Gravity, TiledMatchesPortable) {
         const Field portable = compute(Impl::Portable, gp, *su.src, *su.tgt, su.same_set);
         EXPECT_LT(relative_difference(tiled, portable), prec == Precision::Double ? 1e-12 : kSingleTolerance);
       }
+    }
+  }
+}
+
+// The host pass evaluates the spline without branches (every piece, one
+// selected): it must give biased's factors bit for bit, at the joins
+// (u = 1/2, r = h), around them, at r = 0 and for eps = 0.
+template <class Real>
+void expect_branch_free_equals_branched(Real eps) {
+  using Bits = std::conditional_t<sizeof(Real) == 4, std::uint32_t, std::uint64_t>;
+  const SplineKernel<Real> kern(eps);
+  std::vector<Real> r2s = {Real(0), std::numeric_limits<Real>::denorm_min(), std::numeric_limits<Real>::min(),
+                           kern.h2, Real(0.25) * kern.h2, Real(1e6)};
+  for (Real join : {Real(0.25) * kern.h2, kern.h2}) {
+    Real up = join, down = join;
+    for (int k = 0; k < 8; ++k) {
+      up = std::nextafter(up, std::numeric_limits<Real>::infinity());
+      down = std::nextafter(down, Real(0));
+      r2s.push_back(up);
+      r2s.push_back(down);
+    }
+  }
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 1.5);
+  for (int k = 0; k < 20000; ++k) {
+    const double r = u(rng) * static_cast<double>(kern.h > 0 ? kern.h : Real(1));
+    r2s.push_back(static_cast<Real>(r * r));
+  }
+  int compared = 0;
+  for (Real r2 : r2s) {
+    const PairFactors<Real> a = kern.biased(r2);
+    const PairFactors<Real> b = nbody::detail::factors_branch_free(kern, r2);
+    ASSERT_EQ(std::bit_cast<Bits>(a.f), std::bit_cast<Bits>(b.f)) << "f at r2 = " << r2 << ", eps = " << eps;
+    ASSERT_EQ(std::bit_cast<Bits>(a.g), std::bit_cast<Bits>(b.g)) << "g at r2 = " << r2 << ", eps = " << eps;
+    ++compared;
+  }
+  EXPECT_GT(compared, 20000);
+}
+
+TEST(Softening, BranchFreeSplineEqualsBranchedBitForBit) {
+  for (double eps : {0.01, kUnitSupportEps, 0.0}) {
+    expect_branch_free_equals_branched<double>(eps);
+    expect_branch_free_equals_branched<float>(static_cast<float>(eps));
+  }
+}
+
+// The README's promise for the host pass: the same bits at any OpenMP thread
+// count (fixed source splits and tile order, independent of the threads).
+// Enough targets that the pass has more work items than the host loop's
+// parallel threshold; a softening large enough that many pairs take the
+// spline's inner pieces.
+TEST(Gravity, HostPassSameBitsAtAnyThreadCount) {
+  if (!test_device().is_host()) GTEST_SKIP() << "OpenMP thread counts: host backend only";
+  const Particles p = random_particles(16384, 71);
+  const int saved = omp_get_max_threads();
+  for (Softening soft : {Softening::Plummer, Softening::Spline}) {
+    for (Precision prec : {Precision::Double, Precision::Single}) {
+      const GravityParams gp = params(prec, soft, 1.0, 0.02);
+      SCOPED_TRACE(describe(Impl::Dispatch, gp, true, p.n(), p.n()));
+      omp_set_num_threads(1);
+      const Field one = compute(Impl::Dispatch, gp, p, p, true);
+      omp_set_num_threads(3);
+      const Field three = compute(Impl::Dispatch, gp, p, p, true);
+      omp_set_num_threads(saved);
+      EXPECT_EQ(one.ax, three.ax);
+      EXPECT_EQ(one.ay, three.ay);
+      EXPECT_EQ(one.az, three.az);
+      EXPECT_EQ(one.pot, three.pot);
+      // And the physics: the net force of a closed set vanishes to round-off.
+      long double fx = 0, scale = 0;
+      for (int i = 0; i < p.n(); ++i) {
+        fx += static_cast<long double>(p.m[i]) * one.ax[i];
+        scale += std::abs(static_cast<long double>(p.m[i]) * one.ax[i]);
+      }
+      EXPECT_LT(static_cast<double>(std::abs(fx) / scale), prec == Precision::Double ? 1e-13 : 1e-6);
     }
   }
 }

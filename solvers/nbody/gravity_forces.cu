@@ -10,6 +10,14 @@
 // single precision the error of a long sum grows with the tile, not with N.
 // On the host, small target sets also split the sources over work items (see
 // portable_pass) so that OpenMP has enough items.
+//
+// The host's pair loop (host_source_tile) runs over the B targets of a block
+// for one source at a time: the compiler turns it into full vectors (16
+// floats: 2 AVX registers; 16 doubles: 4), check with -fopt-info-vec-optimized
+// on this file. Its cost is the correctly rounded 1/sqrt (a sqrt, then a
+// division, per pair: the host's reference arithmetic), which shares one
+// unpipelined unit: the host pass runs at about that unit's rate, not at the
+// multiply-add rate (bench/NOTES.md: "nbody.direct on the host").
 #include "solvers/nbody/gravity_forces.hpp"
 
 #include <algorithm>
@@ -71,7 +79,7 @@ namespace {
 
 constexpr int kSourceTile = 256;
 // Targets per work item: 16 on the host (enough reuse of each source load to
-// be compute bound, and SSE-wide inner loops over targets); 2 on a GPU, where
+// be compute bound, and whole vectors in the inner loop over targets); 2 on a GPU, where
 // the portable version is the test reference and needs threads more than reuse.
 constexpr int kHostTargets = 16;
 constexpr int kCudaTargets = 2;
@@ -104,7 +112,84 @@ TESSERA_HD TESSERA_INLINE void source_tile(const Kernel& kern, const Sources& s,
   }
 }
 
-template <class Real, int B, class Kernel>
+// The host's tile: the sources converted once per tile to SoA arrays in the
+// working precision (relative to the block's origin), so that the pair loop
+// is loads, broadcasts and arithmetic over the B targets, one full vector (or
+// several) per source, written without branches so that it vectorises. Per
+// target the sum runs over j in the same order as source_tile's and every pair
+// gets the same arithmetic: the same bits.
+//
+// The spline: for each source, r^2 to the B targets first; only when one of
+// them is inside the support (pairs closer than 2.8 eps: few, at the
+// softening lengths in use) does the source pay for the polynomials
+// (factors_branch_free); otherwise every pair takes the point-mass factors,
+// which is what the spline's own test would choose for each of them. In a
+// dense core most sources may take the polynomials: slower, same results.
+template <class Real>
+struct SourceTileSoA {
+  Real x[kSourceTile], y[kSourceTile], z[kSourceTile], m[kSourceTile];
+};
+
+template <class Kernel>
+inline constexpr bool kIsSpline = false;
+template <class Real>
+inline constexpr bool kIsSpline<gravity::SplineKernel<Real>> = true;
+
+template <bool kMaySkip, class Real, int B, class Kernel>
+TESSERA_HD TESSERA_INLINE void host_source_tile(const Kernel& kern, const Sources& s, int j0, int j1, double ox,
+                                                double oy, double oz, const TargetBlock<Real, B>& tb, int i0,
+                                                BlockSums<Real, B>& sum) {
+  SourceTileSoA<Real> st;
+  const int n = j1 - j0;
+  for (int jj = 0; jj < n; ++jj) {
+    st.x[jj] = static_cast<Real>(s.x[j0 + jj] - ox);
+    st.y[jj] = static_cast<Real>(s.y[j0 + jj] - oy);
+    st.z[jj] = static_cast<Real>(s.z[j0 + jj] - oz);
+    st.m[jj] = static_cast<Real>(s.m[j0 + jj]);
+  }
+  for (int jj = 0; jj < n; ++jj) {
+    const Real xj = st.x[jj], yj = st.y[jj], zj = st.z[jj], mj = st.m[jj];
+    const int j = j0 + jj;
+    if constexpr (kIsSpline<Kernel>) {
+      Real dx[B], dy[B], dz[B], r2[B];
+      int near = 0;
+      for (int k = 0; k < B; ++k) {
+        dx[k] = xj - tb.x[k];
+        dy[k] = yj - tb.y[k];
+        dz[k] = zj - tb.z[k];
+        r2[k] = kern.r2_bias + dx[k] * dx[k] + dy[k] * dy[k] + dz[k] * dz[k];
+        near |= r2[k] < kern.h2;
+      }
+      if (near) {
+        for (int k = 0; k < B; ++k)
+          detail::add_factors<kMaySkip>(detail::factors_branch_free(kern, r2[k]), dx[k], dy[k], dz[k], mj, j == i0 + k,
+                                        sum.ax[k], sum.ay[k], sum.az[k], sum.pot[k]);
+      } else {
+        for (int k = 0; k < B; ++k)
+          detail::add_factors<kMaySkip>(gravity::newtonian(r2[k]), dx[k], dy[k], dz[k], mj, j == i0 + k, sum.ax[k],
+                                        sum.ay[k], sum.az[k], sum.pot[k]);
+      }
+    } else {
+      for (int k = 0; k < B; ++k)
+        detail::add_pair_branch_free<kMaySkip>(kern, xj - tb.x[k], yj - tb.y[k], zj - tb.z[k], mj, j == i0 + k,
+                                               sum.ax[k], sum.ay[k], sum.az[k], sum.pot[k]);
+    }
+  }
+}
+
+// The host's tile or the scalar one. Chosen here, not in portable_pass's
+// lambda: nvcc forbids an extended lambda's first capture inside if constexpr.
+template <bool kHost, bool kMaySkip, class Real, int B, class Kernel>
+TESSERA_HD TESSERA_INLINE void any_source_tile(const Kernel& kern, const Sources& s, int j0, int j1, double ox,
+                                               double oy, double oz, const TargetBlock<Real, B>& tb, int i0,
+                                               BlockSums<Real, B>& sum) {
+  if constexpr (kHost)
+    host_source_tile<kMaySkip>(kern, s, j0, j1, ox, oy, oz, tb, i0, sum);
+  else
+    source_tile<kMaySkip>(kern, s, j0, j1, ox, oy, oz, tb, i0, sum);
+}
+
+template <class Real, int B, bool kHost, class Kernel>
 void portable_pass(const Device& dev, const Kernel& kern, double G, const Sources& s, const Targets& t,
                    bool same_set) {
   // Float works relative to the block's first target; double needs no origin
@@ -156,9 +241,9 @@ void portable_pass(const Device& dev, const Kernel& kern, double G, const Source
       BlockSums<Real, B> tile{};
       // Only tiles that overlap the block's own indices can hold i == j.
       if (same_set && j0 < i0 + count && i0 < j1)
-        source_tile<true>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
+        any_source_tile<kHost, true>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
       else
-        source_tile<false>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
+        any_source_tile<kHost, false>(kern, s, j0, j1, ox, oy, oz, tb, i0, tile);
       TESSERA_NBODY_UNROLL
       for (int k = 0; k < B; ++k) {
         acc.ax[k] += tile.ax[k];
@@ -177,9 +262,9 @@ template <class Real, class Kernel>
 void portable_for_backend(const Device& dev, const Kernel& kern, double G, const Sources& s, const Targets& t,
                           bool same_set) {
   if (dev.is_cuda())
-    portable_pass<Real, kCudaTargets>(dev, kern, G, s, t, same_set);
+    portable_pass<Real, kCudaTargets, false>(dev, kern, G, s, t, same_set);
   else
-    portable_pass<Real, kHostTargets>(dev, kern, G, s, t, same_set);
+    portable_pass<Real, kHostTargets, true>(dev, kern, G, s, t, same_set);
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 //
 // Two implementations of the same sum:
 //   - portable (gravity_forces.cu): for_each over blocks of targets, sources
-//     in cache-sized tiles; any backend, the reference for tests;
+//     in cache-sized tiles; any backend, the reference for tests; on the host
+//     its pair loop is vectorised over the targets of a block (the same
+//     arithmetic and order, so the same bits as a scalar loop);
 //   - tiled (gravity_forces_tiled.cu, CUDA builds only): shared-memory source
 //     tiles, several targets per thread; what a CUDA device runs.
 //
