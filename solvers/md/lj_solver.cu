@@ -23,6 +23,7 @@
 #include "runtime/format.hpp"
 #include "runtime/log.hpp"
 #include "runtime/reduce.hpp"
+#include "solvers/md/atom_sort.hpp"
 #include "solvers/md/berendsen_barostat.hpp"
 #include "solvers/md/box_fit.hpp"
 #include "solvers/md/lattice.hpp"
@@ -221,6 +222,7 @@ class LjSolver final : public Solver {
     if (charged_) charge_ = particles_->add_real_column("charge", 1);
     if (!molecules_.empty()) molecule_ = particles_->add_int_column("molecule", 1);
     list_ = std::make_unique<NeighborList>(dev_);
+    atom_sort_ = std::make_unique<AtomSort>(dev_);
     place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")), file_types,
                 file_v, charges);
     rebuild();
@@ -598,13 +600,15 @@ class LjSolver final : public Solver {
 
   std::int64_t neighbor_builds() const { return builds_offset_ + list_->builds(); }
 
-  // Migration, ghosts within cutoff + skin, a new list, new reference positions.
+  // Migration, owned atoms re-sorted along the list's bins (atom_sort.hpp),
+  // ghosts within cutoff + skin, a new list, new reference positions.
   void rebuild() {
     Particles& p = *particles_;
     exchange_->migrate(p);
-    exchange_->build_ghosts(p, rc_ + skin_);
     std::array<double, 3> lo, hi;
     for (int a = 0; a < 3; ++a) lo[a] = layout_->owned_lower(a), hi[a] = layout_->owned_upper(a);
+    atom_sort_->sort(p, bin_grid(lo, hi, rc_ + skin_));
+    exchange_->build_ghosts(p, rc_ + skin_);
     list_->build(p, lo, hi, rc_ + skin_);
     const auto n = static_cast<std::size_t>(p.owned());
     if (energy_.size() < n || energy_.size() > 2 * n + 64) {
@@ -741,6 +745,7 @@ class LjSolver final : public Solver {
   std::unique_ptr<ParticleExchange> exchange_;
   std::unique_ptr<Particles> particles_;
   std::unique_ptr<NeighborList> list_;
+  std::unique_ptr<AtomSort> atom_sort_;
   int vel_ = -1, force_ = -1;
   Buffer<double> energy_, virial_, ecoul_;  // per owned atom: short-range and Coulomb pair energy, virial
   std::array<Buffer<double>, 3> reference_;

@@ -12,15 +12,6 @@ namespace tessera::md {
 
 namespace {
 
-struct Bins {
-  double lo[3], width[3];
-  int n[3];
-  TESSERA_HD int coord(int d, double x) const {
-    int b = static_cast<int>(floor((x - lo[d]) / width[d]));
-    return b < 0 ? 0 : (b >= n[d] ? n[d] - 1 : b);
-  }
-};
-
 template <class T>
 void ensure(Buffer<T>& b, const Device& dev, std::size_t n) {
   if (b.size() < n) b = Buffer<T>(dev, n + n / 4 + 16);
@@ -28,20 +19,20 @@ void ensure(Buffer<T>& b, const Device& dev, std::size_t n) {
 
 }  // namespace
 
+NeighborList::NeighborList(const Device& dev, ListKind kind) : dev_(dev), kind_(kind) {
+  if (kind == ListKind::Half && dev.is_cuda())
+    throw Error("md: the half neighbour list is the host's; a GPU uses the full list (no atomics)");
+}
+
 void NeighborList::build(const Particles& p, const std::array<double, 3>& lower, const std::array<double, 3>& upper,
                          double cutoff) {
   ++builds_;
   const std::int64_t all = p.total(), owned = p.owned();
+  owned_ = owned;
   TESSERA_REQUIRE(all < (std::int64_t{1} << 31), "neighbour list: too many particles for 32-bit indices");
-  Bins bins{};
-  std::int64_t nbins = 1;
-  for (int d = 0; d < 3; ++d) {
-    const double span = upper[d] - lower[d] + 2 * cutoff;
-    bins.n[d] = std::max(1, static_cast<int>(std::floor(span / cutoff)));
-    bins.width[d] = span / bins.n[d];
-    bins.lo[d] = lower[d] - cutoff;
-    nbins *= bins.n[d];
-  }
+  const BinGrid bins = bin_grid(lower, upper, cutoff);
+  grid_ = bins;
+  const std::int64_t nbins = bins.count();
   // Sort particle indices by bin. Buffers are exactly `all` long: the sort
   // works on whole buffers.
   if (keys_.size() != static_cast<std::size_t>(all)) {
@@ -52,12 +43,14 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
   std::uint32_t* keys = keys_.data();
   std::int32_t* order = order_.data();
   for_each(dev_, all, [=] TESSERA_HD(int i) {
-    keys[i] = static_cast<std::uint32_t>(bins.coord(0, x[i]) + bins.n[0] * (bins.coord(1, y[i]) + bins.n[1] * bins.coord(2, z[i])));
+    keys[i] = static_cast<std::uint32_t>(bins.index(x[i], y[i], z[i]));
     order[i] = i;
   });
   sort_pairs(keys_, order_);
   ensure(starts_, dev_, static_cast<std::size_t>(nbins + 1));
+  ensure(owned_ends_, dev_, static_cast<std::size_t>(nbins));
   std::int32_t* starts = starts_.data();
+  std::int32_t* owned_ends = owned_ends_.data();
   const std::int64_t count = all;
   for_each(dev_, nbins + 1, [=] TESSERA_HD(int b) {
     // First sorted position whose bin is >= b.
@@ -69,10 +62,22 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
     }
     starts[b] = static_cast<std::int32_t>(lo);
   });
+  // The sort is stable from the identity: within a bin, owned particles
+  // (the lower indices) come first, in ascending order.
+  for_each(dev_, nbins, [=] TESSERA_HD(int b) {
+    std::int32_t lo = starts[b], hi = starts[b + 1];
+    while (lo < hi) {
+      const std::int32_t mid = lo + (hi - lo) / 2;
+      if (order[mid] < owned) lo = mid + 1;
+      else hi = mid;
+    }
+    owned_ends[b] = lo;
+  });
 
   stride_ = owned;
   ensure(counts_, dev_, static_cast<std::size_t>(std::max<std::int64_t>(owned, 1)));
   const double c2 = cutoff * cutoff;
+  const bool half = kind_ == ListKind::Half;
   for (;;) {
     ensure(list_, dev_, static_cast<std::size_t>(std::max<std::int64_t>(owned, 1)) * capacity_);
     std::int32_t* list = list_.data();
@@ -80,8 +85,13 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
     const int cap = capacity_;
     const std::int64_t stride = stride_;
     const bool column_major = dev_.is_cuda();
-    for_each(dev_, owned, [=] TESSERA_HD(int i) {
-      const int bx = bins.coord(0, x[i]), by = bins.coord(1, y[i]), bz = bins.coord(2, z[i]);
+    // One body per sorted position (its bin is keys[s]); ghosts return at once.
+    for_each(dev_, all, [=] TESSERA_HD(int s) {
+      const int i = order[s];
+      if (i >= owned) return;
+      const double xi = x[i], yi = y[i], zi = z[i];
+      const int b = static_cast<int>(keys[s]);
+      const int bx = b % bins.n[0], by = (b / bins.n[0]) % bins.n[1], bz = b / (bins.n[0] * bins.n[1]);
       int found = 0;
       for (int dz = -1; dz <= 1; ++dz) {
         const int cz = bz + dz;
@@ -92,11 +102,15 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
           for (int dx = -1; dx <= 1; ++dx) {
             const int cx = bx + dx;
             if (cx < 0 || cx >= bins.n[0]) continue;
-            const int b = cx + bins.n[0] * (cy + bins.n[1] * cz);
-            for (int s = starts[b]; s < starts[b + 1]; ++s) {
-              const int j = order[s];
+            const int c = cx + bins.n[0] * (cy + bins.n[1] * cz);
+            // Half: owned partners in later bins, or later in this bin;
+            // ghosts from every bin.
+            int from = starts[c];
+            if (half) from = c < b ? owned_ends[c] : c == b ? s + 1 : from;
+            for (int t = from; t < starts[c + 1]; ++t) {
+              const int j = order[t];
               if (j == i) continue;
-              const double ddx = x[j] - x[i], ddy = y[j] - y[i], ddz = z[j] - z[i];
+              const double ddx = x[j] - xi, ddy = y[j] - yi, ddz = z[j] - zi;
               if (ddx * ddx + ddy * ddy + ddz * ddz >= c2) continue;
               if (found < cap) list[column_major ? found * stride + i : static_cast<std::int64_t>(i) * cap + found] = j;
               ++found;

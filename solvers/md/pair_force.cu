@@ -7,13 +7,15 @@
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
+#include "solvers/md/half_list_pairs.hpp"
 
 namespace tessera::md {
 
 namespace {
 
-// Pair forces on owned atoms from the full list; per-atom energy and virial
-// carry half of each pair (each pair appears in both partners' lists).
+// Pair forces on owned atoms from the full list (the GPU's; the host's half
+// list goes through half_list_pairs.hpp); per-atom energy and virial carry
+// half of each pair (each pair appears in both partners' lists).
 //
 // Real is the pair arithmetic: double, or float for precision = "mixed"
 // (instantiated for those two only). The separation is formed from the
@@ -202,6 +204,8 @@ PairForce::PairForce(const deck::Deck& d, const Device& dev, const UnitSystem& u
       range_ = std::max(range_, pair_rc);
       host_[static_cast<std::size_t>(a * ntypes_ + b)] = c;
     }
+  lj_only_ = std::all_of(host_.begin(), host_.end(),
+                         [](const PairCoeff& c) { return c.kind == static_cast<int>(PairKind::LennardJones); });
   if (d.boolean("physics.tail")) {
     if (!lj || wca || shift)
       throw d.error_at("physics.tail", "tail corrections apply to the unshifted Lennard-Jones potential only");
@@ -239,7 +243,12 @@ double PairForce::tail_pressure(double rho) const {
 void PairForce::compute(const Particles& p, int type_col, int charge_col, const NeighborList& list,
                         const PairOutputs& out) const {
   if (charged() && charge_col < 0) throw Error("md: a charged pair style needs the charge column");
-  if (charge_col >= 0) {
+  if (list.half()) {
+    if (mixed_)
+      half_list_pairs(dev_, table_single_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out);
+    else
+      half_list_pairs(dev_, table_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out);
+  } else if (charge_col >= 0) {
     if (mixed_)
       charged_pairs(dev_, table_single_.data(), ntypes_, p, type_col, charge_col, list, out);
     else

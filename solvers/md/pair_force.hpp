@@ -18,9 +18,11 @@
 
 namespace tessera::md {
 
-// Where one pass writes: per owned atom, the force components and (each
-// holding half of every pair) short-range energy, Coulomb energy and virial
-// sum r.f. e_coul is written only by a charged pass.
+// Where one pass writes: per owned atom, the force components and
+// short-range energy, Coulomb energy and virial sum r.f, whose sums over
+// atoms are the pair totals (a full list gives each partner half of every
+// pair; a half list, half_list_pairs.hpp, gives an owned-owned pair's whole
+// term to one partner). e_coul is written only by a charged pass.
 struct PairOutputs {
   double *fx = nullptr, *fy = nullptr, *fz = nullptr;
   double *e_vdw = nullptr, *e_coul = nullptr, *virial = nullptr;
@@ -69,6 +71,7 @@ class PairForce {
   int ntypes_ = 1;
   double range_ = 0, well_depth_ = 0, rc_coul_ = 0, g_ewald_ = 0;
   bool mixed_ = false, tail_ = false;
+  bool lj_only_ = false;  // every table entry Lennard-Jones: the host's vectorised loop
   double tail_epsilon_ = 1, tail_sigma_ = 1, tail_rc_ = 1;
   std::vector<PairCoeff> host_;
   Buffer<PairCoeff> table_;  // ntypes x ntypes
