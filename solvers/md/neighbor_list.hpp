@@ -72,13 +72,19 @@ class NeighborList {
   int capacity() const { return capacity_; }
   std::int64_t builds() const { return builds_; }
 
+  // The half list's pass of build() (public only because nvcc's extended
+  // lambdas may not live in private members).
+  void build_half(int cap);
+
  private:
   Device dev_;
   ListKind kind_;
   BinGrid grid_{};
   Buffer<std::uint32_t> keys_;
   Buffer<std::int32_t> order_, starts_, owned_ends_, list_, counts_;
-  std::int64_t stride_ = 0, builds_ = 0, owned_ = 0;
+  std::array<Buffer<double>, 3> sorted_;  // half list: positions in bin order
+  std::int64_t stride_ = 0, builds_ = 0, owned_ = 0, ghosts_ = 0;
+  double cutoff2_ = 0;
   int capacity_ = 64;
 };
 
