@@ -47,17 +47,17 @@ struct System {
   Particles p{dev};
   int type = -1, charge = -1, force = -1;
   double box = 0;
-  System() {
+  explicit System(const std::string& kind = "fcc", int cells = 6, double density = 0.8442, double jiggle = 0.15) {
     type = p.add_int_column("type", 1);
     charge = p.add_real_column("charge", 1);
     force = p.add_real_column("force", 3);
-    md::Lattice lat = md::make_lattice("fcc", 0.8442, {6, 6, 6});
+    md::Lattice lat = md::make_lattice(kind, density, {cells, cells, cells});
     box = lat.box[0];
     const std::size_t n = lat.x.size();
     std::vector<double> x(n), y(n), z(n), q(n);
     std::vector<std::int64_t> id(n), t(n);
     for (std::size_t i = 0; i < n; ++i) {
-      auto d = [&](int k) { return 0.15 * std::sin(1.7 * static_cast<double>(3 * i + k) + 0.3 * k); };
+      auto d = [&](int k) { return jiggle * std::sin(1.7 * static_cast<double>(3 * i + k) + 0.3 * k); };
       auto wrap = [&](double v) { return v < 0 ? v + box : (v >= box ? v - box : v); };
       x[i] = wrap(lat.x[i] + d(0)), y[i] = wrap(lat.y[i] + d(1)), z[i] = wrap(lat.z[i] + d(2));
       // Ids scrambled against the lattice order, so sorting has work to do.
@@ -177,8 +177,7 @@ TEST(MdHostList, HalfListForcesMatchTheFullListMixedPrecision) {
   expect_half_matches_full({"physics.precision=\"mixed\""}, false);
 }
 
-TEST(MdHostList, HalfListHoldsEachOwnedPairOnceAndGhostPairsOnTheOwnedSide) {
-  System s;
+static void expect_each_pair_once(System& s) {
   s.add_ghosts();
   md::NeighborList half(s.dev, md::ListKind::Half), full(s.dev, md::ListKind::Full);
   half.build(s.p, {0, 0, 0}, {s.box, s.box, s.box}, kRange);
@@ -201,6 +200,16 @@ TEST(MdHostList, HalfListHoldsEachOwnedPairOnceAndGhostPairsOnTheOwnedSide) {
       EXPECT_EQ(seen[key], 1) << "pair " << i << ", " << j;
     }
   EXPECT_EQ(seen.size(), expected);
+}
+
+TEST(MdHostList, HalfListHoldsEachOwnedPairOnceAndGhostPairsOnTheOwnedSide) {
+  System liquid;
+  expect_each_pair_once(liquid);
+  // A perfect bcc lattice at 0.8 (4^3 cells): every atom has the same count,
+  // which once filled the list's capacity exactly (the compaction's spare
+  // slot).
+  System bcc("bcc", 4, 0.8, 0.0);
+  expect_each_pair_once(bcc);
 }
 
 TEST(MdHostList, SameBitsAtOneAndTwoThreads) {

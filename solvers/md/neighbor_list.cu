@@ -136,7 +136,10 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
     });
     }
     const int most = owned > 0 ? reduce_max(dev_, owned, [=] TESSERA_HD(int i) { return counts[i]; }) : 0;
-    if (most <= capacity_) break;
+    // One slot to spare: the half list's compaction writes each rejected
+    // candidate into the slot after the last accepted one (the last slot
+    // once full), so a list must end before it.
+    if (most < capacity_) break;
     capacity_ = most + most / 4 + 8;
   }
 }
@@ -146,7 +149,7 @@ void NeighborList::build(const Particles& p, const std::array<double, 3>& lower,
 // are adjacent in the sorted order, so a row past the own one is one run.
 // Per run, a branch-free distance test over the sorted copies, then the
 // accepted indices compacted in order (past the capacity the last slot is
-// overwritten: the count asks for a larger list).
+// overwritten: build() then retries with a larger list).
 void NeighborList::build_half(int cap) {
   constexpr int kRun = 64;
   const BinGrid bins = grid_;
