@@ -43,7 +43,9 @@ void full_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntype
   const NeighborView list = nl.view();
   double *fx = out.fx, *fy = out.fy, *fz = out.fz, *ev = out.e_vdw, *ec = out.e_coul, *virial = out.virial;
   for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
-    const double xi = x[i], yi = y[i], zi = z[i];
+    // q and ec are named outside the constexpr-ifs: nvcc's extended lambdas
+    // may not capture a variable first inside one.
+    const double xi = x[i], yi = y[i], zi = z[i], qi = Charged ? q[i] : 0.0;
     const PairCoeffT<Real>* row = table + (type[i] - 1) * ntypes;
     double f[3] = {0, 0, 0}, e_vdw = 0, e_coul = 0, w = 0;
     const int n = list.count(i);
@@ -57,7 +59,7 @@ void full_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntype
       if constexpr (Charged) {
         if (r2 >= pair_range2(pot)) continue;
         Real ec_pair;
-        pair_evaluate(pot, r2, static_cast<Real>(q[i] * q[j]), fr, ev_pair, ec_pair);
+        pair_evaluate(pot, r2, static_cast<Real>(qi * q[j]), fr, ev_pair, ec_pair);
         e_coul += 0.5 * static_cast<double>(ec_pair);
       } else {
         if (r2 >= pot.rc2) continue;
@@ -70,7 +72,7 @@ void full_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntype
     }
     fx[i] = f[0], fy[i] = f[1], fz[i] = f[2];
     ev[i] = e_vdw;
-    if constexpr (Charged) ec[i] = e_coul;
+    if (Charged) ec[i] = e_coul;
     virial[i] = w;
   });
 }
