@@ -100,21 +100,27 @@ void atom_pairs(const Pass<Real>& c, int i) {
   c.virial[i] += w_sum;
 }
 
+// Bars of 2 x 2 bins in y and z along the whole x extent, in 4 colours by
+// their (y, z) parity: a bar writes atoms within one bin of it, so two bars
+// of a colour (at least 2 bins apart in y or z) never share one. Within a
+// bar the bins go in storage order (the atom sort's), so the neighbours'
+// positions stream through cache as in a plain sweep: 2 x 2 x 2 blocks in 8
+// colours made each pass jump across the whole box and ran ~1.5x slower at
+// 256k atoms.
 template <class Real, Mode M>
 void colour_passes(const Device& dev, const Pass<Real>& c, const BinView& bins) {
-  const int blocks[3] = {(bins.n[0] + 1) / 2, (bins.n[1] + 1) / 2, (bins.n[2] + 1) / 2};
-  for (int colour = 0; colour < 8; ++colour) {
-    const int par[3] = {colour & 1, (colour >> 1) & 1, (colour >> 2) & 1};
-    const int cnt[3] = {(blocks[0] - par[0] + 1) / 2, (blocks[1] - par[1] + 1) / 2, (blocks[2] - par[2] + 1) / 2};
-    for_each_task(dev, std::int64_t{cnt[0]} * cnt[1] * cnt[2], [&](int t) {
-      const int bx = par[0] + 2 * (t % cnt[0]), by = par[1] + 2 * ((t / cnt[0]) % cnt[1]),
-                bz = par[2] + 2 * (t / (cnt[0] * cnt[1]));
+  const int bars[2] = {(bins.n[1] + 1) / 2, (bins.n[2] + 1) / 2};
+  for (int colour = 0; colour < 4; ++colour) {
+    const int par[2] = {colour & 1, (colour >> 1) & 1};
+    const int cnt[2] = {(bars[0] - par[0] + 1) / 2, (bars[1] - par[1] + 1) / 2};
+    for_each_task(dev, std::int64_t{cnt[0]} * cnt[1], [&](int t) {
+      const int by = par[0] + 2 * (t % cnt[0]), bz = par[1] + 2 * (t / cnt[0]);
       for (int z = 2 * bz; z < std::min(2 * bz + 2, bins.n[2]); ++z)
-        for (int y = 2 * by; y < std::min(2 * by + 2, bins.n[1]); ++y)
-          for (int x = 2 * bx; x < std::min(2 * bx + 2, bins.n[0]); ++x) {
-            const int b = x + bins.n[0] * (y + bins.n[1] * z);
-            for (int s = bins.starts[b]; s < bins.owned_ends[b]; ++s) atom_pairs<Real, M>(c, bins.order[s]);
-          }
+        for (int y = 2 * by; y < std::min(2 * by + 2, bins.n[1]); ++y) {
+          const int row = bins.n[0] * (y + bins.n[1] * z);
+          for (int s = bins.starts[row]; s < bins.owned_ends[row + bins.n[0] - 1]; ++s)
+            if (bins.order[s] < c.owned) atom_pairs<Real, M>(c, bins.order[s]);
+        }
     });
   }
 }

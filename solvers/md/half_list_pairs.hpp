@@ -1,11 +1,11 @@
 #pragma once
 // The host's pair loop over the half neighbour list (neighbor_list.hpp):
 // Newton's third law for owned-owned pairs, the owned side only for
-// owned-ghost pairs. Threads take the list's bins in 2x2x2 blocks, blocks in
-// 8 colours (block parity per axis): the atoms one block writes lie within
-// one bin of it, so two blocks of a colour never write the same atom, and
-// each atom receives its pair terms in an order fixed by the bins alone -
-// the same bits at any thread count.
+// owned-ghost pairs. Threads take the list's bins in bars of 2 x 2 bins in
+// y and z along the whole x extent, bars in 4 colours by (y, z) parity: the
+// atoms one bar writes lie within one bin of it, so two bars of a colour
+// never write the same atom, and each atom receives its pair terms in an
+// order fixed by the bins alone - the same bits at any thread count.
 //
 // Per atom, the neighbours go through in chunks: gather (separations into
 // small contiguous arrays), evaluate (a branch-free loop over those arrays

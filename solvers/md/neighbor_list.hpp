@@ -16,7 +16,7 @@
 // than fit, never per step.
 //
 // A half-list force loop writes both partners; bins() gives it the bin
-// structure to process bins in 8 colours without write conflicts.
+// structure to process bins in colours without write conflicts.
 #include <array>
 #include <cstdint>
 
