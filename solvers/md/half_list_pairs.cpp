@@ -26,7 +26,7 @@ struct Pass {
   double *fx, *fy, *fz, *e_vdw, *e_coul, *virial;
 };
 
-template <class Real, Mode M>
+template <class Real, Mode M, bool E>
 void atom_pairs(const Pass<Real>& c, int i) {
   constexpr bool charged = M == Mode::Charged;
   const double xi = c.x[i], yi = c.y[i], zi = c.z[i], qi = charged ? c.q[i] : 0.0;
@@ -53,19 +53,19 @@ void atom_pairs(const Pass<Real>& c, int i) {
       // Branch-free: every lane evaluates, the cutoff selects.
       for (int k = 0; k < m; ++k) {
         const Real s = r2[k], r2i = Real(1) / s, r6i = r2i * r2i * r2i;
-        const Real f = r6i * (a * r6i - b) * r2i, e = r6i * (cc * r6i - d) - offset;
+        const Real f = r6i * (a * r6i - b) * r2i;
         const bool in = s < rc2;
         fr[k] = in ? f : Real(0);
-        ev[k] = in ? e : Real(0);
+        if constexpr (E) ev[k] = in ? r6i * (cc * r6i - d) - offset : Real(0);
       }
     } else if constexpr (M == Mode::LjTyped) {
       for (int k = 0; k < m; ++k) {
         const PairCoeffT<Real>& pot = row[tj[k]];
         const Real s = r2[k], r2i = Real(1) / s, r6i = r2i * r2i * r2i;
-        const Real f = r6i * (pot.a * r6i - pot.b) * r2i, e = r6i * (pot.c * r6i - pot.d) - pot.offset;
+        const Real f = r6i * (pot.a * r6i - pot.b) * r2i;
         const bool in = s < pot.rc2;
         fr[k] = in ? f : Real(0);
-        ev[k] = in ? e : Real(0);
+        if constexpr (E) ev[k] = in ? r6i * (pot.c * r6i - pot.d) - pot.offset : Real(0);
       }
     } else if constexpr (M == Mode::Generic) {
       for (int k = 0; k < m; ++k) {
@@ -87,17 +87,21 @@ void atom_pairs(const Pass<Real>& c, int i) {
       const double gx = frd * sx[k], gy = frd * sy[k], gz = frd * sz[k];
       f0 += gx, f1 += gy, f2 += gz;
       const bool mine = j < c.owned;
-      const double share = mine ? 1.0 : 0.5;
-      ev_sum += share * static_cast<double>(ev[k]);
-      if constexpr (charged) ec_sum += share * static_cast<double>(ec[k]);
-      w_sum += share * static_cast<double>(fr[k] * r2[k]);
+      if constexpr (E) {
+        const double share = mine ? 1.0 : 0.5;
+        ev_sum += share * static_cast<double>(ev[k]);
+        if constexpr (charged) ec_sum += share * static_cast<double>(ec[k]);
+        w_sum += share * static_cast<double>(fr[k] * r2[k]);
+      }
       if (mine) c.fx[j] -= gx, c.fy[j] -= gy, c.fz[j] -= gz;
     }
   }
   c.fx[i] += f0, c.fy[i] += f1, c.fz[i] += f2;
-  c.e_vdw[i] += ev_sum;
-  if constexpr (charged) c.e_coul[i] += ec_sum;
-  c.virial[i] += w_sum;
+  if constexpr (E) {
+    c.e_vdw[i] += ev_sum;
+    if constexpr (charged) c.e_coul[i] += ec_sum;
+    c.virial[i] += w_sum;
+  }
 }
 
 // Bars of 2 x 2 bins in y and z along the whole x extent, in 4 colours by
@@ -107,7 +111,7 @@ void atom_pairs(const Pass<Real>& c, int i) {
 // positions stream through cache as in a plain sweep: 2 x 2 x 2 blocks in 8
 // colours made each pass jump across the whole box and ran ~1.5x slower at
 // 256k atoms.
-template <class Real, Mode M>
+template <class Real, Mode M, bool E>
 void colour_passes(const Device& dev, const Pass<Real>& c, const BinView& bins) {
   const int bars[2] = {(bins.n[1] + 1) / 2, (bins.n[2] + 1) / 2};
   for (int colour = 0; colour < 4; ++colour) {
@@ -119,17 +123,29 @@ void colour_passes(const Device& dev, const Pass<Real>& c, const BinView& bins) 
         for (int y = 2 * by; y < std::min(2 * by + 2, bins.n[1]); ++y) {
           const int row = bins.n[0] * (y + bins.n[1] * z);
           for (int s = bins.starts[row]; s < bins.owned_ends[row + bins.n[0] - 1]; ++s)
-            if (bins.order[s] < c.owned) atom_pairs<Real, M>(c, bins.order[s]);
+            if (bins.order[s] < c.owned) atom_pairs<Real, M, E>(c, bins.order[s]);
         }
     });
   }
+}
+
+template <class Real, bool E>
+void dispatch(const Device& dev, const Pass<Real>& c, const BinView& bins, bool charged, bool lj_only, int ntypes) {
+  if (charged)
+    colour_passes<Real, Mode::Charged, E>(dev, c, bins);
+  else if (lj_only && ntypes == 1)
+    colour_passes<Real, Mode::LjUniform, E>(dev, c, bins);
+  else if (lj_only)
+    colour_passes<Real, Mode::LjTyped, E>(dev, c, bins);
+  else
+    colour_passes<Real, Mode::Generic, E>(dev, c, bins);
 }
 
 }  // namespace
 
 template <class Real>
 void half_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntypes, bool lj_only, const Particles& p,
-                     int type_col, int charge_col, const NeighborList& nl, const PairOutputs& out) {
+                     int type_col, int charge_col, const NeighborList& nl, const PairOutputs& out, bool energy) {
   TESSERA_REQUIRE(nl.half() && !dev.is_cuda(), "half_list_pairs: a host half list is required");
   if (nl.owned() != p.owned()) throw Error("md: the neighbour list is older than the owned atoms (rebuild it)");
   Pass<Real> c{p.position(0), p.position(1), p.position(2), charge_col >= 0 ? p.real(charge_col) : nullptr,
@@ -139,24 +155,21 @@ void half_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntype
   {
     double *fx = out.fx, *fy = out.fy, *fz = out.fz, *ev = out.e_vdw, *ec = out.e_coul, *w = out.virial;
     for_each(dev, p.owned(), [=](int i) {
-      fx[i] = 0, fy[i] = 0, fz[i] = 0, ev[i] = 0, w[i] = 0;
-      if (charged) ec[i] = 0;
+      fx[i] = 0, fy[i] = 0, fz[i] = 0;
+      if (energy) ev[i] = 0, w[i] = 0;
+      if (energy && charged) ec[i] = 0;
     });
   }
   const BinView bins = nl.bins();
-  if (charged)
-    colour_passes<Real, Mode::Charged>(dev, c, bins);
-  else if (lj_only && ntypes == 1)
-    colour_passes<Real, Mode::LjUniform>(dev, c, bins);
-  else if (lj_only)
-    colour_passes<Real, Mode::LjTyped>(dev, c, bins);
+  if (energy)
+    dispatch<Real, true>(dev, c, bins, charged, lj_only, ntypes);
   else
-    colour_passes<Real, Mode::Generic>(dev, c, bins);
+    dispatch<Real, false>(dev, c, bins, charged, lj_only, ntypes);
 }
 
 template void half_list_pairs<double>(const Device&, const PairCoeffT<double>*, int, bool, const Particles&, int, int,
-                                      const NeighborList&, const PairOutputs&);
+                                      const NeighborList&, const PairOutputs&, bool);
 template void half_list_pairs<float>(const Device&, const PairCoeffT<float>*, int, bool, const Particles&, int, int,
-                                     const NeighborList&, const PairOutputs&);
+                                     const NeighborList&, const PairOutputs&, bool);
 
 }  // namespace tessera::md

@@ -27,9 +27,10 @@
 namespace tessera::md {
 
 // `lj_only`: every table entry is a Lennard-Jones pair (the vectorised
-// evaluation); `charge_col` < 0 for a neutral pass.
+// evaluation); `charge_col` < 0 for a neutral pass; without `energy` only
+// the forces are written (the same bits as with it).
 template <class Real>
 void half_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntypes, bool lj_only, const Particles& p,
-                     int type_col, int charge_col, const NeighborList& nl, const PairOutputs& out);
+                     int type_col, int charge_col, const NeighborList& nl, const PairOutputs& out, bool energy);
 
 }  // namespace tessera::md

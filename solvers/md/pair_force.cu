@@ -222,13 +222,13 @@ double PairForce::tail_pressure(double rho) const {
 }
 
 void PairForce::compute(const Particles& p, int type_col, int charge_col, const NeighborList& list,
-                        const PairOutputs& out) const {
+                        const PairOutputs& out, bool energy) const {
   if (charged() && charge_col < 0) throw Error("md: a charged pair style needs the charge column");
   if (list.half()) {
     if (mixed_)
-      half_list_pairs(dev_, table_single_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out);
+      half_list_pairs(dev_, table_single_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out, energy);
     else
-      half_list_pairs(dev_, table_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out);
+      half_list_pairs(dev_, table_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out, energy);
   } else if (charge_col >= 0) {
     if (mixed_)
       full_list_pairs<float, true>(dev_, table_single_.data(), ntypes_, p, type_col, charge_col, list, out);

@@ -56,8 +56,12 @@ class PairForce {
   double tail_pressure(double rho) const;
 
   // Overwrites `out` for every owned atom. `charge` is the charge column
-  // (-1 for a neutral run, which must not have a charged style).
-  void compute(const Particles& p, int type_col, int charge_col, const NeighborList& list, const PairOutputs& out) const;
+  // (-1 for a neutral run, which must not have a charged style). Without
+  // `energy` the host's half-list pass leaves the energies and virial
+  // alone (LAMMPS's eflag/vflag: most steps need forces only); the full
+  // list writes them always. The forces are the same bits either way.
+  void compute(const Particles& p, int type_col, int charge_col, const NeighborList& list, const PairOutputs& out,
+               bool energy = true) const;
 
   // The coefficients of types a, b (1-based), for tests and the log.
   const PairCoeff& coeff(int a, int b) const { return host_[static_cast<std::size_t>((a - 1) * ntypes_ + b - 1)]; }
