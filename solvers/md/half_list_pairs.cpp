@@ -109,8 +109,8 @@ void atom_pairs(const Pass<Real>& c, int i) {
 // of a colour (at least 2 bins apart in y or z) never share one. Within a
 // bar the bins go in storage order (the atom sort's), so the neighbours'
 // positions stream through cache as in a plain sweep: 2 x 2 x 2 blocks in 8
-// colours made each pass jump across the whole box and ran ~1.5x slower at
-// 256k atoms.
+// colours made each pass jump across the whole box, ~10 % slower at 256k
+// atoms (bench/NOTES.md).
 template <class Real, Mode M, bool E>
 void colour_passes(const Device& dev, const Pass<Real>& c, const BinView& bins) {
   const int bars[2] = {(bins.n[1] + 1) / 2, (bins.n[2] + 1) / 2};
