@@ -318,6 +318,26 @@ TEST(MdKspace, MoltenSaltStepZeroMatchesLammpsPppm) {
                            "table 16");
 }
 
+// [physics] coulomb_erfc = "polynomial" is LAMMPS's table 0 (the same
+// Abramowitz-Stegun fit): the step-0 thermo then meets those logs to 1e-8
+// (the salt's pressure to 6e-9, where the library erfc leaves 3.6e-6; the
+// rest is the k-space part, as with table 16 above).
+TEST(MdKspace, PolynomialErfcMatchesLammpsTableZero) {
+  const StepZero lj{"inputs/md/charged_lj.toml", "charged_lj.data",
+                    {"kspace.mesh=[20,20,20]", "kspace.order=5", "kspace.g_ewald=1.1",
+                     "physics.coulomb_erfc=\"polynomial\""},
+                    500, true};
+  expect_step_zero_matches(run_step_zero(lj, "charged_lj_poly"), lj,
+                           lammps_thermo(source_path("tests/data/lammps/log.charged_lj")), 1e-8, 1e-8, "table 0");
+  const StepZero salt{"inputs/md/molten_salt.toml", "molten_salt.data",
+                      {"kspace.mesh=[30,30,30]", "kspace.order=5", "kspace.g_ewald=0.34",
+                       "physics.coulomb_erfc=\"polynomial\""},
+                      512, false};
+  expect_step_zero_matches(run_step_zero(salt, "molten_salt_poly"), salt,
+                           lammps_thermo(source_path("tests/data/lammps/log.molten_salt")), 1e-8, 1e-8,
+                           "table 0");
+}
+
 namespace {
 
 // Isolated charged dimers through the solver: each along its own direction,

@@ -23,7 +23,9 @@
 namespace tessera::md {
 
 enum class PairKind { LennardJones = 0, Morse = 1, Buckingham = 2, None = 3 };
-enum class CoulKind { None = 0, Cut = 1, Long = 2 };
+// LongPolynomial: Long with the polynomial erfc (coulomb.hpp), a table
+// entry's choice only; styles and the solver speak of Long.
+enum class CoulKind { None = 0, Cut = 1, Long = 2, LongPolynomial = 3 };
 
 template <class Real>
 struct PairCoeffT {
@@ -80,6 +82,8 @@ TESSERA_HD TESSERA_INLINE void pair_evaluate(const PairCoeffT<Real>& p, Real r2,
     Real fr, e;
     if (p.coul == static_cast<int>(CoulKind::Long))
       coul_long_evaluate(p.qqrd2e * qq, p.g_ewald, r2, fr, e);
+    else if (p.coul == static_cast<int>(CoulKind::LongPolynomial))
+      coul_long_polynomial_evaluate(p.qqrd2e * qq, p.g_ewald, r2, fr, e);
     else
       coul_cut_evaluate(p.qqrd2e * qq, r2, fr, e);
     force_over_r += fr;

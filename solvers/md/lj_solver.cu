@@ -23,6 +23,7 @@
 #include "runtime/format.hpp"
 #include "runtime/log.hpp"
 #include "runtime/reduce.hpp"
+#include "solvers/md/atom_sort.hpp"
 #include "solvers/md/berendsen_barostat.hpp"
 #include "solvers/md/box_fit.hpp"
 #include "solvers/md/lattice.hpp"
@@ -221,6 +222,7 @@ class LjSolver final : public Solver {
     if (charged_) charge_ = particles_->add_real_column("charge", 1);
     if (!molecules_.empty()) molecule_ = particles_->add_int_column("molecule", 1);
     list_ = std::make_unique<NeighborList>(dev_);
+    atom_sort_ = std::make_unique<AtomSort>(dev_);
     place_atoms(lat, d.real("problem.temperature"), static_cast<std::uint64_t>(d.integer("problem.seed")), file_types,
                 file_v, charges);
     rebuild();
@@ -263,6 +265,7 @@ class LjSolver final : public Solver {
   }
 
   std::vector<Diagnostic> diagnostics() override {
+    ensure_pair_energies();
     Particles& p = *particles_;
     const std::int64_t n = p.owned();
     const std::int64_t* type = p.integer(type_);
@@ -514,6 +517,7 @@ class LjSolver final : public Solver {
   // The instantaneous pressure as the thermo prints it (LAMMPS compute
   // pressure): (2 KE + sum r.f) / (3 V) + tail.
   double pressure() {
+    ensure_pair_energies();
     Particles& p = *particles_;
     const std::int64_t n = p.owned();
     const auto g = collectives::sum(std::vector<double>{
@@ -598,13 +602,15 @@ class LjSolver final : public Solver {
 
   std::int64_t neighbor_builds() const { return builds_offset_ + list_->builds(); }
 
-  // Migration, ghosts within cutoff + skin, a new list, new reference positions.
+  // Migration, owned atoms re-sorted along the list's bins (atom_sort.hpp),
+  // ghosts within cutoff + skin, a new list, new reference positions.
   void rebuild() {
     Particles& p = *particles_;
     exchange_->migrate(p);
-    exchange_->build_ghosts(p, rc_ + skin_);
     std::array<double, 3> lo, hi;
     for (int a = 0; a < 3; ++a) lo[a] = layout_->owned_lower(a), hi[a] = layout_->owned_upper(a);
+    atom_sort_->sort(p, bin_grid(lo, hi, rc_ + skin_));
+    exchange_->build_ghosts(p, rc_ + skin_);
     list_->build(p, lo, hi, rc_ + skin_);
     const auto n = static_cast<std::size_t>(p.owned());
     if (energy_.size() < n || energy_.size() > 2 * n + 64) {
@@ -622,6 +628,7 @@ class LjSolver final : public Solver {
     last_build_ = step_;
     list_scale_ = 1.0;
     list_checked_ = false;
+    energy_step_ = -1;  // the per-atom energies are in the old order
   }
 
   // The largest displacement squared of any atom since the last build, over
@@ -670,23 +677,43 @@ class LjSolver final : public Solver {
     return build;
   }
 
+  // The pair energies and virial where thermo or the barostat will read
+  // them (the full list writes them always); other steps compute forces
+  // only, and ensure_pair_energies fills them in if read after all.
   void compute_forces(double dt) {
     Particles& p = *particles_;
     PairOutputs out;
     out.fx = p.real(force_, 0), out.fy = p.real(force_, 1), out.fz = p.real(force_, 2);
     out.e_vdw = energy_.data(), out.e_coul = charged_ ? ecoul_.data() : nullptr, out.virial = virial_.data();
+    const bool energy = step_ % diagnostics_every_ == 0 || barostat_.due(step_) || !list_->half();
     if (timers_) {
       auto s = timers_->scope("pair");
-      pair_.compute(p, type_, charge_, *list_, out);
+      pair_.compute(p, type_, charge_, *list_, out, energy);
     } else {
-      pair_.compute(p, type_, charge_, *list_, out);
+      pair_.compute(p, type_, charge_, *list_, out, energy);
     }
+    energy_step_ = energy ? step_ : -1;
     // The k-space energy and virial where thermo or the barostat will read them.
     if (long_range_)
       long_range_->compute(p, charge_, force_, step_ % diagnostics_every_ == 0 || barostat_.due(step_), step_);
     if (langevin_ && dt > 0)
       langevin_thermostat_.add_forces(dev_, p, vel_, p.integer(type_), type_mass_.data(), step_, units_.boltz * t_target_,
                                       dt, units_, p.real(force_, 0), p.real(force_, 1), p.real(force_, 2));
+  }
+
+  // Pair energies and virial of the current positions when the last pass
+  // skipped them: the pass again, its forces (the same bits) into scratch.
+  void ensure_pair_energies() {
+    if (energy_step_ == step_) return;
+    Particles& p = *particles_;
+    const auto n = static_cast<std::size_t>(std::max<std::int64_t>(p.owned(), 1));
+    for (auto& b : scratch_force_)
+      if (b.size() < n) b = Buffer<double>(dev_, n + n / 4 + 16);
+    PairOutputs out;
+    out.fx = scratch_force_[0].data(), out.fy = scratch_force_[1].data(), out.fz = scratch_force_[2].data();
+    out.e_vdw = energy_.data(), out.e_coul = charged_ ? ecoul_.data() : nullptr, out.virial = virial_.data();
+    pair_.compute(p, type_, charge_, *list_, out, true);
+    energy_step_ = step_;
   }
 
   void kick(double h) {
@@ -741,8 +768,11 @@ class LjSolver final : public Solver {
   std::unique_ptr<ParticleExchange> exchange_;
   std::unique_ptr<Particles> particles_;
   std::unique_ptr<NeighborList> list_;
+  std::unique_ptr<AtomSort> atom_sort_;
   int vel_ = -1, force_ = -1;
   Buffer<double> energy_, virial_, ecoul_;  // per owned atom: short-range and Coulomb pair energy, virial
+  std::int64_t energy_step_ = -1;           // the step whose positions they hold (-1: none)
+  std::array<Buffer<double>, 3> scratch_force_;  // ensure_pair_energies' forces (discarded)
   std::array<Buffer<double>, 3> reference_;
   BerendsenBarostat barostat_;
   double list_scale_ = 1.0;  // box dilation since the last list build

@@ -55,7 +55,7 @@ double pppm_mesh_bytes(const deck::Deck& d, const std::array<double, 3>& box, do
 
 }  // namespace
 
-MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
+MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend backend) {
   double atoms = 0, molecule_words = 0, sum_q2 = 0;
   std::array<double, 3> box{};
   if (d.has("box.data_file")) {
@@ -129,7 +129,13 @@ MemoryEstimate md_memory(const deck::Deck& d, int ranks, Backend) {
     bytes += 4 * (1.25 * owned * per_atom + 16) + 4 * (1.25 * owned + 16) + 8 * all;
     double bins = 1;
     for (int a = 0; a < 3; ++a) bins *= std::max(1.0, std::floor((len[a] + 2 * range) / range));
-    bytes += 4 * 1.25 * (bins + 1);
+    bytes += 4 * 1.25 * (2 * bins + 1);  // bin starts and owned ends
+    // The atom sort's 8-byte key and 4-byte order per owned atom; the host's
+    // half list adds sorted position copies per atom and ghost (its
+    // capacity is the full list's: an atom at the rank's edge keeps all its
+    // ghost partners).
+    bytes += 12 * owned;
+    if (backend == Backend::Host) bytes += 3 * 8 * 1.25 * (all + 16);
     // Per-atom energy, virial and reference positions (1.25 n + 16 each).
     bytes += 5 * 8 * (1.25 * owned + 16);
     // Exchange scratch (class, code, offset per atom and ghost), the ghost

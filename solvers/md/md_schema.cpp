@@ -41,6 +41,9 @@ deck::Schema md_schema() {
       "interaction cutoff rc (of the short-range part of a charged style)");
   s.add("physics", "coulomb_cutoff", ValueType::Float).make_optional().above(0).units("length").doc_(
       "Coulomb cutoff of the charged styles (default: cutoff), as LAMMPS's second pair_style argument");
+  s.add("physics", "coulomb_erfc", ValueType::String).def("exact").one_of({"exact", "polynomial"}).doc_(
+      "erfc of the coul/long styles: exact (the library's, to round-off) or polynomial (Abramowitz-Stegun 7.1.26, "
+      "to ~1e-7: LAMMPS's pair_modify table 0, and faster)");
   s.add("physics", "shift", ValueType::Bool).def(false).doc_(
       "shift the short-range energy to zero at the cutoff (Coulomb is never shifted, as LAMMPS)");
   s.add("physics", "tail", ValueType::Bool).def(false).doc_(

@@ -7,13 +7,15 @@
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
+#include "solvers/md/half_list_pairs.hpp"
 
 namespace tessera::md {
 
 namespace {
 
-// Pair forces on owned atoms from the full list; per-atom energy and virial
-// carry half of each pair (each pair appears in both partners' lists).
+// Pair forces on owned atoms from the full list (the GPU's; the host's half
+// list goes through half_list_pairs.hpp); per-atom energy and virial carry
+// half of each pair (each pair appears in both partners' lists).
 //
 // Real is the pair arithmetic: double, or float for precision = "mixed"
 // (instantiated for those two only). The separation is formed from the
@@ -29,50 +31,21 @@ namespace {
 // count; in NVE that keeps the energy error at the level of the pair
 // arithmetic, with no drift.
 //
-// The neutral pass is the short-range evaluation alone; the charged pass
-// reads both charges and adds the Coulomb part within its own cutoff.
-template <class Real>
-void neutral_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntypes, const Particles& p, int type_col,
-                   const NeighborList& nl, PairOutputs out) {
+// One loop shape for both passes: the neutral pass is the short-range
+// evaluation alone; the charged pass reads both charges and adds the
+// Coulomb part within its own cutoff.
+template <class Real, bool Charged>
+void full_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntypes, const Particles& p, int type_col,
+                     int charge_col, const NeighborList& nl, PairOutputs out) {
   const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
   const std::int64_t* type = p.integer(type_col);
-  const NeighborView list = nl.view();
-  double *fx = out.fx, *fy = out.fy, *fz = out.fz, *energy = out.e_vdw, *virial = out.virial;
-  for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
-    const double xi = x[i], yi = y[i], zi = z[i];
-    const PairCoeffT<Real>* row = table + (type[i] - 1) * ntypes;
-    double f[3] = {0, 0, 0}, e = 0, w = 0;
-    const int n = list.count(i);
-    for (int k = 0; k < n; ++k) {
-      const int j = list.at(i, k);
-      const double sx = xi - x[j], sy = yi - y[j], sz = zi - z[j];
-      const Real dx = static_cast<Real>(sx), dy = static_cast<Real>(sy), dz = static_cast<Real>(sz);
-      const Real r2 = dx * dx + dy * dy + dz * dz;
-      const PairCoeffT<Real>& pot = row[type[j] - 1];
-      if (r2 >= pot.rc2) continue;
-      Real fr, ep;
-      pair_evaluate(pot, r2, fr, ep);
-      const double frd = fr;
-      f[0] += frd * sx, f[1] += frd * sy, f[2] += frd * sz;
-      e += 0.5 * static_cast<double>(ep);
-      w += static_cast<double>(Real(0.5) * fr * r2);
-    }
-    fx[i] = f[0], fy[i] = f[1], fz[i] = f[2];
-    energy[i] = e;
-    virial[i] = w;
-  });
-}
-
-template <class Real>
-void charged_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntypes, const Particles& p, int type_col,
-                   int charge_col, const NeighborList& nl, PairOutputs out) {
-  const double *x = p.position(0), *y = p.position(1), *z = p.position(2);
-  const std::int64_t* type = p.integer(type_col);
-  const double* q = p.real(charge_col);
+  const double* q = Charged ? p.real(charge_col) : nullptr;
   const NeighborView list = nl.view();
   double *fx = out.fx, *fy = out.fy, *fz = out.fz, *ev = out.e_vdw, *ec = out.e_coul, *virial = out.virial;
   for_each(dev, p.owned(), [=] TESSERA_HD(int i) {
-    const double xi = x[i], yi = y[i], zi = z[i], qi = q[i];
+    // q and ec are named outside the constexpr-ifs: nvcc's extended lambdas
+    // may not capture a variable first inside one.
+    const double xi = x[i], yi = y[i], zi = z[i], qi = Charged ? q[i] : 0.0;
     const PairCoeffT<Real>* row = table + (type[i] - 1) * ntypes;
     double f[3] = {0, 0, 0}, e_vdw = 0, e_coul = 0, w = 0;
     const int n = list.count(i);
@@ -82,18 +55,24 @@ void charged_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntypes,
       const Real dx = static_cast<Real>(sx), dy = static_cast<Real>(sy), dz = static_cast<Real>(sz);
       const Real r2 = dx * dx + dy * dy + dz * dz;
       const PairCoeffT<Real>& pot = row[type[j] - 1];
-      if (r2 >= pair_range2(pot)) continue;
-      Real fr, ev_pair, ec_pair;
-      pair_evaluate(pot, r2, static_cast<Real>(qi * q[j]), fr, ev_pair, ec_pair);
+      Real fr, ev_pair;
+      if constexpr (Charged) {
+        if (r2 >= pair_range2(pot)) continue;
+        Real ec_pair;
+        pair_evaluate(pot, r2, static_cast<Real>(qi * q[j]), fr, ev_pair, ec_pair);
+        e_coul += 0.5 * static_cast<double>(ec_pair);
+      } else {
+        if (r2 >= pot.rc2) continue;
+        pair_evaluate(pot, r2, fr, ev_pair);
+      }
       const double frd = fr;
       f[0] += frd * sx, f[1] += frd * sy, f[2] += frd * sz;
       e_vdw += 0.5 * static_cast<double>(ev_pair);
-      e_coul += 0.5 * static_cast<double>(ec_pair);
       w += static_cast<double>(Real(0.5) * fr * r2);
     }
     fx[i] = f[0], fy[i] = f[1], fz[i] = f[2];
     ev[i] = e_vdw;
-    ec[i] = e_coul;
+    if (Charged) ec[i] = e_coul;
     virial[i] = w;
   });
 }
@@ -135,6 +114,8 @@ PairForce::PairForce(const deck::Deck& d, const Device& dev, const UnitSystem& u
   rc_coul_ = d.has("physics.coulomb_cutoff") ? d.real("physics.coulomb_cutoff") : rc;
   if (d.has("physics.coulomb_cutoff") && coul_ == CoulKind::None)
     throw d.error_at("physics.coulomb_cutoff", "the pair style " + style_ + " has no Coulomb part");
+  if (d.string("physics.coulomb_erfc") == "polynomial" && coul_ != CoulKind::Long)
+    throw d.error_at("physics.coulomb_erfc", "the pair style " + style_ + " has no coul/long part");
 
   // The type count: the system's, or more where per-type keys give more.
   std::vector<double> eps{d.real("physics.epsilon")}, sig{d.real("physics.sigma")};
@@ -199,9 +180,13 @@ PairForce::PairForce(const deck::Deck& d, const Device& dev, const UnitSystem& u
         pair_rc = 0;
       }
       if (coul_ != CoulKind::None) c = with_coulomb(c, coul_, units.qqr2e, rc_coul_, g_ewald_);
+      if (coul_ == CoulKind::Long && d.string("physics.coulomb_erfc") == "polynomial")
+        c.coul = static_cast<int>(CoulKind::LongPolynomial);
       range_ = std::max(range_, pair_rc);
       host_[static_cast<std::size_t>(a * ntypes_ + b)] = c;
     }
+  lj_only_ = std::all_of(host_.begin(), host_.end(),
+                         [](const PairCoeff& c) { return c.kind == static_cast<int>(PairKind::LennardJones); });
   if (d.boolean("physics.tail")) {
     if (!lj || wca || shift)
       throw d.error_at("physics.tail", "tail corrections apply to the unshifted Lennard-Jones potential only");
@@ -237,17 +222,22 @@ double PairForce::tail_pressure(double rho) const {
 }
 
 void PairForce::compute(const Particles& p, int type_col, int charge_col, const NeighborList& list,
-                        const PairOutputs& out) const {
+                        const PairOutputs& out, bool energy) const {
   if (charged() && charge_col < 0) throw Error("md: a charged pair style needs the charge column");
-  if (charge_col >= 0) {
+  if (list.half()) {
     if (mixed_)
-      charged_pairs(dev_, table_single_.data(), ntypes_, p, type_col, charge_col, list, out);
+      half_list_pairs(dev_, table_single_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out, energy);
     else
-      charged_pairs(dev_, table_.data(), ntypes_, p, type_col, charge_col, list, out);
+      half_list_pairs(dev_, table_.data(), ntypes_, lj_only_, p, type_col, charge_col, list, out, energy);
+  } else if (charge_col >= 0) {
+    if (mixed_)
+      full_list_pairs<float, true>(dev_, table_single_.data(), ntypes_, p, type_col, charge_col, list, out);
+    else
+      full_list_pairs<double, true>(dev_, table_.data(), ntypes_, p, type_col, charge_col, list, out);
   } else if (mixed_) {
-    neutral_pairs(dev_, table_single_.data(), ntypes_, p, type_col, list, out);
+    full_list_pairs<float, false>(dev_, table_single_.data(), ntypes_, p, type_col, -1, list, out);
   } else {
-    neutral_pairs(dev_, table_.data(), ntypes_, p, type_col, list, out);
+    full_list_pairs<double, false>(dev_, table_.data(), ntypes_, p, type_col, -1, list, out);
   }
 }
 

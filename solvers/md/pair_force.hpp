@@ -18,9 +18,11 @@
 
 namespace tessera::md {
 
-// Where one pass writes: per owned atom, the force components and (each
-// holding half of every pair) short-range energy, Coulomb energy and virial
-// sum r.f. e_coul is written only by a charged pass.
+// Where one pass writes: per owned atom, the force components and
+// short-range energy, Coulomb energy and virial sum r.f, whose sums over
+// atoms are the pair totals (a full list gives each partner half of every
+// pair; a half list, half_list_pairs.hpp, gives an owned-owned pair's whole
+// term to one partner). e_coul is written only by a charged pass.
 struct PairOutputs {
   double *fx = nullptr, *fy = nullptr, *fz = nullptr;
   double *e_vdw = nullptr, *e_coul = nullptr, *virial = nullptr;
@@ -54,8 +56,12 @@ class PairForce {
   double tail_pressure(double rho) const;
 
   // Overwrites `out` for every owned atom. `charge` is the charge column
-  // (-1 for a neutral run, which must not have a charged style).
-  void compute(const Particles& p, int type_col, int charge_col, const NeighborList& list, const PairOutputs& out) const;
+  // (-1 for a neutral run, which must not have a charged style). Without
+  // `energy` the host's half-list pass leaves the energies and virial
+  // alone (LAMMPS's eflag/vflag: most steps need forces only); the full
+  // list writes them always. The forces are the same bits either way.
+  void compute(const Particles& p, int type_col, int charge_col, const NeighborList& list, const PairOutputs& out,
+               bool energy = true) const;
 
   // The coefficients of types a, b (1-based), for tests and the log.
   const PairCoeff& coeff(int a, int b) const { return host_[static_cast<std::size_t>((a - 1) * ntypes_ + b - 1)]; }
@@ -69,6 +75,7 @@ class PairForce {
   int ntypes_ = 1;
   double range_ = 0, well_depth_ = 0, rc_coul_ = 0, g_ewald_ = 0;
   bool mixed_ = false, tail_ = false;
+  bool lj_only_ = false;  // every table entry Lennard-Jones: the host's vectorised loop
   double tail_epsilon_ = 1, tail_sigma_ = 1, tail_rc_ = 1;
   std::vector<PairCoeff> host_;
   Buffer<PairCoeff> table_;  // ntypes x ntypes
