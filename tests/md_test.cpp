@@ -20,10 +20,12 @@
 #include "solvers/driver.hpp"
 #include "solvers/solver_registry.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/lammps_thermo.hpp"
 
 namespace fs = std::filesystem;
 using namespace tessera;
 using tessera::testing::diagnostics_column;
+using tessera::testing::lammps_thermo;
 using tessera::testing::read_csv;
 using tessera::testing::scratch_dir;
 using tessera::testing::source_path;
@@ -221,6 +223,33 @@ TEST_P(MdRanks, ThermoAgreesAtEveryRankCount) {
     }
   }
   std::printf("%s: worst relative difference over 2, 4, 8 ranks %.3g\n", GetParam().c_str(), worst);
+}
+
+// LAMMPS's own in.lj start (its velocities, written by LAMMPS at 500 atoms:
+// tests/data/lammps/in.in_lj_500) followed for 100 steps through the melt:
+// every 10th step's thermo against LAMMPS's 16 printed digits. In double the
+// trajectory is LAMMPS's to round-off (seen: 2.5e-13 relative at worst, the
+// step-0 energy's sum; 1e-14 later); mixed (float pairs) stays within 7e-7.
+TEST_P(MdLammps, InLjTrajectoryFollowsLammpsForOneHundredSteps) {
+  const fs::path out = run("in_lj_500", {"run.steps=100", "run.diagnostics_every=10", "neighbor.every=1",
+                                         "neighbor.check=true",
+                                         "box.data_file=\"" + source_path("tests/data/lammps/in_lj_500.data").string() +
+                                             "\""});
+  auto lmp = lammps_thermo(source_path("tests/data/lammps/log.in_lj_500"));
+  ASSERT_EQ(lmp["Step"].size(), 11u);
+  const std::vector<std::pair<std::string, std::string>> columns = {{"Temp", "temperature"},
+                                                                    {"Press", "pressure"},
+                                                                    {"PotEng", "pe_per_atom"},
+                                                                    {"KinEng", "ke_per_atom"},
+                                                                    {"TotEng", "etotal_per_atom"}};
+  const double tol = mixed() ? 1e-5 : 1e-11;
+  for (const auto& [theirs, ours] : columns) {
+    const std::vector<double> got = diagnostics_column(out, ours);
+    ASSERT_EQ(got.size(), 11u) << ours;
+    for (std::size_t row = 0; row < got.size(); ++row)
+      EXPECT_NEAR(got[row], lmp[theirs][row], tol * std::max(1.0, std::fabs(lmp[theirs][row])))
+          << "step " << lmp["Step"][row] << ": " << ours << " vs LAMMPS " << theirs;
+  }
 }
 
 TEST_P(MdLammpsData, StartsFromADataFileAndWritesH5md) {
