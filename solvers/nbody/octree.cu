@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
@@ -344,6 +345,26 @@ constexpr int kHostNodes = 512;  // list entries gathered before they are applie
 constexpr int kHostBodies = 512;
 constexpr int kHostOwn = 128;    // bodies of the group's own leaves (the self test)
 
+// A node record (10 doubles: M, com, Q) and a body into the host lists, in
+// Real relative to the centre c; a full list is applied by the caller.
+template <class List>
+TESSERA_HD TESSERA_INLINE void push_node(List& l, const double* mo, const double c[3]) {
+  using Real = std::remove_reference_t<decltype(l.x[0])>;
+  const int j = l.n++;
+  l.x[j] = static_cast<Real>(mo[1] - c[0]), l.y[j] = static_cast<Real>(mo[2] - c[1]);
+  l.z[j] = static_cast<Real>(mo[3] - c[2]), l.m[j] = static_cast<Real>(mo[0]);
+  l.qxx[j] = static_cast<Real>(mo[4]), l.qyy[j] = static_cast<Real>(mo[5]), l.qzz[j] = static_cast<Real>(mo[6]);
+  l.qxy[j] = static_cast<Real>(mo[7]), l.qxz[j] = static_cast<Real>(mo[8]), l.qyz[j] = static_cast<Real>(mo[9]);
+}
+
+template <class List>
+TESSERA_HD TESSERA_INLINE void push_body(List& l, double x, double y, double z, double m, int id, const double c[3]) {
+  using Real = std::remove_reference_t<decltype(l.x[0])>;
+  const int j = l.n++;
+  l.x[j] = static_cast<Real>(x - c[0]), l.y[j] = static_cast<Real>(y - c[1]), l.z[j] = static_cast<Real>(z - c[2]);
+  l.m[j] = static_cast<Real>(m), l.id[j] = id;
+}
+
 // Host: a loop iteration per group (OpenMP over groups; each group's targets
 // written by its thread only, so the bits do not depend on the thread
 // count). One traversal against the group's box fills structure-of-arrays
@@ -400,13 +421,7 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
       const int k = stack[--sp];
       if (!(w.moment[10 * k] != 0)) continue;
       if (!opens(w, gb, k)) {
-        const double* mo = w.moment + 10 * k;
-        const int j = nl.n++;
-        nl.x[j] = static_cast<Real>(mo[1] - c[0]), nl.y[j] = static_cast<Real>(mo[2] - c[1]);
-        nl.z[j] = static_cast<Real>(mo[3] - c[2]), nl.m[j] = static_cast<Real>(mo[0]);
-        nl.qxx[j] = static_cast<Real>(mo[4]), nl.qyy[j] = static_cast<Real>(mo[5]);
-        nl.qzz[j] = static_cast<Real>(mo[6]), nl.qxy[j] = static_cast<Real>(mo[7]);
-        nl.qxz[j] = static_cast<Real>(mo[8]), nl.qyz[j] = static_cast<Real>(mo[9]);
+        push_node(nl, w.moment + 10 * k, c);
         if (nl.n == kHostNodes) flush_nodes();
       } else if (w.child[k] < 0) {
         const int b = w.begin[k], e = w.end[k];
@@ -414,14 +429,10 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
         const bool may_hold_self = me_hi >= b && me_lo < e;
         for (int j = b; j < e; ++j) {
           if (may_hold_self) {
-            const int q = own.n++;
-            own.x[q] = static_cast<Real>(w.sx[j] - c[0]), own.y[q] = static_cast<Real>(w.sy[j] - c[1]);
-            own.z[q] = static_cast<Real>(w.sz[j] - c[2]), own.m[q] = static_cast<Real>(w.sm[j]), own.id[q] = j;
+            push_body(own, w.sx[j], w.sy[j], w.sz[j], w.sm[j], j, c);
             if (own.n == kHostOwn) flush_own();
           } else {
-            const int q = bl.n++;
-            bl.x[q] = static_cast<Real>(w.sx[j] - c[0]), bl.y[q] = static_cast<Real>(w.sy[j] - c[1]);
-            bl.z[q] = static_cast<Real>(w.sz[j] - c[2]), bl.m[q] = static_cast<Real>(w.sm[j]), bl.id[q] = j;
+            push_body(bl, w.sx[j], w.sy[j], w.sz[j], w.sm[j], j, c);
             if (bl.n == kHostBodies) flush_bodies();
           }
         }
@@ -516,6 +527,61 @@ void export_items(const Device& dev, const WalkArgs w, const std::int32_t* paren
   });
 }
 
+// Host: the imports on blocks of kHostGroup consecutive targets (the owned
+// bodies arrive in key order from each rank, so a block is compact), through
+// the walk's lists and loops relative to the block's centre.
+template <class Kernel>
+void imports_per_block(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
+                       const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  const std::int64_t blocks = (t.n + kHostGroup - 1) / kHostGroup;
+  for_each(dev, blocks, [=] TESSERA_HD(int k) {
+    const std::int64_t first = static_cast<std::int64_t>(k) * kHostGroup;
+    const int count = static_cast<int>(t.n - first < kHostGroup ? t.n - first : kHostGroup);
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
+    for (std::int64_t i = first; i < first + count; ++i) {
+      const double p[3] = {t.x[i], t.y[i], t.z[i]};
+      for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
+    }
+    const double c[3] = {0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1]), 0.5 * (lo[2] + hi[2])};
+    Real xt[kHostGroup], yt[kHostGroup], zt[kHostGroup];
+    double ax[kHostGroup], ay[kHostGroup], az[kHostGroup], phi[kHostGroup];
+    int me[kHostGroup];
+    for (int q = 0; q < count; ++q) {
+      const std::int64_t i = first + q;
+      xt[q] = static_cast<Real>(t.x[i] - c[0]), yt[q] = static_cast<Real>(t.y[i] - c[1]);
+      zt[q] = static_cast<Real>(t.z[i] - c[2]), me[q] = -1;
+      ax[q] = ay[q] = az[q] = phi[q] = 0;
+    }
+    tree::NodeList<Real, kHostNodes> nl;
+    for (std::int64_t l = 0; l < nn; ++l) {
+      push_node(nl, nodes + 10 * l, c);
+      if (nl.n == kHostNodes || l + 1 == nn) {
+        if (quadrupole) tree::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+        else tree::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+        nl.n = 0;
+      }
+    }
+    tree::BodyList<Real, kHostBodies> bl;
+    for (std::int64_t j = 0; j < nb; ++j) {
+      const double* o = bodies + 4 * j;
+      push_body(bl, o[0], o[1], o[2], o[3], -1, c);
+      if (bl.n == kHostBodies || j + 1 == nb) {
+        tree::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
+        bl.n = 0;
+      }
+    }
+    for (int q = 0; q < count; ++q) {
+      const std::int64_t i = first + q;
+      t.ax[i] += G * ax[q];
+      t.ay[i] += G * ay[q];
+      t.az[i] += G * az[q];
+      t.pot[i] += -G * phi[q];
+    }
+  });
+}
+
+// CUDA: a thread per target, the imports one by one.
 template <class Kernel>
 void imports_on_targets(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
                         const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
@@ -624,7 +690,8 @@ void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const T
                          std::int64_t nodes, const double* body_records, std::int64_t bodies) const {
   if (t.n <= 0 || nodes + bodies == 0) return;
   detail::with_softening_kernel(g, [&](auto kern) {
-    imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
+    if (dev_.is_cuda()) imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
+    else imports_per_block(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
   });
 }
 
