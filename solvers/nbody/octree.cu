@@ -7,6 +7,7 @@
 
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
+#include "runtime/launch.hpp"
 #include "runtime/format.hpp"
 #include "runtime/memory.hpp"
 #include "runtime/reduce.hpp"
@@ -193,6 +194,24 @@ void level_moments(const Device& dev, NodeArrays a, const double* x, const doubl
   });
 }
 
+// Heavy items (a group's walk: thousands of interactions each) on every host
+// thread. The runtime's for_each keeps host loops shorter than
+// kHostParallelMin on one thread (it expects cheap bodies), which would walk
+// N = 65536 (2048 groups) serially; so on the host the items are spread
+// over that many indices, item k at index k * spread (the static schedule
+// still gives each thread a contiguous run of items). CUDA: plain for_each.
+template <class F>
+void for_each_heavy(const Device& dev, std::int64_t n, F f) {
+  if (dev.is_cuda() || n > tessera::detail::kHostParallelMin) {
+    for_each(dev, n, f);
+    return;
+  }
+  const int spread = static_cast<int>(tessera::detail::kHostParallelMin / std::max<std::int64_t>(1, n) + 1);
+  for_each(dev, n * spread, [=] TESSERA_HD(int i) {
+    if (i % spread == 0) f(i / spread);
+  });
+}
+
 struct WalkArgs {
   const std::int32_t *begin, *end, *child, *nchild;
   const double *centre, *moment, *rcrit2;
@@ -297,7 +316,7 @@ template <class Kernel>
 void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t count) {
   using Real = typename detail::kernel_real<Kernel>::type;
   const std::int64_t s0 = w.first_group * w.group_size;
-  for_each(dev, count, [=] TESSERA_HD(int k) {
+  for_each_heavy(dev, count, [=] TESSERA_HD(int k) {
     const int s = static_cast<int>(s0 + k);
     const int i = w.tperm[s];
     const double* gb = w.gbox + 7 * (s / w.group_size);
@@ -377,7 +396,7 @@ TESSERA_HD TESSERA_INLINE void push_body(List& l, double x, double y, double z, 
 template <class Kernel>
 void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n, std::int64_t groups) {
   using Real = typename detail::kernel_real<Kernel>::type;
-  for_each(dev, groups, [=] TESSERA_HD(int k) {
+  for_each_heavy(dev, groups, [=] TESSERA_HD(int k) {
     const int g = static_cast<int>(w.first_group + k);
     const int first = g * w.group_size;
     const int count = static_cast<int>(n - first < w.group_size ? n - first : w.group_size);
@@ -535,7 +554,7 @@ void imports_per_block(const Device& dev, Kernel kern, const Targets t, double G
                        const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
   using Real = typename detail::kernel_real<Kernel>::type;
   const std::int64_t blocks = (t.n + kHostGroup - 1) / kHostGroup;
-  for_each(dev, blocks, [=] TESSERA_HD(int k) {
+  for_each_heavy(dev, blocks, [=] TESSERA_HD(int k) {
     const std::int64_t first = static_cast<std::int64_t>(k) * kHostGroup;
     const int count = static_cast<int>(t.n - first < kHostGroup ? t.n - first : kHostGroup);
     double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
