@@ -281,7 +281,7 @@ TESSERA_HD TESSERA_INLINE bool opens(const WalkArgs& w, const double* gb, int k)
 template <bool kQuadrupole, class Kernel, class Real>
 TESSERA_HD TESSERA_INLINE void add_node(const Kernel& kern, const double* mo, Real dx, Real dy, Real dz, Real& px,
                                         Real& py, Real& pz, Real& pp) {
-  tree::node_term<kQuadrupole>(kern, dx, dy, dz, static_cast<Real>(mo[0]), static_cast<Real>(mo[4]),
+  tree_terms::node_term<kQuadrupole>(kern, dx, dy, dz, static_cast<Real>(mo[0]), static_cast<Real>(mo[4]),
                                static_cast<Real>(mo[5]), static_cast<Real>(mo[6]), static_cast<Real>(mo[7]),
                                static_cast<Real>(mo[8]), static_cast<Real>(mo[9]), px, py, pz, pp);
 }
@@ -344,7 +344,7 @@ void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int6
       } else if (w.child[k] < 0) {
         const int b = w.begin[k], e = w.end[k];
         for (int j = b; j < e; ++j)
-          tree::body_term<true>(kern, static_cast<Real>(w.sx[j] - c[0]) - xr, static_cast<Real>(w.sy[j] - c[1]) - yr,
+          tree_terms::body_term<true>(kern, static_cast<Real>(w.sx[j] - c[0]) - xr, static_cast<Real>(w.sy[j] - c[1]) - yr,
                                 static_cast<Real>(w.sz[j] - c[2]) - zr, static_cast<Real>(w.sm[j]), j == me, px, py,
                                 pz, pp);
         bodies += e - b - (me >= b && me < e);
@@ -415,22 +415,22 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
     int me_lo = 0x7fffffff, me_hi = -1;  // the group's own source indices (-1: none)
     for (int t = 0; t < count; ++t)
       if (me[t] >= 0) me_lo = me[t] < me_lo ? me[t] : me_lo, me_hi = me[t] > me_hi ? me[t] : me_hi;
-    tree::NodeList<Real, kHostNodes> nl;
-    tree::BodyList<Real, kHostBodies> bl;
-    tree::BodyList<Real, kHostOwn> own;
+    tree_terms::NodeList<Real, kHostNodes> nl;
+    tree_terms::BodyList<Real, kHostBodies> bl;
+    tree_terms::BodyList<Real, kHostOwn> own;
     int nodes = 0, listed = 0;
     auto flush_nodes = [&]() {
-      if (w.quadrupole) tree::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
-      else tree::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+      if (w.quadrupole) tree_terms::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+      else tree_terms::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
       nodes += nl.n;
       nl.n = 0;
     };
     auto flush_bodies = [&]() {
-      tree::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
+      tree_terms::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
       bl.n = 0;
     };
     auto flush_own = [&]() {
-      tree::apply_bodies<kHostGroup, true>(kern, own, count, xt, yt, zt, me, ax, ay, az, phi);
+      tree_terms::apply_bodies<kHostGroup, true>(kern, own, count, xt, yt, zt, me, ax, ay, az, phi);
       own.n = 0;
     };
     int stack[kStack];
@@ -572,21 +572,21 @@ void imports_per_block(const Device& dev, Kernel kern, const Targets t, double G
       zt[q] = static_cast<Real>(t.z[i] - c[2]), me[q] = -1;
       ax[q] = ay[q] = az[q] = phi[q] = 0;
     }
-    tree::NodeList<Real, kHostNodes> nl;
+    tree_terms::NodeList<Real, kHostNodes> nl;
     for (std::int64_t l = 0; l < nn; ++l) {
       push_node(nl, nodes + 10 * l, c);
       if (nl.n == kHostNodes || l + 1 == nn) {
-        if (quadrupole) tree::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
-        else tree::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+        if (quadrupole) tree_terms::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+        else tree_terms::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
         nl.n = 0;
       }
     }
-    tree::BodyList<Real, kHostBodies> bl;
+    tree_terms::BodyList<Real, kHostBodies> bl;
     for (std::int64_t j = 0; j < nb; ++j) {
       const double* o = bodies + 4 * j;
       push_body(bl, o[0], o[1], o[2], o[3], -1, c);
       if (bl.n == kHostBodies || j + 1 == nb) {
-        tree::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
+        tree_terms::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
         bl.n = 0;
       }
     }
