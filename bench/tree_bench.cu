@@ -8,6 +8,7 @@
 //
 //   tessera_bench_tree [--n 1048576,8388608,33554432] [--precision single|double]
 //                      [--theta 0.5] [--monopole] [--leaf 16] [--group 32]
+//                      [--softening plummer|spline]
 //                      [--device auto|cpu|gpu] [--repeat 3] [--direct]
 //
 // Each phase ends on the device before its clock stops (synchronising
@@ -37,7 +38,7 @@ namespace {
 
 struct Options {
   std::vector<std::int64_t> sizes{1048576, 8388608, 33554432};
-  std::string precision = "single", device = "auto";
+  std::string precision = "single", device = "auto", softening = "plummer";
   double theta = 0.5, eps = 1.0 / 1024;
   bool monopole = false, direct = false;
   int leaf = 16, group = 32, repeat = 3;
@@ -86,8 +87,9 @@ void bench_size(const Device& dev, const Options& o, const GravityParams& g, std
   const double median = totals[totals.size() / 2];
   const double nn = static_cast<double>(n), equivalent = nn * (nn - 1);
   auto per = [&](const char* region) { return timers.seconds(region) / o.repeat; };
-  logging::info(strfmt("tree N=%lld %s theta %.2f %s leaf %d group %d on %s: %lld nodes, %d levels",
-                       static_cast<long long>(n), o.precision.c_str(), o.theta, o.monopole ? "monopole" : "quadrupole",
+  logging::info(strfmt("tree N=%lld %s %s theta %.2f %s leaf %d group %d on %s: %lld nodes, %d levels",
+                       static_cast<long long>(n), o.precision.c_str(), o.softening.c_str(), o.theta,
+                       o.monopole ? "monopole" : "quadrupole",
                        o.leaf, o.group, dev.describe().c_str(), static_cast<long long>(tree.nodes()), tree.levels()));
   logging::info(strfmt("  median %.4g s per evaluation (%d repeats): sort %.4g, build %.4g, moments %.4g, walk %.4g, "
                        "exchange 0 (one rank) s (means)",
@@ -123,7 +125,8 @@ int main(int argc, char** argv) {
   app.add_option("--n", o.sizes, "body counts (comma separated)")->delimiter(',');
   app.add_option("--precision", o.precision, "single or double")->check(CLI::IsMember({"single", "double"}));
   app.add_option("--theta", o.theta, "opening angle");
-  app.add_option("--epsilon", o.eps, "Plummer softening length");
+  app.add_option("--epsilon", o.eps, "softening length (Plummer-equivalent for the spline)");
+  app.add_option("--softening", o.softening, "plummer or spline")->check(CLI::IsMember({"plummer", "spline"}));
   app.add_flag("--monopole", o.monopole, "monopoles only (default: quadrupoles)");
   app.add_option("--leaf", o.leaf, "most bodies in a leaf")->check(CLI::PositiveNumber);
   app.add_option("--group", o.group, "bodies per walk group")->check(CLI::PositiveNumber);
@@ -135,6 +138,7 @@ int main(int argc, char** argv) {
     const Device dev = Device::select(parse_device_choice(o.device));
     GravityParams g;
     g.eps = o.eps;
+    g.softening = o.softening == "spline" ? gravity::Softening::Spline : gravity::Softening::Plummer;
     g.precision = o.precision == "single" ? Precision::Single : Precision::Double;
     for (std::int64_t n : o.sizes) {
       if (n < 2) throw Error(strfmt("--n %lld: need at least 2 bodies", static_cast<long long>(n)));

@@ -3,7 +3,11 @@
 // at theta = 0.5 with quadrupoles, theta = 0 equal to direct summation to
 // round-off, momentum conserved to the force-error level, the relative
 // criterion, targets that are a slice of the sources, runs of groups (the
-// multi-rank walk) equal to the whole walk bit for bit;
+// multi-rank walk) equal to the whole walk bit for bit; the host's walk and
+// imports the same bits at any OpenMP thread count, the imports' lists
+// against the multipole formula evaluated plainly; the walk's branch-free
+// spline factors the kernel's bits, and the spline-softened tree against
+// direct summation;
 // the new initial conditions (Hernquist profile, the Plummer pair).
 #include <gtest/gtest.h>
 
@@ -12,11 +16,16 @@
 #include <cstdio>
 #include <vector>
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
 #include "runtime/buffer.hpp"
 #include "runtime/memory.hpp"
 #include "solvers/nbody/gravity_forces.hpp"
 #include "solvers/nbody/initial_conditions.hpp"
 #include "solvers/nbody/octree.hpp"
+#include "solvers/nbody/tree_interactions.hpp"
 #include "tests/test_device.hpp"
 
 using namespace tessera;
@@ -392,4 +401,166 @@ TEST(NbodyTree, PerTargetWalkOfTheGpuMatchesDirectSummation) {
       EXPECT_LT(q.p99, 1e-3);
     }
   }
+}
+
+namespace {
+
+// Hand-made imports: `nodes` multipoles (10 doubles: M, com, traceless Q)
+// on a shell at radius 3 around a Plummer sphere of unit radius, and
+// `bodies` bodies (x, y, z, m) at radius 2.
+std::vector<double> import_records(int nodes, int bodies) {
+  std::vector<double> r;
+  for (int k = 0; k < nodes + bodies; ++k) {
+    const double u = (k + 0.5) / (nodes + bodies), phi = 2.399963 * k;
+    const double ct = 1 - 2 * u, st = std::sqrt(1 - ct * ct), rad = k < nodes ? 3.0 : 2.0;
+    const double c[3] = {rad * st * std::cos(phi), rad * st * std::sin(phi), rad * ct};
+    const double m = 1e-3 * (1 + k % 5);
+    if (k < nodes) {
+      const double q[6] = {2e-5 * (k % 3 - 1), 1e-5 * (k % 4 - 1.5), 0, 3e-6 * (k % 7), -2e-6, 1e-6 * (k % 2)};
+      r.insert(r.end(), {m, c[0], c[1], c[2], q[0], q[1], -q[0] - q[1], q[3], q[4], q[5]});
+    } else {
+      r.insert(r.end(), {c[0], c[1], c[2], m});
+    }
+  }
+  return r;
+}
+
+// The walk (and, with records, the imports) on every body with `threads`
+// OpenMP threads.
+Field walk_with_threads(int threads, const Bodies& b, const GravityParams& g, const OpeningParams& p,
+                        const std::vector<double>& records, int nodes, int bodies) {
+#if defined(_OPENMP)
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(threads);
+#else
+  (void)threads;
+#endif
+  DeviceBodies d(b);
+  DeviceField f(d.n);
+  Octree t(test_device());
+  t.build(d.sources(), p);
+  t.walk(g, p, f.targets(d), 0, nullptr);
+  if (!records.empty()) {
+    Buffer<double> r(test_device(), records.size());
+    r.copy_from_host(records);
+    t.add_imports(g, p, f.targets(d), r.data(), nodes, r.data() + 10 * nodes, bodies);
+  }
+  test_device().synchronize();
+#if defined(_OPENMP)
+  omp_set_num_threads(before);
+#endif
+  return f.to_host();
+}
+
+}  // namespace
+
+// README "Floating point": one build gives the same bits at any thread count.
+// The host walk writes each group's bodies from one thread and sums every
+// body's terms in the traversal's order, whatever thread walks the group.
+TEST(NbodyTree, HostWalkAndImportsAreTheSameBitsAtAnyThreadCount) {
+  const Bodies b = plummer(9000, 31, 0.999);
+  const std::vector<double> rec = import_records(300, 200);
+  for (Precision prec : {Precision::Single, Precision::Double}) {
+    const GravityParams g = params(0.01, prec);
+    const Field one = walk_with_threads(1, b, g, theta(0.5), rec, 300, 200);
+    for (int threads : {2, 3}) {
+      const Field many = walk_with_threads(threads, b, g, theta(0.5), rec, 300, 200);
+      for (std::size_t i = 0; i < b.size(); ++i) {
+        ASSERT_EQ(one.ax[i], many.ax[i]) << threads << " threads, body " << i;
+        ASSERT_EQ(one.ay[i], many.ay[i]) << threads << " threads, body " << i;
+        ASSERT_EQ(one.az[i], many.az[i]) << threads << " threads, body " << i;
+        ASSERT_EQ(one.pot[i], many.pot[i]) << threads << " threads, body " << i;
+      }
+    }
+  }
+}
+
+// The imports' lists (blocks of targets, terms in Real relative to the
+// block's centre) against the softened monopole plus quadrupole of every
+// record summed plainly in double on each body.
+TEST(NbodyTree, ImportsMatchTheMultipoleFormula) {
+  const Bodies b = plummer(3000, 37, 0.999);
+  const int nodes = 400, bodies = 300;
+  const std::vector<double> rec = import_records(nodes, bodies);
+  OpeningParams p = theta(0.5);
+  const double eps = 0.01;
+  for (Precision prec : {Precision::Single, Precision::Double}) {
+    const GravityParams g = params(eps, prec);
+    const Field walk_only = walk_with_threads(2, b, g, p, {}, 0, 0);
+    const Field both = walk_with_threads(2, b, g, p, rec, nodes, bodies);
+    double worst = 0, worst_pot = 0;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      double a[3] = {0, 0, 0}, phi = 0;
+      for (int k = 0; k < nodes + bodies; ++k) {
+        const double* r = k < nodes ? rec.data() + 10 * k : rec.data() + 10 * nodes + 4 * (k - nodes);
+        const double m = k < nodes ? r[0] : r[3];
+        const double* c = k < nodes ? r + 1 : r;
+        const double d[3] = {c[0] - b.x[i], c[1] - b.y[i], c[2] - b.z[i]};
+        const double d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        const double s = 1 / std::sqrt(d2 + eps * eps);
+        for (int e = 0; e < 3; ++e) a[e] += m * s * s * s * d[e];
+        phi -= m * s;
+        if (k < nodes) {
+          const double* q = r + 4;
+          const double qd[3] = {q[0] * d[0] + q[3] * d[1] + q[4] * d[2], q[3] * d[0] + q[1] * d[1] + q[5] * d[2],
+                                q[4] * d[0] + q[5] * d[1] + q[2] * d[2]};
+          const double dqd = d[0] * qd[0] + d[1] * qd[1] + d[2] * qd[2];
+          const double ri = 1 / std::sqrt(d2), r5 = ri * ri * ri * ri * ri;
+          for (int e = 0; e < 3; ++e) a[e] += 2.5 * dqd * r5 * ri * ri * d[e] - qd[e] * r5;
+          phi -= 0.5 * dqd * r5;
+        }
+      }
+      const double got[3] = {both.ax[i] - walk_only.ax[i], both.ay[i] - walk_only.ay[i], both.az[i] - walk_only.az[i]};
+      const double norm = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+      const double err = std::sqrt((got[0] - a[0]) * (got[0] - a[0]) + (got[1] - a[1]) * (got[1] - a[1]) +
+                                   (got[2] - a[2]) * (got[2] - a[2]));
+      worst = std::max(worst, err / norm);
+      worst_pot = std::max(worst_pot, std::abs(both.pot[i] - walk_only.pot[i] - phi) / std::abs(phi));
+    }
+    // Differences of two walks lose a few digits of |a| (about 1 against
+    // the imports' 0.05): the bounds allow that cancellation.
+    const double tol = prec == Precision::Single ? 1e-4 : 1e-12;
+    EXPECT_LT(worst, tol) << (prec == Precision::Single ? "single" : "double");
+    EXPECT_LT(worst_pot, tol) << (prec == Precision::Single ? "single" : "double");
+    std::printf("imports (%s): worst |da|/|a| %.2e, |dphi|/|phi| %.2e\n", prec == Precision::Single ? "single" : "double",
+                worst, worst_pot);
+  }
+}
+
+namespace {
+template <class Real>
+void expect_spline_bits(Real eps) {
+  const gravity::SplineKernel<Real> k(eps);
+  std::vector<Real> r2 = {Real(0), k.h2, k.h2 * Real(0.25), std::nextafter(k.h2, Real(0)),
+                          std::nextafter(k.h2 * Real(0.25), Real(0)), std::nextafter(k.h2 * Real(0.25), Real(1))};
+  for (int i = 1; i <= 400; ++i) r2.push_back(k.h2 * Real(i) / Real(200) * Real(i) / Real(200));
+  for (Real x : r2) {
+    const gravity::PairFactors<Real> want = k.biased(x), got = tree_terms::factors(k, x);
+    EXPECT_EQ(got.f, want.f) << "r2 = " << x;
+    EXPECT_EQ(got.g, want.g) << "r2 = " << x;
+  }
+}
+}  // namespace
+
+// The walk evaluates the spline without branches (so its loops vectorise):
+// every branch computed and one selected must give the kernel's own bits,
+// inside, at and beyond the support, at r = 0, and for eps = 0.
+TEST(NbodyTree, BranchFreeSplineFactorsAreTheKernelsBits) {
+  expect_spline_bits<float>(0.01f);
+  expect_spline_bits<double>(0.01);
+  expect_spline_bits<float>(0.0f);
+  expect_spline_bits<double>(0.0);
+}
+
+// Spline softening through the tree: theta 0 is direct summation with the
+// same kernel to round-off, theta 0.5 within the tree's tolerance.
+TEST(NbodyTree, SplineSofteningMatchesDirectSummation) {
+  const Bodies b = plummer(4000, 41, 0.999);
+  const GravityParams g = params(0.02, Precision::Double, gravity::Softening::Spline);
+  const Field ref = direct(b, g);
+  const std::vector<double> e0 = relative_errors(tree(b, g, theta(0.0)), ref);
+  EXPECT_LT(*std::max_element(e0.begin(), e0.end()), 1e-12);
+  const Percentiles q = percentiles(relative_errors(tree(b, g, theta(0.5)), ref));
+  std::printf("spline softening, theta 0.5: 50%% %.3e 90%% %.3e 99%% %.3e\n", q.p50, q.p90, q.p99);
+  EXPECT_LT(q.p99, 1e-3);
 }

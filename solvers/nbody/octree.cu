@@ -3,15 +3,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
+#include "runtime/launch.hpp"
 #include "runtime/format.hpp"
 #include "runtime/memory.hpp"
 #include "runtime/reduce.hpp"
 #include "runtime/scan.hpp"
 #include "runtime/sort.hpp"
 #include "solvers/nbody/gravity_pair.hpp"
+#include "solvers/nbody/tree_interactions.hpp"
 
 namespace tessera::nbody {
 
@@ -191,6 +194,24 @@ void level_moments(const Device& dev, NodeArrays a, const double* x, const doubl
   });
 }
 
+// Heavy items (a group's walk: thousands of interactions each) on every host
+// thread. The runtime's for_each keeps host loops shorter than
+// kHostParallelMin on one thread (it expects cheap bodies), which would walk
+// N = 65536 (2048 groups) serially; so on the host the items are spread
+// over that many indices, item k at index k * spread (the static schedule
+// still gives each thread a contiguous run of items). CUDA: plain for_each.
+template <class F>
+void for_each_heavy(const Device& dev, std::int64_t n, F f) {
+  if (dev.is_cuda() || n > tessera::detail::kHostParallelMin) {
+    for_each(dev, n, f);
+    return;
+  }
+  const int spread = static_cast<int>(tessera::detail::kHostParallelMin / std::max<std::int64_t>(1, n) + 1);
+  for_each(dev, n * spread, [=] TESSERA_HD(int i) {
+    if (i % spread == 0) f(i / spread);
+  });
+}
+
 struct WalkArgs {
   const std::int32_t *begin, *end, *child, *nchild;
   const double *centre, *moment, *rcrit2;
@@ -255,41 +276,19 @@ TESSERA_HD TESSERA_INLINE bool opens(const WalkArgs& w, const double* gb, int k)
   return r2 <= w.rcrit2[k];
 }
 
-// Node k's monopole (softened like a body) and quadrupole on a target at
-// (xi, yi, zi), added to the sums (G and the sign of phi applied at the end):
-// phi += -G d.Q.d / (2 r^5), a += G (-Q d / r^5 + 5/2 (d.Q.d) d / r^7), d = com - target.
+// A node's record (10 doubles: M, com, Q) on a target at d = com - target,
+// the difference formed by the caller (relative coordinates in the walks).
 template <bool kQuadrupole, class Kernel, class Real>
-TESSERA_HD TESSERA_INLINE void add_node(const Kernel& kern, const double* mo, double xi, double yi, double zi, Real& px,
+TESSERA_HD TESSERA_INLINE void add_node(const Kernel& kern, const double* mo, Real dx, Real dy, Real dz, Real& px,
                                         Real& py, Real& pz, Real& pp) {
-  const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi), dz = static_cast<Real>(mo[3] - zi);
-  detail::add_pair<false>(kern, dx, dy, dz, static_cast<Real>(mo[0]), false, px, py, pz, pp);
-  if constexpr (kQuadrupole) {
-    const Real qxx = static_cast<Real>(mo[4]), qyy = static_cast<Real>(mo[5]), qzz = static_cast<Real>(mo[6]);
-    const Real qxy = static_cast<Real>(mo[7]), qxz = static_cast<Real>(mo[8]), qyz = static_cast<Real>(mo[9]);
-    const Real d2 = dx * dx + dy * dy + dz * dz;
-    const Real rinv = gravity::detail::inverse_sqrt(d2), rinv2 = rinv * rinv;
-    const Real rinv5 = rinv2 * rinv2 * rinv;
-    const Real qx = qxx * dx + qxy * dy + qxz * dz, qy = qxy * dx + qyy * dy + qyz * dz,
-               qz = qxz * dx + qyz * dy + qzz * dz;
-    const Real dqd = dx * qx + dy * qy + dz * qz;
-    const Real f = Real(2.5) * dqd * rinv5 * rinv2;
-    px += f * dx - qx * rinv5;
-    py += f * dy - qy * rinv5;
-    pz += f * dz - qz * rinv5;
-    pp += Real(0.5) * dqd * rinv5;
-  }
+  tree_terms::node_term<kQuadrupole>(kern, dx, dy, dz, static_cast<Real>(mo[0]), static_cast<Real>(mo[4]),
+                               static_cast<Real>(mo[5]), static_cast<Real>(mo[6]), static_cast<Real>(mo[7]),
+                               static_cast<Real>(mo[8]), static_cast<Real>(mo[9]), px, py, pz, pp);
 }
 
-// Leaf k's bodies on a target at (xi, yi, zi) whose source index is `me`
-// (-1: none); returns the pairs evaluated.
-template <class Kernel, class Real>
-TESSERA_HD TESSERA_INLINE int add_leaf(const Kernel& kern, const WalkArgs& w, int k, int me, double xi, double yi,
-                                       double zi, Real& px, Real& py, Real& pz, Real& pp) {
-  const int b = w.begin[k], e = w.end[k];
-  for (int j = b; j < e; ++j)
-    detail::add_pair<true>(kern, static_cast<Real>(w.sx[j] - xi), static_cast<Real>(w.sy[j] - yi),
-                           static_cast<Real>(w.sz[j] - zi), static_cast<Real>(w.sm[j]), j == me, px, py, pz, pp);
-  return e - b - (me >= b && me < e);
+// The centre the walk of group box gb measures coordinates from.
+TESSERA_HD TESSERA_INLINE void group_centre(const double* gb, double c[3]) {
+  for (int d = 0; d < 3; ++d) c[d] = 0.5 * (gb[d] + gb[3 + d]);
 }
 
 TESSERA_HD TESSERA_INLINE int self_index(const WalkArgs& w, int s, int i) {
@@ -307,20 +306,25 @@ TESSERA_HD TESSERA_INLINE void store(const WalkArgs& w, int s, int i, const doub
   w.work[2 * s + 1] = nodes;
 }
 
-// CUDA: a thread per target. The targets of a group are consecutive threads
-// that take the same path through the tree (the criterion sees only the
-// group's box), so a warp walks one interaction list in lockstep, reading
-// each node once for all its threads.
+// CUDA (and host groups larger than kHostGroup): a thread per target. The
+// targets of a group are consecutive threads that take the same path
+// through the tree (the criterion sees only the group's box), so a warp
+// walks one interaction list in lockstep, reading each node once for all its
+// threads. The arithmetic is the host lists': coordinates relative to the
+// group's centre rounded to Real, the terms of tree_interactions.hpp.
 template <class Kernel>
 void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t count) {
   using Real = typename detail::kernel_real<Kernel>::type;
   const std::int64_t s0 = w.first_group * w.group_size;
-  for_each(dev, count, [=] TESSERA_HD(int k) {
+  for_each_heavy(dev, count, [=] TESSERA_HD(int k) {
     const int s = static_cast<int>(s0 + k);
     const int i = w.tperm[s];
-    const double xi = w.tx[i], yi = w.ty[i], zi = w.tz[i];
-    const int me = self_index(w, s, i);
     const double* gb = w.gbox + 7 * (s / w.group_size);
+    double c[3];
+    group_centre(gb, c);
+    const Real xr = static_cast<Real>(w.tx[i] - c[0]), yr = static_cast<Real>(w.ty[i] - c[1]),
+               zr = static_cast<Real>(w.tz[i] - c[2]);
+    const int me = self_index(w, s, i);
     double a[3] = {0, 0, 0}, phi = 0;
     int bodies = 0, nodes = 0;
     int stack[kStack];
@@ -331,11 +335,19 @@ void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int6
       if (!(w.moment[10 * k] != 0)) continue;
       Real px = 0, py = 0, pz = 0, pp = 0;
       if (!opens(w, gb, k)) {
-        if (w.quadrupole) add_node<true>(kern, w.moment + 10 * k, xi, yi, zi, px, py, pz, pp);
-        else add_node<false>(kern, w.moment + 10 * k, xi, yi, zi, px, py, pz, pp);
+        const double* mo = w.moment + 10 * k;
+        const Real dx = static_cast<Real>(mo[1] - c[0]) - xr, dy = static_cast<Real>(mo[2] - c[1]) - yr,
+                   dz = static_cast<Real>(mo[3] - c[2]) - zr;
+        if (w.quadrupole) add_node<true>(kern, mo, dx, dy, dz, px, py, pz, pp);
+        else add_node<false>(kern, mo, dx, dy, dz, px, py, pz, pp);
         ++nodes;
       } else if (w.child[k] < 0) {
-        bodies += add_leaf(kern, w, k, me, xi, yi, zi, px, py, pz, pp);
+        const int b = w.begin[k], e = w.end[k];
+        for (int j = b; j < e; ++j)
+          tree_terms::body_term<true>(kern, static_cast<Real>(w.sx[j] - c[0]) - xr, static_cast<Real>(w.sy[j] - c[1]) - yr,
+                                static_cast<Real>(w.sz[j] - c[2]) - zr, static_cast<Real>(w.sm[j]), j == me, px, py,
+                                pz, pp);
+        bodies += e - b - (me >= b && me < e);
       } else {
         const int c0 = w.child[k];
         for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
@@ -347,86 +359,79 @@ void walk_per_target(const Device& dev, Kernel kern, const WalkArgs w, std::int6
   });
 }
 
-constexpr int kHostGroup = 64;  // most targets a host group walk holds
-constexpr int kHostList = 256;  // list entries gathered before they are applied
+constexpr int kHostGroup = 64;   // most targets a host group walk holds
+constexpr int kHostNodes = 512;  // list entries gathered before they are applied
+constexpr int kHostBodies = 512;
+constexpr int kHostOwn = 128;    // bodies of the group's own leaves (the self test)
 
-// Host: a loop iteration per group. One traversal gathers the accepted nodes
-// and the opened leaves into lists (applied whenever one fills), and every
-// target of the group then runs through the lists: the walk's cost is paid
-// once per group, the inner loops are plain sums over a list.
+// A node record (10 doubles: M, com, Q) and a body into the host lists, in
+// Real relative to the centre c; a full list is applied by the caller.
+template <class List>
+TESSERA_HD TESSERA_INLINE void push_node(List& l, const double* mo, const double c[3]) {
+  using Real = std::remove_reference_t<decltype(l.x[0])>;
+  const int j = l.n++;
+  l.x[j] = static_cast<Real>(mo[1] - c[0]), l.y[j] = static_cast<Real>(mo[2] - c[1]);
+  l.z[j] = static_cast<Real>(mo[3] - c[2]), l.m[j] = static_cast<Real>(mo[0]);
+  l.qxx[j] = static_cast<Real>(mo[4]), l.qyy[j] = static_cast<Real>(mo[5]), l.qzz[j] = static_cast<Real>(mo[6]);
+  l.qxy[j] = static_cast<Real>(mo[7]), l.qxz[j] = static_cast<Real>(mo[8]), l.qyz[j] = static_cast<Real>(mo[9]);
+}
+
+template <class List>
+TESSERA_HD TESSERA_INLINE void push_body(List& l, double x, double y, double z, double m, int id, const double c[3]) {
+  using Real = std::remove_reference_t<decltype(l.x[0])>;
+  const int j = l.n++;
+  l.x[j] = static_cast<Real>(x - c[0]), l.y[j] = static_cast<Real>(y - c[1]), l.z[j] = static_cast<Real>(z - c[2]);
+  l.m[j] = static_cast<Real>(m), l.id[j] = id;
+}
+
+// Host: a loop iteration per group (OpenMP over groups; each group's targets
+// written by its thread only, so the bits do not depend on the thread
+// count). One traversal against the group's box fills structure-of-arrays
+// lists (tree_interactions.hpp) with the accepted nodes' multipoles and the
+// opened leaves' bodies, in Real relative to the group's centre, on the
+// walking thread's stack; every target of the group then runs through them
+// in loops over the targets that the compiler vectorises. The traversal is
+// paid once per group. The group's own leaves go to a list of their own,
+// the only one that needs the self test.
 template <class Kernel>
 void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64_t n, std::int64_t groups) {
   using Real = typename detail::kernel_real<Kernel>::type;
-  for_each(dev, groups, [=] TESSERA_HD(int k) {
+  for_each_heavy(dev, groups, [=] TESSERA_HD(int k) {
     const int g = static_cast<int>(w.first_group + k);
     const int first = g * w.group_size;
     const int count = static_cast<int>(n - first < w.group_size ? n - first : w.group_size);
     const double* gb = w.gbox + 7 * g;
-    // The group's targets as structure-of-arrays locals: the list loops run
-    // over them innermost (independent sums, so the compiler vectorises).
-    double xt[kHostGroup], yt[kHostGroup], zt[kHostGroup];
+    double c[3];
+    group_centre(gb, c);
+    Real xt[kHostGroup], yt[kHostGroup], zt[kHostGroup];
     double ax[kHostGroup], ay[kHostGroup], az[kHostGroup], phi[kHostGroup];
-    int me[kHostGroup], bodies[kHostGroup], nodes = 0;
+    int me[kHostGroup], skipped[kHostGroup];
     for (int t = 0; t < count; ++t) {
       const int s = first + t, i = w.tperm[s];
-      xt[t] = w.tx[i], yt[t] = w.ty[i], zt[t] = w.tz[i], me[t] = self_index(w, s, i);
-      ax[t] = ay[t] = az[t] = phi[t] = 0, bodies[t] = 0;
+      xt[t] = static_cast<Real>(w.tx[i] - c[0]), yt[t] = static_cast<Real>(w.ty[i] - c[1]);
+      zt[t] = static_cast<Real>(w.tz[i] - c[2]), me[t] = self_index(w, s, i);
+      ax[t] = ay[t] = az[t] = phi[t] = 0, skipped[t] = 0;
     }
     int me_lo = 0x7fffffff, me_hi = -1;  // the group's own source indices (-1: none)
     for (int t = 0; t < count; ++t)
       if (me[t] >= 0) me_lo = me[t] < me_lo ? me[t] : me_lo, me_hi = me[t] > me_hi ? me[t] : me_hi;
-    int node_list[kHostList], leaf_list[kHostList];
-    int nn = 0, nl = 0;
-    // The loops over the group's targets are branch-free (the multipole
-    // order and the self test decided outside them), so they vectorise.
+    tree_terms::NodeList<Real, kHostNodes> nl;
+    tree_terms::BodyList<Real, kHostBodies> bl;
+    tree_terms::BodyList<Real, kHostOwn> own;
+    int nodes = 0, listed = 0;
     auto flush_nodes = [&]() {
-      for (int l = 0; l < nn; ++l) {
-        const double* mo = w.moment + 10 * node_list[l];
-        if (w.quadrupole) {
-          for (int t = 0; t < count; ++t) {
-            Real px = 0, py = 0, pz = 0, pp = 0;
-            add_node<true>(kern, mo, xt[t], yt[t], zt[t], px, py, pz, pp);
-            ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
-          }
-        } else {
-          for (int t = 0; t < count; ++t) {
-            Real px = 0, py = 0, pz = 0, pp = 0;
-            add_node<false>(kern, mo, xt[t], yt[t], zt[t], px, py, pz, pp);
-            ax[t] += px, ay[t] += py, az[t] += pz, phi[t] += pp;
-          }
-        }
-      }
-      nodes += nn;
-      nn = 0;
+      if (w.quadrupole) tree_terms::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+      else tree_terms::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+      nodes += nl.n;
+      nl.n = 0;
     };
-    auto flush_leaves = [&]() {
-      // A leaf's pairs summed in Real, the leaves in double (as the
-      // per-target walk does), so single precision keeps its digits.
-      Real px[kHostGroup], py[kHostGroup], pz[kHostGroup], pp[kHostGroup];
-      for (int l = 0; l < nl; ++l) {
-        const int k = leaf_list[l], b = w.begin[k], e = w.end[k];
-        for (int t = 0; t < count; ++t) px[t] = py[t] = pz[t] = pp[t] = 0;
-        // Only a leaf holding some of the group's own bodies needs the self test.
-        const bool may_hold_self = me_hi >= b && me_lo < e;
-        for (int j = b; j < e; ++j) {
-          const double xj = w.sx[j], yj = w.sy[j], zj = w.sz[j];
-          const Real mj = static_cast<Real>(w.sm[j]);
-          if (may_hold_self) {
-            for (int t = 0; t < count; ++t)
-              detail::add_pair<true>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
-                                     static_cast<Real>(zj - zt[t]), mj, j == me[t], px[t], py[t], pz[t], pp[t]);
-          } else {
-            for (int t = 0; t < count; ++t)
-              detail::add_pair<false>(kern, static_cast<Real>(xj - xt[t]), static_cast<Real>(yj - yt[t]),
-                                      static_cast<Real>(zj - zt[t]), mj, false, px[t], py[t], pz[t], pp[t]);
-          }
-        }
-        for (int t = 0; t < count; ++t) {
-          ax[t] += px[t], ay[t] += py[t], az[t] += pz[t], phi[t] += pp[t];
-          bodies[t] += e - b - (me[t] >= b && me[t] < e);
-        }
-      }
-      nl = 0;
+    auto flush_bodies = [&]() {
+      tree_terms::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
+      bl.n = 0;
+    };
+    auto flush_own = [&]() {
+      tree_terms::apply_bodies<kHostGroup, true>(kern, own, count, xt, yt, zt, me, ax, ay, az, phi);
+      own.n = 0;
     };
     int stack[kStack];
     int sp = 0;
@@ -435,21 +440,35 @@ void walk_per_group(const Device& dev, Kernel kern, const WalkArgs w, std::int64
       const int k = stack[--sp];
       if (!(w.moment[10 * k] != 0)) continue;
       if (!opens(w, gb, k)) {
-        node_list[nn++] = k;
-        if (nn == kHostList) flush_nodes();
+        push_node(nl, w.moment + 10 * k, c);
+        if (nl.n == kHostNodes) flush_nodes();
       } else if (w.child[k] < 0) {
-        leaf_list[nl++] = k;
-        if (nl == kHostList) flush_leaves();
+        const int b = w.begin[k], e = w.end[k];
+        // Only a leaf holding some of the group's own bodies needs the self test.
+        const bool may_hold_self = me_hi >= b && me_lo < e;
+        for (int j = b; j < e; ++j) {
+          if (may_hold_self) {
+            push_body(own, w.sx[j], w.sy[j], w.sz[j], w.sm[j], j, c);
+            if (own.n == kHostOwn) flush_own();
+          } else {
+            push_body(bl, w.sx[j], w.sy[j], w.sz[j], w.sm[j], j, c);
+            if (bl.n == kHostBodies) flush_bodies();
+          }
+        }
+        listed += e - b;
+        if (may_hold_self)
+          for (int t = 0; t < count; ++t) skipped[t] += me[t] >= b && me[t] < e;
       } else {
         const int c0 = w.child[k];
         for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
       }
     }
     flush_nodes();
-    flush_leaves();
+    flush_bodies();
+    flush_own();
     for (int t = 0; t < count; ++t) {
       const double at[3] = {ax[t], ay[t], az[t]};
-      store(w, first + t, w.tperm[first + t], at, phi[t], bodies[t], nodes);
+      store(w, first + t, w.tperm[first + t], at, phi[t], listed - skipped[t], nodes);
     }
   });
 }
@@ -527,6 +546,61 @@ void export_items(const Device& dev, const WalkArgs w, const std::int32_t* paren
   });
 }
 
+// Host: the imports on blocks of kHostGroup consecutive targets (the owned
+// bodies arrive in key order from each rank, so a block is compact), through
+// the walk's lists and loops relative to the block's centre.
+template <class Kernel>
+void imports_per_block(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
+                       const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
+  using Real = typename detail::kernel_real<Kernel>::type;
+  const std::int64_t blocks = (t.n + kHostGroup - 1) / kHostGroup;
+  for_each_heavy(dev, blocks, [=] TESSERA_HD(int k) {
+    const std::int64_t first = static_cast<std::int64_t>(k) * kHostGroup;
+    const int count = static_cast<int>(t.n - first < kHostGroup ? t.n - first : kHostGroup);
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
+    for (std::int64_t i = first; i < first + count; ++i) {
+      const double p[3] = {t.x[i], t.y[i], t.z[i]};
+      for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
+    }
+    const double c[3] = {0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1]), 0.5 * (lo[2] + hi[2])};
+    Real xt[kHostGroup], yt[kHostGroup], zt[kHostGroup];
+    double ax[kHostGroup], ay[kHostGroup], az[kHostGroup], phi[kHostGroup];
+    int me[kHostGroup];
+    for (int q = 0; q < count; ++q) {
+      const std::int64_t i = first + q;
+      xt[q] = static_cast<Real>(t.x[i] - c[0]), yt[q] = static_cast<Real>(t.y[i] - c[1]);
+      zt[q] = static_cast<Real>(t.z[i] - c[2]), me[q] = -1;
+      ax[q] = ay[q] = az[q] = phi[q] = 0;
+    }
+    tree_terms::NodeList<Real, kHostNodes> nl;
+    for (std::int64_t l = 0; l < nn; ++l) {
+      push_node(nl, nodes + 10 * l, c);
+      if (nl.n == kHostNodes || l + 1 == nn) {
+        if (quadrupole) tree_terms::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+        else tree_terms::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
+        nl.n = 0;
+      }
+    }
+    tree_terms::BodyList<Real, kHostBodies> bl;
+    for (std::int64_t j = 0; j < nb; ++j) {
+      const double* o = bodies + 4 * j;
+      push_body(bl, o[0], o[1], o[2], o[3], -1, c);
+      if (bl.n == kHostBodies || j + 1 == nb) {
+        tree_terms::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
+        bl.n = 0;
+      }
+    }
+    for (int q = 0; q < count; ++q) {
+      const std::int64_t i = first + q;
+      t.ax[i] += G * ax[q];
+      t.ay[i] += G * ay[q];
+      t.az[i] += G * az[q];
+      t.pot[i] += -G * phi[q];
+    }
+  });
+}
+
+// CUDA: a thread per target, the imports one by one.
 template <class Kernel>
 void imports_on_targets(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
                         const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
@@ -536,8 +610,11 @@ void imports_on_targets(const Device& dev, Kernel kern, const Targets t, double 
     double a[3] = {0, 0, 0}, phi = 0;
     for (std::int64_t l = 0; l < nn; ++l) {
       Real px = 0, py = 0, pz = 0, pp = 0;
-      if (quadrupole) add_node<true>(kern, nodes + 10 * l, xi, yi, zi, px, py, pz, pp);
-      else add_node<false>(kern, nodes + 10 * l, xi, yi, zi, px, py, pz, pp);
+      const double* mo = nodes + 10 * l;
+      const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi),
+                 dz = static_cast<Real>(mo[3] - zi);
+      if (quadrupole) add_node<true>(kern, mo, dx, dy, dz, px, py, pz, pp);
+      else add_node<false>(kern, mo, dx, dy, dz, px, py, pz, pp);
       a[0] += px, a[1] += py, a[2] += pz, phi += pp;
     }
     // Bodies summed in Real in blocks of a leaf's size, the blocks in double
@@ -632,7 +709,8 @@ void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const T
                          std::int64_t nodes, const double* body_records, std::int64_t bodies) const {
   if (t.n <= 0 || nodes + bodies == 0) return;
   detail::with_softening_kernel(g, [&](auto kern) {
-    imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
+    if (dev_.is_cuda()) imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
+    else imports_per_block(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
   });
 }
 

@@ -18,7 +18,10 @@
 // `group_size` consecutive bodies; each group's bounding box decides, for the
 // whole group, which nodes are accepted as multipoles and which are opened
 // (as Bonsai's walk per group), so the bodies of one group share one
-// interaction list and walk in lockstep (a warp per group on the GPU).
+// interaction list: on the host one traversal per group fills it as
+// structure-of-arrays lists that every body of the group then runs through
+// in vectorised loops (tree_interactions.hpp); on the GPU the group's
+// threads walk it in lockstep (a warp per group), with the same terms.
 #include <cstdint>
 #include <vector>
 

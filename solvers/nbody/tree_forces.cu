@@ -12,6 +12,8 @@
 #include "runtime/buffer.hpp"
 #include "runtime/collectives.hpp"
 #include "runtime/for_each.hpp"
+#include "runtime/format.hpp"
+#include "runtime/log.hpp"
 #include "runtime/memory.hpp"
 #include "runtime/reduce.hpp"
 #include "runtime/sort.hpp"
@@ -343,6 +345,17 @@ class TreeForces final : public ForceProvider {
     imported_nodes_ = imported_bodies_ = 0;
     for (int q = 0; q < size_; ++q) imported_nodes_ += in_nodes[q], imported_bodies_ += in_bodies[q];
     imported_bytes_ = static_cast<double>(in_at[size_]) * sizeof(double);
+    if (!imports_reported_) {
+      // Once a run: what the essential tree costs the busiest rank.
+      const double most = collectives::max(imported_bytes_);
+      const double bodies = collectives::max(static_cast<double>(imported_bodies_));
+      const double nodes = collectives::max(static_cast<double>(imported_nodes_));
+      const double owned = collectives::max(static_cast<double>(owned_));
+      logging::info(strfmt("nbody.tree: essential tree on %d ranks, busiest rank imports %.3g MB (at most %.0f "
+                           "multipoles, %.0f bodies; at most %.0f bodies owned)",
+                           size_, most / 1e6, nodes, bodies, owned));
+      imports_reported_ = true;
+    }
     ensure(dev_, imported_, static_cast<std::size_t>(std::max<std::int64_t>(1, in_at[size_])));
     std::int64_t node_at = 0, body_at = kNode * imported_nodes_;
     for (int q = 0; q < size_; ++q) {
@@ -384,6 +397,7 @@ class TreeForces final : public ForceProvider {
   Timers untimed_;
   Octree tree_, import_tree_;
   bool first_pass_ = true;
+  bool imports_reported_ = false;
   WalkCounts last_;
   std::unique_ptr<Transport> transport_;
   Buffer<double> amag_;
