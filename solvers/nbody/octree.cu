@@ -7,6 +7,7 @@
 
 #include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
+#include "runtime/for_each_task.hpp"
 #include "runtime/launch.hpp"
 #include "runtime/format.hpp"
 #include "runtime/memory.hpp"
@@ -195,21 +196,15 @@ void level_moments(const Device& dev, NodeArrays a, const double* x, const doubl
 }
 
 // Heavy items (a group's walk: thousands of interactions each) on every host
-// thread. The runtime's for_each keeps host loops shorter than
+// thread: the runtime's for_each keeps host loops shorter than
 // kHostParallelMin on one thread (it expects cheap bodies), which would walk
-// N = 65536 (2048 groups) serially; so on the host the items are spread
-// over that many indices, item k at index k * spread (the static schedule
-// still gives each thread a contiguous run of items). CUDA: plain for_each.
+// N = 65536 (2048 groups) serially; for_each_task hands them out one at a
+// time (each writes only its own bodies, so the thread that runs it does
+// not change a bit). CUDA: plain for_each.
 template <class F>
 void for_each_heavy(const Device& dev, std::int64_t n, F f) {
-  if (dev.is_cuda() || n > tessera::detail::kHostParallelMin) {
-    for_each(dev, n, f);
-    return;
-  }
-  const int spread = static_cast<int>(tessera::detail::kHostParallelMin / std::max<std::int64_t>(1, n) + 1);
-  for_each(dev, n * spread, [=] TESSERA_HD(int i) {
-    if (i % spread == 0) f(i / spread);
-  });
+  if (dev.is_cuda()) for_each(dev, n, f);
+  else for_each_task(dev, n, f);
 }
 
 struct WalkArgs {
