@@ -1,0 +1,342 @@
+// The split Runge-Kutta stage of cfd.euler on the host backend, organised
+// for the CPU's vector units and caches (README, cfd.euler "Host path"):
+//
+// - Rows along x. For one (j, k) row of cells the kernel computes the faces
+//   it needs as whole rows: the x-faces of the row, the y-faces above it and
+//   the z-faces in front of it, each in stages over small SoA row buffers
+//   (reconstruct all five primitives of the row -> first-order fallback ->
+//   Riemann solver -> flux row), every stage a loop over i the compiler
+//   vectorises (loads are contiguous along x for all three axes).
+// - Each face once. The y-faces below a row are the ones computed above the
+//   previous row, the z-faces behind it the ones computed in front of the
+//   same row of the previous k-plane (a plane of flux rows per block); the
+//   update differences them as soon as the row's upper faces exist. No flux
+//   arrays over the grid.
+// - Blocks of rows (runtime/for_each_row_block.hpp): a slab of j-rows walked
+//   through k, sized so the W rows of the k-planes the z-faces read stay in
+//   L2 while they are reused.
+//
+// Results: the same operations in the same order as fv_face_flux +
+// runge_kutta_update (the fused kernel, euler_stage.cu, shares those), with
+// branches written as selects of values computed with the same arithmetic:
+// bit for bit the fused kernel's results (EulerStageKernel tests), at any
+// thread count (a face's flux depends only on W, not on the block it lies in).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "physics/hydro/state.hpp"
+#include "physics/reconstruct/reconstruction.hpp"
+#include "physics/riemann/riemann.hpp"
+#include "runtime/for_each_row_block.hpp"
+#include "solvers/cfd/euler_faces.hpp"
+#include "solvers/cfd/euler_kernels.hpp"
+
+namespace tessera::cfd {
+
+using namespace hydro;
+
+namespace {
+
+// fmin/fmax as glibc computes them (a NaN argument loses; on ties the second
+// argument), as selects the compiler vectorises; libm's fmin is a call.
+inline double min_of(double a, double b) { return (a < b || b != b) ? a : b; }
+inline double max_of(double a, double b) { return (a > b || b != b) ? a : b; }
+
+// physics/reconstruct/limiters.hpp in select form (same operations).
+template <Limiter L>
+inline double slope(double dql, double dqr) {
+  const double prod = dql * dqr;
+  if constexpr (L == Limiter::VanLeer) {
+    return prod <= 0.0 ? 0.0 : 2.0 * prod / (dql + dqr);
+  } else if constexpr (L == Limiter::Minmod) {
+    return prod <= 0.0 ? 0.0 : (dql > 0.0 ? min_of(dql, dqr) : max_of(dql, dqr));
+  } else {
+    const double central = 0.5 * (dql + dqr);
+    const double bound = 2.0 * min_of(std::fabs(dql), std::fabs(dqr));
+    return prod <= 0.0 ? 0.0 : std::copysign(min_of(std::fabs(central), bound), central);
+  }
+}
+
+// Face values of one cell from q[0..4] = cells i-2..i+2 (reconstruct<R>).
+template <Reconstruction R, Limiter L>
+inline void cell_faces(const double* q, double& qm, double& qp) {
+  if constexpr (R == Reconstruction::PLM) {
+    const double dq = slope<L>(q[2] - q[1], q[3] - q[2]);
+    qm = q[2] - 0.5 * dq;
+    qp = q[2] + 0.5 * dq;
+  } else {
+    reconstruct<R>(L, q, qm, qp);
+  }
+}
+
+// The fluxes of an ideal gas along x (IdealGas::flux_x) and the conserved
+// state (prim_to_cons) of one primitive state, sharing its total energy.
+struct FluxAndState {
+  double f[5], u[5];
+};
+
+inline FluxAndState flux_and_state(double gamma, double rho, double vx, double vy, double vz, double pr) {
+  FluxAndState r;
+  const double e = pr / (gamma - 1.0) + 0.5 * rho * (vx * vx + vy * vy + vz * vz);
+  const double mx = rho * vx;
+  r.f[IDN] = mx;
+  r.f[IM1] = mx * vx + pr;
+  r.f[IM2] = mx * vy;
+  r.f[IM3] = mx * vz;
+  r.f[IEN] = (e + pr) * vx;
+  r.u[IDN] = rho;
+  r.u[IM1] = rho * vx;
+  r.u[IM2] = rho * vy;
+  r.u[IM3] = rho * vz;
+  r.u[IEN] = e;
+  return r;
+}
+
+// physics/riemann/hllc.hpp (with wave_speeds.hpp) without branches: all
+// three candidate fluxes, then the one the wave speeds pick.
+inline void hllc_select(const double* wl, const double* wr, double gamma, double* flux) {
+  // einfeldt_speeds / roe_average
+  const double sl = std::sqrt(wl[IDN]), sr = std::sqrt(wr[IDN]);
+  const double inv = 1.0 / (sl + sr);
+  const double gm1 = gamma - 1.0;
+  const double v2l = wl[IVX] * wl[IVX] + wl[IVY] * wl[IVY] + wl[IVZ] * wl[IVZ];
+  const double v2r = wr[IVX] * wr[IVX] + wr[IVY] * wr[IVY] + wr[IVZ] * wr[IVZ];
+  const double hl = gamma * wl[IPR] / (gm1 * wl[IDN]) + 0.5 * v2l;
+  const double hr = gamma * wr[IPR] / (gm1 * wr[IDN]) + 0.5 * v2r;
+  const double au = (sl * wl[IVX] + sr * wr[IVX]) * inv;
+  const double av = (sl * wl[IVY] + sr * wr[IVY]) * inv;
+  const double aw = (sl * wl[IVZ] + sr * wr[IVZ]) * inv;
+  const double ah = (sl * hl + sr * hr) * inv;
+  const double c2 = gm1 * (ah - 0.5 * (au * au + av * av + aw * aw));
+  const double ac = std::sqrt(max_of(c2, 0.0));
+  const double cl = std::sqrt(gamma * wl[IPR] / wl[IDN]);
+  const double cr = std::sqrt(gamma * wr[IPR] / wr[IDN]);
+  const double s_l = min_of(wl[IVX] - cl, au - ac);
+  const double s_r = max_of(wr[IVX] + cr, au + ac);
+
+  const FluxAndState L = flux_and_state(gamma, wl[IDN], wl[IVX], wl[IVY], wl[IVZ], wl[IPR]);
+  const FluxAndState R = flux_and_state(gamma, wr[IDN], wr[IVX], wr[IVY], wr[IVZ], wr[IPR]);
+
+  const double dl = wl[IDN] * (s_l - wl[IVX]);
+  const double dr = wr[IDN] * (s_r - wr[IVX]);
+  const double s_m = ((wr[IPR] - wl[IPR]) + (dl * wl[IVX] - dr * wr[IVX])) / (dl - dr);
+  const double p_star = 0.5 * ((wl[IPR] + dl * (s_m - wl[IVX])) + (wr[IPR] + dr * (s_m - wr[IVX])));
+  const bool left_star = s_m >= 0.0;
+  const double s_k = left_star ? s_l : s_r;
+  const double a = s_m / (s_k - s_m);
+  const double b = s_k / (s_k - s_m) * p_star;
+  const bool left = s_l >= 0.0, right = s_r <= 0.0;
+  for (int n = 0; n < NHYDRO; ++n) {
+    const double u = left_star ? L.u[n] : R.u[n], f = left_star ? L.f[n] : R.f[n];
+    double star = a * (s_k * u - f);
+    if (n == IM1) star += b;
+    if (n == IEN) star += b * s_m;
+    flux[n] = left ? L.f[n] : (right ? R.f[n] : star);
+  }
+}
+
+template <RiemannSolver S>
+inline void riemann(const double* wl, const double* wr, double gamma, double* flux) {
+  if constexpr (S == RiemannSolver::HLLC) {
+    hllc_select(wl, wr, gamma, flux);
+  } else {
+    riemann_flux<S>(wl, wr, gamma, flux);
+  }
+}
+
+// Per-thread row buffers, SoA: component c of entry i at [c * ld + i].
+struct RowBuffers {
+  int ld = 0;
+  std::vector<double> wl, wr;  // face states, 5 components
+  std::vector<double> flux;    // Riemann fluxes (face-normal frame)
+  std::vector<double> du;      // the update's increment, one component
+  explicit RowBuffers(int len) : ld((len + 7) / 8 * 8), wl(5 * ld), wr(5 * ld), flux(5 * ld), du(ld) {}
+};
+
+// Fluxes (all nvar components, global frame) through `nf` faces of one row
+// along `axis`: faces (i0 + i, j, k), i < nf, each between the cell there and
+// the one below it along the axis; flux component c of face i goes to
+// out[c * ld + i].
+template <Reconstruction R, Limiter L, RiemannSolver S>
+void row_fluxes(const EulerParams& p, int axis, FieldView<const double> w, int i0, int nf, int j, int k,
+                RowBuffers& b, double* __restrict__ out, int ld) {
+  using St = ReconstructionStencil<R>;
+  const int comp[5] = {IDN, IVX + axis, IVX + (axis + 1) % 3, IVX + (axis + 2) % 3, IPR};
+  const std::int64_t stride = axis == 0 ? 1 : axis == 1 ? w.sy : w.sz;
+  const int bl = b.ld;
+  double* __restrict__ wl = b.wl.data();
+  double* __restrict__ wr = b.wr.data();
+  double* __restrict__ fr = b.flux.data();
+  // Reconstruction: the upper face value of the cell below and the lower
+  // face value of the cell above, from cells at - 3 .. at + 2 (face_values).
+  for (int q = 0; q < 5; ++q) {
+    const double* c = &w(comp[q], i0, j, k);
+    double* __restrict__ l = wl + q * bl;
+    double* __restrict__ r = wr + q * bl;
+#pragma omp simd
+    for (int i = 0; i < nf; ++i) {
+      double st[6] = {0, 0, 0, 0, 0, 0};
+      for (int o = St::first; o <= St::last + 1; ++o) st[o] = c[i + (o - 3) * stride];
+      double qm, qp;
+      cell_faces<R, L>(st, qm, qp);
+      l[i] = qp;
+      cell_faces<R, L>(st + 1, qm, qp);
+      r[i] = qm;
+    }
+  }
+  // First order where the reconstruction overshoots to a non-physical state.
+  {
+    const double* c[5];
+    for (int q = 0; q < 5; ++q) c[q] = &w(comp[q], i0, j, k);
+#pragma omp simd
+    for (int i = 0; i < nf; ++i) {
+      const bool ok = (wl[IDN * bl + i] > 0) & (wr[IDN * bl + i] > 0) & (wl[IPR * bl + i] > 0) &
+                      (wr[IPR * bl + i] > 0);
+      for (int q = 0; q < 5; ++q) {
+        wl[q * bl + i] = ok ? wl[q * bl + i] : c[q][i - stride];
+        wr[q * bl + i] = ok ? wr[q * bl + i] : c[q][i];
+      }
+    }
+  }
+  const double gamma = p.gamma;
+#pragma omp simd
+  for (int i = 0; i < nf; ++i) {
+    double sl[5], sr[5], f[5];
+    for (int q = 0; q < 5; ++q) {
+      sl[q] = wl[q * bl + i];
+      sr[q] = wr[q * bl + i];
+    }
+    riemann<S>(sl, sr, gamma, f);
+    for (int q = 0; q < 5; ++q) fr[q * bl + i] = f[q];
+  }
+  // Back to the global frame.
+  const int dst[5] = {IDN, IM1 + axis, IM1 + (axis + 1) % 3, IM1 + (axis + 2) % 3, IEN};
+  for (int q = 0; q < 5; ++q) std::copy(fr + q * bl, fr + q * bl + nf, out + dst[q] * ld);
+  if (p.mu > 0) {
+    for (int i = 0; i < nf; ++i) {
+      double f[5];
+      for (int q = 0; q < 5; ++q) f[q] = out[q * ld + i];
+      subtract_viscous_flux(p, axis, w, i0 + i, j, k, f);
+      for (int q = 0; q < 5; ++q) out[q * ld + i] = f[q];
+    }
+  }
+  // Passive scalars, upwinded by the mass flux (fv_scalar_flux).
+  for (int s = 0; s < p.nscalar; ++s) {
+    const double* c = &w(5 + s, i0, j, k);
+    const double* mass = out + IDN * ld;
+    double* __restrict__ o_s = out + (5 + s) * ld;
+#pragma omp simd
+    for (int i = 0; i < nf; ++i) {
+      double st[6] = {0, 0, 0, 0, 0, 0};
+      for (int o = St::first; o <= St::last + 1; ++o) st[o] = c[i + (o - 3) * stride];
+      double qm, qp;
+      cell_faces<R, L>(st, qm, qp);
+      const double left = qp;
+      cell_faces<R, L>(st + 1, qm, qp);
+      const double right = qm;
+      o_s[i] = mass[i] * (mass[i] >= 0 ? left : right);
+    }
+  }
+}
+
+template <Reconstruction R, Limiter L, RiemannSolver S>
+void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+                FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {
+  const int nx = p.n[0], nvar = p.nvar;
+  const bool ax = p.active[0], ay = p.active[1], az = p.active[2];
+  // The same dt / dx as runge_kutta_update and the fused stage.
+  const double cx = ax ? dt / p.dx[0] : 0.0, cy = ay ? dt / p.dx[1] : 0.0, cz = az ? dt / p.dx[2] : 0.0;
+  const int ld = (nx + 1 + 7) / 8 * 8;  // flux rows: nx + 1 x-faces
+  const std::size_t row = static_cast<std::size_t>(nvar) * ld;
+  // j-rows per block: the W rows of the four k-planes the z-faces read (and
+  // the block's plane of z-flux rows) in about 1 MiB of L2.
+  const std::size_t w_row_bytes = static_cast<std::size_t>(w.sy) * nvar * sizeof(double);
+  const int j_block = static_cast<int>(std::max<std::size_t>(8, (std::size_t{1} << 20) / (5 * w_row_bytes)));
+  for_each_row_block(Range3(nx, p.n[1], p.n[2]), j_block, [&](int j0, int j1, int k0, int k1) {
+    RowBuffers buf(nx + 1);
+    std::vector<double> fx(ax ? row : 0), ylo(ay ? row : 0), yhi(ay ? row : 0), zhi(az ? row : 0);
+    std::vector<double> plane(az ? row * (j1 - j0) : 0);  // z-faces behind the rows of this block
+    std::vector<double*> zlo(j1 - j0);
+    for (int j = j0; j < j1; ++j) {
+      zlo[j - j0] = az ? plane.data() + row * (j - j0) : nullptr;
+      if (az) row_fluxes<R, L, S>(p, 2, w, 0, nx, j, k0, buf, zlo[j - j0], ld);
+    }
+    double* y_lo = ylo.data();
+    double* y_hi = yhi.data();
+    double* z_hi = zhi.data();
+    for (int k = k0; k < k1; ++k) {
+      if (ay) row_fluxes<R, L, S>(p, 1, w, 0, nx, j0, k, buf, y_lo, ld);
+      for (int j = j0; j < j1; ++j) {
+        if (ax) row_fluxes<R, L, S>(p, 0, w, 0, nx + 1, j, k, buf, fx.data(), ld);
+        if (ay) row_fluxes<R, L, S>(p, 1, w, 0, nx, j + 1, k, buf, y_hi, ld);
+        if (az) row_fluxes<R, L, S>(p, 2, w, 0, nx, j, k + 1, buf, z_hi, ld);
+        double* z_lo = zlo[j - j0];
+        for (int c = 0; c < nvar; ++c) {
+          // runge_kutta_update: du = 0, then x, y, z in that order.
+          double* __restrict__ du = buf.du.data();
+          const double* f = fx.data() + c * ld;
+#pragma omp simd
+          for (int i = 0; i < nx; ++i) du[i] = 0;
+          if (ax) {
+#pragma omp simd
+            for (int i = 0; i < nx; ++i) du[i] -= cx * (f[i + 1] - f[i]);
+          }
+          if (ay) {
+            const double* lo = y_lo + c * ld;
+            const double* hi = y_hi + c * ld;
+#pragma omp simd
+            for (int i = 0; i < nx; ++i) du[i] -= cy * (hi[i] - lo[i]);
+          }
+          if (az) {
+            const double* lo = z_lo + c * ld;
+            const double* hi = z_hi + c * ld;
+#pragma omp simd
+            for (int i = 0; i < nx; ++i) du[i] -= cz * (hi[i] - lo[i]);
+          }
+          const double* u_in = &in(c, 0, j, k);
+          const double* u_0 = &u0(c, 0, j, k);
+          double* u_out = &out(c, 0, j, k);
+          // u_out may be u_in (in-place stages): each element is read before it is written.
+          if (a == 0.0) {
+#pragma omp simd
+            for (int i = 0; i < nx; ++i) u_out[i] = u_in[i] + du[i];
+          } else {
+#pragma omp simd
+            for (int i = 0; i < nx; ++i) u_out[i] = a * u_0[i] + b * (u_in[i] + du[i]);
+          }
+        }
+        if (ay) std::swap(y_lo, y_hi);
+        if (az) std::swap(zlo[j - j0], z_hi);
+      }
+    }
+  });
+}
+
+template <Reconstruction R, RiemannSolver S>
+void host_stage_by_limiter(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+                           FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {
+  // Only PLM reads the limiter: one instantiation for the others.
+  if constexpr (R != Reconstruction::PLM) {
+    host_stage<R, Limiter::VanLeer, S>(p, w, u0, in, out, dt, a, b);
+  } else {
+    switch (p.limiter) {
+      case Limiter::VanLeer: host_stage<R, Limiter::VanLeer, S>(p, w, u0, in, out, dt, a, b); return;
+      case Limiter::Minmod: host_stage<R, Limiter::Minmod, S>(p, w, u0, in, out, dt, a, b); return;
+      case Limiter::MC: host_stage<R, Limiter::MC, S>(p, w, u0, in, out, dt, a, b); return;
+    }
+  }
+}
+
+}  // namespace
+
+void host_split_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+                      FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {
+  with_fv_scheme(p.recon, p.riemann, [&](auto recon, auto solver) {
+    host_stage_by_limiter<decltype(recon)::value, decltype(solver)::value>(p, w, u0, in, out, dt, a, b);
+  });
+}
+
+}  // namespace tessera::cfd
