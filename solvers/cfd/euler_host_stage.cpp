@@ -42,27 +42,33 @@ namespace {
 
 // fmin/fmax as glibc computes them (a NaN argument loses; on ties the second
 // argument), as selects the compiler vectorises; libm's fmin is a call.
-inline double min_of(double a, double b) { return (a < b || b != b) ? a : b; }
-inline double max_of(double a, double b) { return (a > b || b != b) ? a : b; }
+#define TESSERA_ROW_INLINE [[gnu::always_inline]] inline
+TESSERA_ROW_INLINE double min_of(double a, double b) { return (a < b || b != b) ? a : b; }
+TESSERA_ROW_INLINE double max_of(double a, double b) { return (a > b || b != b) ? a : b; }
 
-// physics/reconstruct/limiters.hpp in select form (same operations).
+// physics/reconstruct/limiters.hpp in select form (same operations). Every
+// candidate is computed before the select: with trapping math (the default)
+// the compiler would not hoist a division out of a branch itself.
 template <Limiter L>
-inline double slope(double dql, double dqr) {
+TESSERA_ROW_INLINE double slope(double dql, double dqr) {
   const double prod = dql * dqr;
   if constexpr (L == Limiter::VanLeer) {
-    return prod <= 0.0 ? 0.0 : 2.0 * prod / (dql + dqr);
+    const double harmonic = 2.0 * prod / (dql + dqr);
+    return prod <= 0.0 ? 0.0 : harmonic;
   } else if constexpr (L == Limiter::Minmod) {
-    return prod <= 0.0 ? 0.0 : (dql > 0.0 ? min_of(dql, dqr) : max_of(dql, dqr));
+    const double m = dql > 0.0 ? min_of(dql, dqr) : max_of(dql, dqr);
+    return prod <= 0.0 ? 0.0 : m;
   } else {
     const double central = 0.5 * (dql + dqr);
     const double bound = 2.0 * min_of(std::fabs(dql), std::fabs(dqr));
-    return prod <= 0.0 ? 0.0 : std::copysign(min_of(std::fabs(central), bound), central);
+    const double m = std::copysign(min_of(std::fabs(central), bound), central);
+    return prod <= 0.0 ? 0.0 : m;
   }
 }
 
 // Face values of one cell from q[0..4] = cells i-2..i+2 (reconstruct<R>).
 template <Reconstruction R, Limiter L>
-inline void cell_faces(const double* q, double& qm, double& qp) {
+TESSERA_ROW_INLINE void cell_faces(const double* q, double& qm, double& qp) {
   if constexpr (R == Reconstruction::PLM) {
     const double dq = slope<L>(q[2] - q[1], q[3] - q[2]);
     qm = q[2] - 0.5 * dq;
@@ -78,7 +84,7 @@ struct FluxAndState {
   double f[5], u[5];
 };
 
-inline FluxAndState flux_and_state(double gamma, double rho, double vx, double vy, double vz, double pr) {
+TESSERA_ROW_INLINE FluxAndState flux_and_state(double gamma, double rho, double vx, double vy, double vz, double pr) {
   FluxAndState r;
   const double e = pr / (gamma - 1.0) + 0.5 * rho * (vx * vx + vy * vy + vz * vz);
   const double mx = rho * vx;
@@ -97,7 +103,7 @@ inline FluxAndState flux_and_state(double gamma, double rho, double vx, double v
 
 // physics/riemann/hllc.hpp (with wave_speeds.hpp) without branches: all
 // three candidate fluxes, then the one the wave speeds pick.
-inline void hllc_select(const double* wl, const double* wr, double gamma, double* flux) {
+TESSERA_ROW_INLINE void hllc_select(const double* wl, const double* wr, double gamma, double* flux) {
   // einfeldt_speeds / roe_average
   const double sl = std::sqrt(wl[IDN]), sr = std::sqrt(wr[IDN]);
   const double inv = 1.0 / (sl + sr);
@@ -139,11 +145,49 @@ inline void hllc_select(const double* wl, const double* wr, double gamma, double
 }
 
 template <RiemannSolver S>
-inline void riemann(const double* wl, const double* wr, double gamma, double* flux) {
+TESSERA_ROW_INLINE void riemann(const double* wl, const double* wr, double gamma, double* flux) {
   if constexpr (S == RiemannSolver::HLLC) {
     hllc_select(wl, wr, gamma, flux);
   } else {
     riemann_flux<S>(wl, wr, gamma, flux);
+  }
+}
+
+// First order where the reconstruction overshoots to a non-physical state:
+// the face states wl, wr (SoA, leading dimension bl) of nf faces become the
+// cells' own (cell[q]: component q of the cell above face 0). Rare: a
+// vectorised test first, the replacement only for rows that need it (the
+// replacement in the Riemann loop itself stopped its vectorisation).
+inline void first_order_fallback(int nf, int bl, double* __restrict__ wl, double* __restrict__ wr,
+                                 const double* const* cell, std::int64_t stride) {
+  int bad = 0;
+  for (int i = 0; i < nf; ++i)
+    bad |= !((wl[IDN * bl + i] > 0) & (wr[IDN * bl + i] > 0) & (wl[IPR * bl + i] > 0) & (wr[IPR * bl + i] > 0));
+  if (!bad) return;
+  for (int i = 0; i < nf; ++i) {
+    if (!(wl[IDN * bl + i] > 0 && wr[IDN * bl + i] > 0 && wl[IPR * bl + i] > 0 && wr[IPR * bl + i] > 0)) {
+      for (int q = 0; q < 5; ++q) {
+        wl[q * bl + i] = cell[q][i - stride];
+        wr[q * bl + i] = cell[q][i];
+      }
+    }
+  }
+}
+
+// Riemann fluxes through nf faces from the face states wl, wr (SoA, leading
+// dimension bl). A function of its own with restrict parameters, so the
+// compiler knows the rows do not overlap.
+template <RiemannSolver S>
+[[gnu::noinline]] void riemann_row(int nf, int bl, const double* __restrict__ wl, const double* __restrict__ wr,
+                                   double gamma, double* __restrict__ fr) {
+  for (int i = 0; i < nf; ++i) {
+    double sl[5], sr[5], f[5];
+    for (int q = 0; q < 5; ++q) {
+      sl[q] = wl[q * bl + i];
+      sr[q] = wr[q * bl + i];
+    }
+    riemann<S>(sl, sr, gamma, f);
+    for (int q = 0; q < 5; ++q) fr[q * bl + i] = f[q];
   }
 }
 
@@ -172,14 +216,16 @@ void row_fluxes(const EulerParams& p, int axis, FieldView<const double> w, int i
   double* __restrict__ fr = b.flux.data();
   // Reconstruction: the upper face value of the cell below and the lower
   // face value of the cell above, from cells at - 3 .. at + 2 (face_values).
+  const double* cell[5];  // component q of the cell above face 0
+  for (int q = 0; q < 5; ++q) cell[q] = &w(comp[q], i0, j, k);
   for (int q = 0; q < 5; ++q) {
-    const double* c = &w(comp[q], i0, j, k);
+    const double* at[6];  // rows of the cells at - 3 .. at + 2
+    for (int o = 0; o < 6; ++o) at[o] = cell[q] + (o - 3) * stride;
     double* __restrict__ l = wl + q * bl;
     double* __restrict__ r = wr + q * bl;
-#pragma omp simd
     for (int i = 0; i < nf; ++i) {
       double st[6] = {0, 0, 0, 0, 0, 0};
-      for (int o = St::first; o <= St::last + 1; ++o) st[o] = c[i + (o - 3) * stride];
+      for (int o = St::first; o <= St::last + 1; ++o) st[o] = at[o][i];
       double qm, qp;
       cell_faces<R, L>(st, qm, qp);
       l[i] = qp;
@@ -187,31 +233,10 @@ void row_fluxes(const EulerParams& p, int axis, FieldView<const double> w, int i
       r[i] = qm;
     }
   }
-  // First order where the reconstruction overshoots to a non-physical state.
-  {
-    const double* c[5];
-    for (int q = 0; q < 5; ++q) c[q] = &w(comp[q], i0, j, k);
-#pragma omp simd
-    for (int i = 0; i < nf; ++i) {
-      const bool ok = (wl[IDN * bl + i] > 0) & (wr[IDN * bl + i] > 0) & (wl[IPR * bl + i] > 0) &
-                      (wr[IPR * bl + i] > 0);
-      for (int q = 0; q < 5; ++q) {
-        wl[q * bl + i] = ok ? wl[q * bl + i] : c[q][i - stride];
-        wr[q * bl + i] = ok ? wr[q * bl + i] : c[q][i];
-      }
-    }
-  }
-  const double gamma = p.gamma;
-#pragma omp simd
-  for (int i = 0; i < nf; ++i) {
-    double sl[5], sr[5], f[5];
-    for (int q = 0; q < 5; ++q) {
-      sl[q] = wl[q * bl + i];
-      sr[q] = wr[q * bl + i];
-    }
-    riemann<S>(sl, sr, gamma, f);
-    for (int q = 0; q < 5; ++q) fr[q * bl + i] = f[q];
-  }
+  // First order where the reconstruction overshoots to a non-physical state,
+  // then the Riemann solver.
+  first_order_fallback(nf, bl, wl, wr, cell, stride);
+  riemann_row<S>(nf, bl, wl, wr, p.gamma, fr);
   // Back to the global frame.
   const int dst[5] = {IDN, IM1 + axis, IM1 + (axis + 1) % 3, IM1 + (axis + 2) % 3, IEN};
   for (int q = 0; q < 5; ++q) std::copy(fr + q * bl, fr + q * bl + nf, out + dst[q] * ld);
@@ -228,7 +253,6 @@ void row_fluxes(const EulerParams& p, int axis, FieldView<const double> w, int i
     const double* c = &w(5 + s, i0, j, k);
     const double* mass = out + IDN * ld;
     double* __restrict__ o_s = out + (5 + s) * ld;
-#pragma omp simd
     for (int i = 0; i < nf; ++i) {
       double st[6] = {0, 0, 0, 0, 0, 0};
       for (int o = St::first; o <= St::last + 1; ++o) st[o] = c[i + (o - 3) * stride];
@@ -278,22 +302,18 @@ void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const
           // runge_kutta_update: du = 0, then x, y, z in that order.
           double* __restrict__ du = buf.du.data();
           const double* f = fx.data() + c * ld;
-#pragma omp simd
           for (int i = 0; i < nx; ++i) du[i] = 0;
           if (ax) {
-#pragma omp simd
             for (int i = 0; i < nx; ++i) du[i] -= cx * (f[i + 1] - f[i]);
           }
           if (ay) {
             const double* lo = y_lo + c * ld;
             const double* hi = y_hi + c * ld;
-#pragma omp simd
             for (int i = 0; i < nx; ++i) du[i] -= cy * (hi[i] - lo[i]);
           }
           if (az) {
             const double* lo = z_lo + c * ld;
             const double* hi = z_hi + c * ld;
-#pragma omp simd
             for (int i = 0; i < nx; ++i) du[i] -= cz * (hi[i] - lo[i]);
           }
           const double* u_in = &in(c, 0, j, k);
@@ -301,10 +321,8 @@ void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const
           double* u_out = &out(c, 0, j, k);
           // u_out may be u_in (in-place stages): each element is read before it is written.
           if (a == 0.0) {
-#pragma omp simd
             for (int i = 0; i < nx; ++i) u_out[i] = u_in[i] + du[i];
           } else {
-#pragma omp simd
             for (int i = 0; i < nx; ++i) u_out[i] = a * u_0[i] + b * (u_in[i] + du[i]);
           }
         }
@@ -329,6 +347,8 @@ void host_stage_by_limiter(const EulerParams& p, FieldView<const double> w, Fiel
     }
   }
 }
+
+#undef TESSERA_ROW_INLINE
 
 }  // namespace
 
