@@ -30,15 +30,21 @@ template <class F>
 void for_each_row_block(const Range3& r, int j_block, F f) {
   if (r.empty()) return;
   const int ny = r.extent(1), nz = r.extent(2);
-  const int jb = std::max(1, std::min(j_block, ny));
-  const int jchunks = (ny + jb - 1) / jb;
+  int jb = std::max(1, std::min(j_block, ny));
+  int jchunks = (ny + jb - 1) / jb;
   int threads = 1;
 #if defined(_OPENMP)
   if (r.size() > detail::kHostParallelMin) threads = omp_get_max_threads();
 #endif
-  // Enough blocks that every thread has one; k is cut only as far as needed
-  // (each k-cut costs the kernel one extra plane of state).
+  // Enough blocks that every thread has one: k is cut only as far as needed
+  // (each k-cut costs the kernel one extra plane of state), then j (thin or
+  // 2-D boxes; each j-cut costs one extra row per plane).
   const int kchunks = std::min(nz, std::max(1, (threads + jchunks - 1) / jchunks));
+  if (jchunks * kchunks < threads) {
+    const int want = std::min(ny, (threads + kchunks - 1) / kchunks);
+    jb = (ny + want - 1) / want;
+    jchunks = (ny + jb - 1) / jb;
+  }
   const int blocks = jchunks * kchunks;
 #pragma omp parallel for schedule(static) if (threads > 1)
   for (int b = 0; b < blocks; ++b) {
