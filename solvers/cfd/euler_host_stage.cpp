@@ -33,6 +33,7 @@
 #include "runtime/for_each_row_block.hpp"
 #include "solvers/cfd/euler_faces.hpp"
 #include "solvers/cfd/euler_kernels.hpp"
+#include "solvers/cfd/euler_primitives.hpp"
 
 namespace tessera::cfd {
 
@@ -348,9 +349,60 @@ void host_stage_by_limiter(const EulerParams& p, FieldView<const double> w, Fiel
   }
 }
 
+// IdealGas::cons_to_prim over a row (the same operations); nonzero if any
+// cell is not finite or below a floor (its W is then not final).
+[[gnu::noinline]] int primitives_row(int n, const double* __restrict__ d, const double* __restrict__ m1,
+                                     const double* __restrict__ m2, const double* __restrict__ m3,
+                                     const double* __restrict__ e, double* __restrict__ wd, double* __restrict__ wx,
+                                     double* __restrict__ wy, double* __restrict__ wz, double* __restrict__ wp,
+                                     double gamma, double rho_floor, double p_floor) {
+  int special = 0;
+  for (int i = 0; i < n; ++i) {
+    const double rho = d[i];
+    const double inv_rho = 1.0 / rho;
+    const double m2sum = m1[i] * m1[i] + m2[i] * m2[i] + m3[i] * m3[i];
+    const double pr = (gamma - 1.0) * (e[i] - 0.5 * m2sum * inv_rho);
+    const bool finite = is_finite(rho) & is_finite(m1[i]) & is_finite(m2[i]) & is_finite(m3[i]) & is_finite(e[i]);
+    special |= !(finite & (rho >= rho_floor) & (pr >= p_floor));
+    wd[i] = rho;
+    wx[i] = m1[i] * inv_rho;
+    wy[i] = m2[i] * inv_rho;
+    wz[i] = m3[i] * inv_rho;
+    wp[i] = pr;
+  }
+  return special;
+}
+
 #undef TESSERA_ROW_INLINE
 
 }  // namespace
+
+void host_primitives(const EulerParams& p, const Range3& region, FieldView<double> u, FieldView<double> w,
+                     Span3<std::uint8_t> status) {
+  const int i0 = region.lo[0], n = region.extent(0), nscalar = p.nscalar;
+  const double gamma = p.gamma, rho_floor = p.rho_floor, p_floor = p.p_floor;
+  for_each_row_block(region, region.extent(1), [&](int j0, int j1, int k0, int k1) {
+    for (int k = k0; k < k1; ++k)
+      for (int j = j0; j < j1; ++j) {
+        // Fast pass; a row where any cell needs a floor (or is not finite)
+        // is redone cell by cell.
+        const int special = primitives_row(n, &u(IDN, i0, j, k), &u(IM1, i0, j, k), &u(IM2, i0, j, k),
+                                           &u(IM3, i0, j, k), &u(IEN, i0, j, k), &w(IDN, i0, j, k),
+                                           &w(IVX, i0, j, k), &w(IVY, i0, j, k), &w(IVZ, i0, j, k),
+                                           &w(IPR, i0, j, k), gamma, rho_floor, p_floor);
+        if (special) {
+          for (int i = i0; i < i0 + n; ++i) primitives_of_cell(p, u, w, status, i, j, k);
+          continue;
+        }
+        for (int s = 0; s < nscalar; ++s) {
+          const double* __restrict__ us = &u(5 + s, i0, j, k);
+          double* __restrict__ ws = &w(5 + s, i0, j, k);
+          const double* __restrict__ d = &u(IDN, i0, j, k);
+          for (int i = 0; i < n; ++i) ws[i] = us[i] / d[i];
+        }
+      }
+  });
+}
 
 void host_split_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
                       FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {

@@ -64,6 +64,10 @@ void fused_stage(const Device& dev, const EulerParams& p, FieldView<const double
 void host_split_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
                       FieldView<const double> in, FieldView<double> out, double dt, double a, double b);
 
+// compute_primitives on the host backend, row by row along x (euler_host_stage.cpp).
+void host_primitives(const EulerParams& p, const Range3& region, FieldView<double> u, FieldView<double> w,
+                     Span3<std::uint8_t> status);
+
 // The largest stable dt (before the CFL factor) over owned cells.
 double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u);
 
