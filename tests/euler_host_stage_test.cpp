@@ -242,3 +242,9 @@ TEST(EulerHostStage, RowsAreBitForBitThePerFaceKernelsFor3DWithAScalar) {
 TEST(EulerHostStage, RowsAreBitForBitThePerFaceKernelsFor2DWithViscosity) {
   expect_every_scheme_bit_for_bit(rough_state(83, 61, 1, 0, 1e-3), "2-D viscous");
 }
+
+TEST(EulerHostStage, RowsAreBitForBitThePerFaceKernelsWithBlocksCutInJAndK) {
+  // Two k-planes for three threads: the rows are cut in k and in j, so
+  // blocks start inside the box along both y and z.
+  expect_every_scheme_bit_for_bit(rough_state(70, 30, 2, 0, 0.0), "3-D thin");
+}

@@ -1,17 +1,17 @@
 // The split Runge-Kutta stage of cfd.euler on the host backend, organised
-// for the CPU's vector units and caches (README, cfd.euler "Host path"):
+// for the CPU's vector units and caches (README, cfd.euler):
 //
 // - Rows along x. For one (j, k) row of cells the kernel computes the faces
-//   it needs as whole rows: the x-faces of the row, the y-faces above it and
-//   the z-faces in front of it, each in stages over small SoA row buffers
-//   (reconstruct all five primitives of the row -> first-order fallback ->
-//   Riemann solver -> flux row), every stage a loop over i the compiler
-//   vectorises (loads are contiguous along x for all three axes).
-// - Each face once. The y-faces below a row are the ones computed above the
-//   previous row, the z-faces behind it the ones computed in front of the
-//   same row of the previous k-plane (a plane of flux rows per block); the
-//   update differences them as soon as the row's upper faces exist. No flux
-//   arrays over the grid.
+//   it needs as whole rows, in stages over small SoA row buffers: reconstruct
+//   the five primitives of a row of cells -> first-order fallback (tested per
+//   row, rare) -> Riemann solver -> flux row; every stage a loop over i the
+//   compiler vectorises (loads are contiguous along x for all three axes).
+// - Each face once, each cell reconstructed once per axis. The y-faces below
+//   a row are the ones computed above the previous row (and the upper y-face
+//   values of the row come from that step too); the z-faces behind a row,
+//   and its upper z-face values, are kept from the same row of the previous
+//   k-plane (a plane of rows per block). The update differences the fluxes
+//   as soon as the row's upper faces exist: no flux arrays over the grid.
 // - Blocks of rows (runtime/for_each_row_block.hpp): a slab of j-rows walked
 //   through k, sized so the W rows of the k-planes the z-faces read stay in
 //   L2 while they are reused.
@@ -19,8 +19,9 @@
 // Results: the same operations in the same order as fv_face_flux +
 // runge_kutta_update (the fused kernel, euler_stage.cu, shares those), with
 // branches written as selects of values computed with the same arithmetic:
-// bit for bit the fused kernel's results (EulerStageKernel tests), at any
-// thread count (a face's flux depends only on W, not on the block it lies in).
+// bit for bit the per-face kernels' results (EulerHostStage and
+// EulerStageKernel tests), at any thread count (a face's flux depends only on
+// W, not on the block it lies in).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -192,55 +193,59 @@ template <RiemannSolver S>
   }
 }
 
-// Per-thread row buffers, SoA: component c of entry i at [c * ld + i].
-struct RowBuffers {
+// A row of face states: component q of entry i at [q * ld + i] (SoA).
+struct StateRows {
   int ld = 0;
-  std::vector<double> wl, wr;  // face states, 5 components
-  std::vector<double> flux;    // Riemann fluxes (face-normal frame)
-  std::vector<double> du;      // the update's increment, one component
-  explicit RowBuffers(int len) : ld((len + 7) / 8 * 8), wl(5 * ld), wr(5 * ld), flux(5 * ld), du(ld) {}
+  std::vector<double> v;
+  StateRows(int len, int rows) : ld((len + 7) / 8 * 8), v(static_cast<std::size_t>(5) * ld * rows) {}
+  double* row(int r) { return v.data() + static_cast<std::size_t>(5) * ld * r; }
 };
 
-// Fluxes (all nvar components, global frame) through `nf` faces of one row
-// along `axis`: faces (i0 + i, j, k), i < nf, each between the cell there and
-// the one below it along the axis; flux component c of face i goes to
-// out[c * ld + i].
-template <Reconstruction R, Limiter L, RiemannSolver S>
-void row_fluxes(const EulerParams& p, int axis, FieldView<const double> w, int i0, int nf, int j, int k,
-                RowBuffers& b, double* __restrict__ out, int ld) {
+// The five primitives (face-normal frame: rho, v_n, v_t1, v_t2, p) of cells
+// (i0 + i, j, k), i < nc, reconstructed along `axis`: their lower (qm) and
+// upper (qp) face values, each cell once (face_values reconstructs the two
+// cells of a face with the same function and stencil).
+template <Reconstruction R, Limiter L>
+void reconstruct_cells(int axis, FieldView<const double> w, int i0, int nc, int j, int k, double* __restrict__ qm,
+                       double* __restrict__ qp, int ld) {
   using St = ReconstructionStencil<R>;
   const int comp[5] = {IDN, IVX + axis, IVX + (axis + 1) % 3, IVX + (axis + 2) % 3, IPR};
   const std::int64_t stride = axis == 0 ? 1 : axis == 1 ? w.sy : w.sz;
-  const int bl = b.ld;
-  double* __restrict__ wl = b.wl.data();
-  double* __restrict__ wr = b.wr.data();
-  double* __restrict__ fr = b.flux.data();
-  // Reconstruction: the upper face value of the cell below and the lower
-  // face value of the cell above, from cells at - 3 .. at + 2 (face_values).
-  const double* cell[5];  // component q of the cell above face 0
-  for (int q = 0; q < 5; ++q) cell[q] = &w(comp[q], i0, j, k);
   for (int q = 0; q < 5; ++q) {
-    const double* at[6];  // rows of the cells at - 3 .. at + 2
-    for (int o = 0; o < 6; ++o) at[o] = cell[q] + (o - 3) * stride;
-    double* __restrict__ l = wl + q * bl;
-    double* __restrict__ r = wr + q * bl;
-    for (int i = 0; i < nf; ++i) {
-      double st[6] = {0, 0, 0, 0, 0, 0};
-      for (int o = St::first; o <= St::last + 1; ++o) st[o] = at[o][i];
-      double qm, qp;
-      cell_faces<R, L>(st, qm, qp);
-      l[i] = qp;
-      cell_faces<R, L>(st + 1, qm, qp);
-      r[i] = qm;
+    const double* at[5];  // rows of the cells -2 .. +2 along the axis
+    for (int o = 0; o < 5; ++o) at[o] = &w(comp[q], i0, j, k) + (o - 2) * stride;
+    double* __restrict__ m = qm + q * ld;
+    double* __restrict__ pl = qp + q * ld;
+    for (int i = 0; i < nc; ++i) {
+      double st[5] = {0, 0, 0, 0, 0};
+      for (int o = St::first; o <= St::last; ++o) st[o] = at[o][i];
+      double lo, hi;
+      cell_faces<R, L>(st, lo, hi);
+      m[i] = lo;
+      pl[i] = hi;
     }
   }
-  // First order where the reconstruction overshoots to a non-physical state,
-  // then the Riemann solver.
-  first_order_fallback(nf, bl, wl, wr, cell, stride);
-  riemann_row<S>(nf, bl, wl, wr, p.gamma, fr);
+}
+
+// Fluxes (all nvar components, global frame) through `nf` faces of one row
+// along `axis`, faces (i0 + i, j, k), i < nf, each between the cell there and
+// the one below it along the axis, from their states wl (the upper face value
+// of the cell below) and wr (the lower one of the cell above), SoA with
+// leading dimension sl; the first-order fallback rewrites them in place.
+// Flux component c of face i goes to out[c * ld + i].
+template <Reconstruction R, Limiter L, RiemannSolver S>
+void face_fluxes_of_row(const EulerParams& p, int axis, FieldView<const double> w, int i0, int nf, int j, int k,
+                        double* wl, double* wr, int sl, double* fr, double* __restrict__ out, int ld) {
+  using St = ReconstructionStencil<R>;
+  const int comp[5] = {IDN, IVX + axis, IVX + (axis + 1) % 3, IVX + (axis + 2) % 3, IPR};
+  const std::int64_t stride = axis == 0 ? 1 : axis == 1 ? w.sy : w.sz;
+  const double* cell[5];  // component q of the cell above face 0
+  for (int q = 0; q < 5; ++q) cell[q] = &w(comp[q], i0, j, k);
+  first_order_fallback(nf, sl, wl, wr, cell, stride);
+  riemann_row<S>(nf, sl, wl, wr, p.gamma, fr);
   // Back to the global frame.
   const int dst[5] = {IDN, IM1 + axis, IM1 + (axis + 1) % 3, IM1 + (axis + 2) % 3, IEN};
-  for (int q = 0; q < 5; ++q) std::copy(fr + q * bl, fr + q * bl + nf, out + dst[q] * ld);
+  for (int q = 0; q < 5; ++q) std::copy(fr + q * sl, fr + q * sl + nf, out + dst[q] * ld);
   if (p.mu > 0) {
     for (int i = 0; i < nf; ++i) {
       double f[5];
@@ -252,11 +257,13 @@ void row_fluxes(const EulerParams& p, int axis, FieldView<const double> w, int i
   // Passive scalars, upwinded by the mass flux (fv_scalar_flux).
   for (int s = 0; s < p.nscalar; ++s) {
     const double* c = &w(5 + s, i0, j, k);
+    const double* at[6];
+    for (int o = 0; o < 6; ++o) at[o] = c + (o - 3) * stride;
     const double* mass = out + IDN * ld;
     double* __restrict__ o_s = out + (5 + s) * ld;
     for (int i = 0; i < nf; ++i) {
       double st[6] = {0, 0, 0, 0, 0, 0};
-      for (int o = St::first; o <= St::last + 1; ++o) st[o] = c[i + (o - 3) * stride];
+      for (int o = St::first; o <= St::last + 1; ++o) st[o] = at[o][i];
       double qm, qp;
       cell_faces<R, L>(st, qm, qp);
       const double left = qp;
@@ -267,6 +274,11 @@ void row_fluxes(const EulerParams& p, int axis, FieldView<const double> w, int i
   }
 }
 
+// The stage over blocks of rows. Per row (j, k): the x-faces from one
+// reconstruction of the row's cells -1 .. nx along x; the y-faces above the
+// row from the upper y-face values of the row (kept from the previous row)
+// and the lower ones of the row above; the z-faces in front likewise, the
+// upper z-face values of the rows of the previous k-plane kept per block.
 template <Reconstruction R, Limiter L, RiemannSolver S>
 void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
                 FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {
@@ -277,54 +289,85 @@ void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const
   const int ld = (nx + 1 + 7) / 8 * 8;  // flux rows: nx + 1 x-faces
   const std::size_t row = static_cast<std::size_t>(nvar) * ld;
   // j-rows per block: the W rows of the four k-planes the z-faces read (and
-  // the block's plane of z-flux rows) in about 1 MiB of L2.
+  // the block's plane of z-face states) in about 1 MiB of L2.
   const std::size_t w_row_bytes = static_cast<std::size_t>(w.sy) * nvar * sizeof(double);
-  const int j_block = static_cast<int>(std::max<std::size_t>(8, (std::size_t{1} << 20) / (5 * w_row_bytes)));
+  const int j_block = static_cast<int>(std::max<std::size_t>(8, (std::size_t{1} << 20) / (6 * w_row_bytes)));
   for_each_row_block(Range3(nx, p.n[1], p.n[2]), j_block, [&](int j0, int j1, int k0, int k1) {
-    RowBuffers buf(nx + 1);
+    const int nj = j1 - j0;
+    StateRows xs(nx + 2, 2);                  // qm, qp of cells -1 .. nx along x
+    StateRows ys(nx, 3);                      // qm of the row above, qp of this row, qp of the row above
+    StateRows zs(nx, 2), zplane(nx, az ? nj : 0);  // qm, qp of the row in front; qp of the block's rows
+    StateRows fr(nx + 2, 1);                  // Riemann fluxes (face-normal frame), ld >= every state row's
+    std::vector<double> du(ld);
     std::vector<double> fx(ax ? row : 0), ylo(ay ? row : 0), yhi(ay ? row : 0), zhi(az ? row : 0);
-    std::vector<double> plane(az ? row * (j1 - j0) : 0);  // z-faces behind the rows of this block
-    std::vector<double*> zlo(j1 - j0);
-    for (int j = j0; j < j1; ++j) {
-      zlo[j - j0] = az ? plane.data() + row * (j - j0) : nullptr;
-      if (az) row_fluxes<R, L, S>(p, 2, w, 0, nx, j, k0, buf, zlo[j - j0], ld);
+    std::vector<double> plane(az ? row * nj : 0);  // z-fluxes behind the block's rows
+    std::vector<double*> zlo(nj), zqp(nj);
+    double* scratch = zs.row(0);  // lower face values of the row being reconstructed
+    double* z_free = zs.row(1);   // a spare row of upper z-face values (rows rotate through zqp)
+    if (az) {
+      for (int j = j0; j < j1; ++j) {
+        zlo[j - j0] = plane.data() + row * (j - j0);
+        zqp[j - j0] = zplane.row(j - j0);
+        reconstruct_cells<R, L>(2, w, 0, nx, j, k0 - 1, scratch, zqp[j - j0], zs.ld);
+        reconstruct_cells<R, L>(2, w, 0, nx, j, k0, scratch, z_free, zs.ld);
+        face_fluxes_of_row<R, L, S>(p, 2, w, 0, nx, j, k0, zqp[j - j0], scratch, zs.ld, fr.row(0), zlo[j - j0], ld);
+        std::swap(zqp[j - j0], z_free);
+      }
     }
     double* y_lo = ylo.data();
     double* y_hi = yhi.data();
     double* z_hi = zhi.data();
+    double* y_qp = ys.row(1);    // upper y-face values of the current row
+    double* y_next = ys.row(2);  // ... of the row above
     for (int k = k0; k < k1; ++k) {
-      if (ay) row_fluxes<R, L, S>(p, 1, w, 0, nx, j0, k, buf, y_lo, ld);
+      if (ay) {
+        reconstruct_cells<R, L>(1, w, 0, nx, j0 - 1, k, ys.row(0), y_qp, ys.ld);
+        reconstruct_cells<R, L>(1, w, 0, nx, j0, k, ys.row(0), y_next, ys.ld);
+        face_fluxes_of_row<R, L, S>(p, 1, w, 0, nx, j0, k, y_qp, ys.row(0), ys.ld, fr.row(0), y_lo, ld);
+        std::swap(y_qp, y_next);
+      }
       for (int j = j0; j < j1; ++j) {
-        if (ax) row_fluxes<R, L, S>(p, 0, w, 0, nx + 1, j, k, buf, fx.data(), ld);
-        if (ay) row_fluxes<R, L, S>(p, 1, w, 0, nx, j + 1, k, buf, y_hi, ld);
-        if (az) row_fluxes<R, L, S>(p, 2, w, 0, nx, j, k + 1, buf, z_hi, ld);
+        if (ax) {
+          reconstruct_cells<R, L>(0, w, -1, nx + 2, j, k, xs.row(0), xs.row(1), xs.ld);
+          face_fluxes_of_row<R, L, S>(p, 0, w, 0, nx + 1, j, k, xs.row(1), xs.row(0) + 1, xs.ld, fr.row(0),
+                                      fx.data(), ld);
+        }
+        if (ay) {
+          reconstruct_cells<R, L>(1, w, 0, nx, j + 1, k, ys.row(0), y_next, ys.ld);
+          face_fluxes_of_row<R, L, S>(p, 1, w, 0, nx, j + 1, k, y_qp, ys.row(0), ys.ld, fr.row(0), y_hi, ld);
+          std::swap(y_qp, y_next);
+        }
+        if (az) {
+          reconstruct_cells<R, L>(2, w, 0, nx, j, k + 1, scratch, z_free, zs.ld);
+          face_fluxes_of_row<R, L, S>(p, 2, w, 0, nx, j, k + 1, zqp[j - j0], scratch, zs.ld, fr.row(0), z_hi, ld);
+          std::swap(zqp[j - j0], z_free);
+        }
         double* z_lo = zlo[j - j0];
         for (int c = 0; c < nvar; ++c) {
           // runge_kutta_update: du = 0, then x, y, z in that order.
-          double* __restrict__ du = buf.du.data();
+          double* __restrict__ d = du.data();
           const double* f = fx.data() + c * ld;
-          for (int i = 0; i < nx; ++i) du[i] = 0;
-          if (ax) {
-            for (int i = 0; i < nx; ++i) du[i] -= cx * (f[i + 1] - f[i]);
-          }
+          for (int i = 0; i < nx; ++i) d[i] = 0;
+          if (ax)
+            for (int i = 0; i < nx; ++i) d[i] -= cx * (f[i + 1] - f[i]);
           if (ay) {
             const double* lo = y_lo + c * ld;
             const double* hi = y_hi + c * ld;
-            for (int i = 0; i < nx; ++i) du[i] -= cy * (hi[i] - lo[i]);
+            for (int i = 0; i < nx; ++i) d[i] -= cy * (hi[i] - lo[i]);
           }
           if (az) {
             const double* lo = z_lo + c * ld;
             const double* hi = z_hi + c * ld;
-            for (int i = 0; i < nx; ++i) du[i] -= cz * (hi[i] - lo[i]);
+            for (int i = 0; i < nx; ++i) d[i] -= cz * (hi[i] - lo[i]);
           }
           const double* u_in = &in(c, 0, j, k);
           const double* u_0 = &u0(c, 0, j, k);
           double* u_out = &out(c, 0, j, k);
           // u_out may be u_in (in-place stages): each element is read before it is written.
           if (a == 0.0) {
-            for (int i = 0; i < nx; ++i) u_out[i] = u_in[i] + du[i];
+            for (int i = 0; i < nx; ++i) u_out[i] = u_in[i] + d[i];
           } else {
-            for (int i = 0; i < nx; ++i) u_out[i] = a * u_0[i] + b * (u_in[i] + du[i]);
+            for (int i = 0; i < nx; ++i) u_out[i] = a * u_0[i] + b * (u_in[i] + d[i]);
           }
         }
         if (ay) std::swap(y_lo, y_hi);
