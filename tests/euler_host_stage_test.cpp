@@ -8,7 +8,7 @@
 // reconstructions overshoot to non-physical face states and the first-order
 // fallback runs; the test counts that it did. The host's primitives (row
 // pass, cells with floors or non-finite values redone one by one) against the
-// per-cell kernel body.
+// per-cell kernel body; the stable time step likewise.
 #include <gtest/gtest.h>
 
 #include <omp.h>
@@ -247,4 +247,28 @@ TEST(EulerHostStage, RowsAreBitForBitThePerFaceKernelsWithBlocksCutInJAndK) {
   // Two k-planes for three threads: the rows are cut in k and in j, so
   // blocks start inside the box along both y and z.
   expect_every_scheme_bit_for_bit(rough_state(70, 30, 2, 0, 0.0), "3-D thin");
+}
+
+TEST(EulerHostStage, StableDtRowsGiveThePerCellReductionsValue) {
+  const PrimitivesCase c = rough_conserved();
+  EulerParams p = c.p;
+  for (int a = 0; a < 3; ++a) {
+    p.active[a] = 1;
+    p.dx[a] = 0.1 - 0.03 * a;
+  }
+  const FieldView<const double> u(c.u.data(), c.box);
+  // A viscosity too small to bind (dx^2 / nu ~ 1e297) keeps local_stable_dt
+  // on its per-cell reduction; the row version serves inviscid runs.
+  EulerParams viscous = p;
+  viscous.mu = 1e-300;
+  viscous.kappa = 1e-300;
+  const double reference = local_stable_dt(Device::host(), viscous, u);
+  ASSERT_LT(reference, 1.0);
+  const int threads = omp_get_max_threads();
+  for (int t : {1, 2, 3}) {
+    omp_set_num_threads(t);
+    const double rows = host_stable_dt(p, u);
+    EXPECT_EQ(std::memcmp(&rows, &reference, sizeof rows), 0) << t << " threads: " << rows << " vs " << reference;
+  }
+  omp_set_num_threads(threads);
 }

@@ -68,6 +68,9 @@ void host_split_stage(const EulerParams& p, FieldView<const double> w, FieldView
 void host_primitives(const EulerParams& p, const Range3& region, FieldView<double> u, FieldView<double> w,
                      Span3<std::uint8_t> status);
 
+// local_stable_dt on the host backend for inviscid runs, row by row (euler_host_stage.cpp).
+double host_stable_dt(const EulerParams& p, FieldView<const double> u);
+
 // The largest stable dt (before the CFL factor) over owned cells.
 double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u);
 
