@@ -2,6 +2,7 @@
 #include "solvers/cfd/euler_kernels.hpp"
 
 #include "solvers/cfd/euler_faces.hpp"
+#include "solvers/cfd/euler_primitives.hpp"
 
 #include <cmath>
 
@@ -16,40 +17,13 @@ namespace tessera::cfd {
 
 using namespace hydro;
 
-namespace {
-// NaN and infinities fail x - x == 0 (std::isfinite is not a device function).
-TESSERA_HD inline bool is_finite(double v) { return v - v == 0.0; }
-}  // namespace
-
 void compute_primitives(const Device& dev, const EulerParams& p, const Range3& region, FieldView<double> u,
                         FieldView<double> w, Span3<std::uint8_t> status) {
-  for_each(dev, region, [=] TESSERA_HD(int i, int j, int k) {
-    const IdealGas eos{p.gamma};
-    double uc[5], wc[5];
-    for (int c = 0; c < 5; ++c) uc[c] = u(c, i, j, k);
-    std::uint8_t flags = 0;
-    bool finite = true;
-    for (int c = 0; c < 5; ++c) finite = finite && is_finite(uc[c]);
-    if (!finite) flags |= kInvalid;
-    if (!(uc[IDN] >= p.rho_floor)) {
-      if (finite) flags |= kDensityFloor;
-      uc[IDN] = p.rho_floor;
-    }
-    eos.cons_to_prim(uc, wc);
-    if (!(wc[IPR] >= p.p_floor)) {
-      if (finite) flags |= kPressureFloor;
-      wc[IPR] = p.p_floor;
-    }
-    if (flags & (kDensityFloor | kPressureFloor)) {
-      // Keep U consistent with the floored state: what the update starts from.
-      eos.prim_to_cons(wc, uc);
-      for (int c = 0; c < 5; ++c) u(c, i, j, k) = uc[c];
-    }
-    for (int c = 0; c < 5; ++c) w(c, i, j, k) = wc[c];
-    for (int s = 0; s < p.nscalar; ++s) w(5 + s, i, j, k) = u(5 + s, i, j, k) / uc[IDN];
-    const bool owned = i >= 0 && i < p.n[0] && j >= 0 && j < p.n[1] && k >= 0 && k < p.n[2];
-    if (owned && flags) status(i, j, k) |= flags;
-  });
+  if (!dev.is_cuda()) {
+    host_primitives(p, region, u, w, status);  // the same cells, row by row (euler_host_stage.cpp)
+    return;
+  }
+  for_each(dev, region, [=] TESSERA_HD(int i, int j, int k) { primitives_of_cell(p, u, w, status, i, j, k); });
 }
 
 // A fixed conserved state, captured by value into the boundary kernel.
@@ -210,6 +184,7 @@ void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const
 }
 
 double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u) {
+  if (!dev.is_cuda() && !(p.mu > 0)) return host_stable_dt(p, u);  // the same values, vectorised rows
   return reduce_min(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
     const IdealGas eos{p.gamma};
     double uc[5], wc[5];

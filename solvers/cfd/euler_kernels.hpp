@@ -58,6 +58,19 @@ void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const
 void fused_stage(const Device& dev, const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
                  FieldView<const double> in, FieldView<double> out, double dt, double a, double b);
 
+// The split stage on the host backend (finite volumes only; euler_host_stage.cpp):
+// the result of face_fluxes + runge_kutta_update bit for bit, computed row by
+// row along x in vectorised loops, each face once, without flux arrays.
+void host_split_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+                      FieldView<const double> in, FieldView<double> out, double dt, double a, double b);
+
+// compute_primitives on the host backend, row by row along x (euler_host_stage.cpp).
+void host_primitives(const EulerParams& p, const Range3& region, FieldView<double> u, FieldView<double> w,
+                     Span3<std::uint8_t> status);
+
+// local_stable_dt on the host backend for inviscid runs, row by row (euler_host_stage.cpp).
+double host_stable_dt(const EulerParams& p, FieldView<const double> u);
+
 // The largest stable dt (before the CFL factor) over owned cells.
 double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u);
 

@@ -24,6 +24,9 @@ MemoryEstimate euler_memory(const deck::Deck& d, int ranks, Backend backend) {
       (cfg.kernel == StageKernel::Fused || (cfg.kernel == StageKernel::Auto && backend == Backend::Cuda));
   const double nvar = cfg.variables(), g = cfg.ghosts();
   const bool host = backend == Backend::Host;
+  // Flux arrays: the split stage on GPUs and finite differences; the host's
+  // finite-volume split stage keeps its fluxes in row buffers.
+  const bool flux_arrays = !fused && (!host || cfg.scheme == Scheme::FiniteDifference);
 
   // One rank's bytes: its local cells along each axis and whether it has
   // neighbours below and above (which own halo message buffers).
@@ -36,7 +39,7 @@ MemoryEstimate euler_memory(const deck::Deck& d, int ranks, Backend backend) {
     double bytes = 3 * box * nvar * 8 + box;  // u, u0 (RK stages), w (primitives); status bytes
     for (int a = 0; a < 3; ++a) {
       if (spec.cells[a] <= 1) continue;
-      if (!fused) bytes += own / n[a] * (n[a] + 1) * nvar * 8;  // face fluxes per axis (split kernel)
+      if (flux_arrays) bytes += own / n[a] * (n[a] + 1) * nvar * 8;  // face fluxes per axis (split kernel)
       // Halo slabs, x then y (with x ghosts) then z (with x, y ghosts): out
       // and in buffers per neighbour; a periodic axis on one rank copies in place.
       if (grid[a] == 1) continue;

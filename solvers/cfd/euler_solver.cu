@@ -90,13 +90,16 @@ class EulerSolver final : public Solver {
     // The fused stage keeps no flux arrays; finite differences always run split.
     fused_ = cfg_.scheme == Scheme::FiniteVolume &&
              (cfg_.kernel == StageKernel::Fused || (cfg_.kernel == StageKernel::Auto && dev_.is_cuda()));
-    logging::info(strfmt("cfd.euler: %s stage kernel", fused_ ? "fused" : "split"));
+    // The host's finite-volume split stage works row by row (euler_host_stage.cpp),
+    // with its fluxes in row buffers; GPUs and finite differences keep flux arrays.
+    host_rows_ = !fused_ && !dev_.is_cuda() && cfg_.scheme == Scheme::FiniteVolume;
+    logging::info(strfmt("cfd.euler: %s stage kernel", fused_ ? "fused" : host_rows_ ? "split (host rows)" : "split"));
     const auto n = layout_->local_cells();
     for (int a = 0; a < 3; ++a) {
       Range3 faces(n[0], n[1], n[2]);
       faces.hi[a] += 1;
       face_box_[a] = faces;
-      if (layout_->active(a) && !fused_)
+      if (layout_->active(a) && !fused_ && !host_rows_)
         flux_[a] = Buffer<double>(dev_, static_cast<std::size_t>(faces.size() * cfg_.variables()));
       for (int side = 0; side < 2; ++side) {
         std::array<int, 3> dir{0, 0, 0};
@@ -140,6 +143,10 @@ class EulerSolver final : public Solver {
       if (fused_) {
         fused_stage(dev_, params_, w, u0, FieldView<const double>(in.data(), box_), next, dt, stages[s].a,
                     stages[s].b);
+        continue;
+      }
+      if (host_rows_) {
+        host_split_stage(params_, w, u0, FieldView<const double>(in.data(), box_), next, dt, stages[s].a, stages[s].b);
         continue;
       }
       for (int a = 0; a < 3; ++a)
@@ -311,6 +318,7 @@ class EulerSolver final : public Solver {
   std::unique_ptr<io::GridIO<double>> io_;
   Range3 box_, face_box_[3];
   bool fused_ = false;
+  bool host_rows_ = false;  // host_split_stage instead of flux arrays
   Buffer<double> u_, u0_, w_, flux_[3];
   Buffer<std::uint8_t> status_;
   bool physical_[3][2] = {};
