@@ -11,18 +11,12 @@
 
 namespace tessera::nbody::detail {
 
-// Adds source (dx, dy, dz relative to the target, mass m) to one target's sums:
-// a += m f d, pot += m g (G and the sign of phi are applied once at the end).
-// kMaySkip: the pair may be the target itself (same_set, a tile on the
-// diagonal); `self` then selects zero factors. A select, not a branch or a
-// zero mass: with eps = 0 the factors at r = 0 are infinite and inf * 0 is NaN.
-// r^2 starts from the kernel's bias (eps^2 for Plummer) so that the sum is
-// three FMAs on the GPU.
-template <bool kMaySkip, class Real, class Kernel>
-TESSERA_HD TESSERA_INLINE void add_pair(const Kernel& kern, Real dx, Real dy, Real dz, Real m, bool self, Real& ax,
-                                        Real& ay, Real& az, Real& pot) {
-  const Real r2 = kern.r2_bias + dx * dx + dy * dy + dz * dz;
-  gravity::PairFactors<Real> p = kern.biased(r2);
+// A pair's sums for factors already evaluated (kern.biased, factors_branch_free,
+// or gravity::newtonian where the caller knows the pair is outside the
+// spline's support).
+template <bool kMaySkip, class Real>
+TESSERA_HD TESSERA_INLINE void add_factors(gravity::PairFactors<Real> p, Real dx, Real dy, Real dz, Real m, bool self,
+                                           Real& ax, Real& ay, Real& az, Real& pot) {
   if constexpr (kMaySkip) {
     p.f = self ? Real(0) : p.f;
     p.g = self ? Real(0) : p.g;
@@ -34,6 +28,20 @@ TESSERA_HD TESSERA_INLINE void add_pair(const Kernel& kern, Real dx, Real dy, Re
   ay += mf * dy;
   az += mf * dz;
   pot += m * p.g;
+}
+
+// Adds source (dx, dy, dz relative to the target, mass m) to one target's sums:
+// a += m f d, pot += m g (G and the sign of phi are applied once at the end).
+// kMaySkip: the pair may be the target itself (same_set, a tile on the
+// diagonal); `self` then selects zero factors. A select, not a branch or a
+// zero mass: with eps = 0 the factors at r = 0 are infinite and inf * 0 is NaN.
+// r^2 starts from the kernel's bias (eps^2 for Plummer) so that the sum is
+// three FMAs on the GPU.
+template <bool kMaySkip, class Real, class Kernel>
+TESSERA_HD TESSERA_INLINE void add_pair(const Kernel& kern, Real dx, Real dy, Real dz, Real m, bool self, Real& ax,
+                                        Real& ay, Real& az, Real& pot) {
+  const Real r2 = kern.r2_bias + dx * dx + dy * dy + dz * dz;
+  add_factors<kMaySkip>(kern.biased(r2), dx, dy, dz, m, self, ax, ay, az, pot);
 }
 
 // One target's double sums at the end of a pass: with split sources
@@ -93,25 +101,6 @@ TESSERA_HD TESSERA_INLINE gravity::PairFactors<Real> factors_branch_free(const g
   // Outside the support (and for eps = 0): the point mass.
   const bool outside = !(r2 < kern.h2);
   return {outside ? rinv * rinv * rinv : f_soft, outside ? rinv : g_soft};
-}
-
-// The sums of add_pair for factors already evaluated (by factors_branch_free,
-// or gravity::newtonian where the caller knows the pair is outside the
-// spline's support): add_pair's arithmetic after its call to biased.
-template <bool kMaySkip, class Real>
-TESSERA_HD TESSERA_INLINE void add_factors(gravity::PairFactors<Real> p, Real dx, Real dy, Real dz, Real m, bool self,
-                                           Real& ax, Real& ay, Real& az, Real& pot) {
-  if constexpr (kMaySkip) {
-    p.f = self ? Real(0) : p.f;
-    p.g = self ? Real(0) : p.g;
-  } else {
-    (void)self;
-  }
-  const Real mf = m * p.f;
-  ax += mf * dx;
-  ay += mf * dy;
-  az += mf * dz;
-  pot += m * p.g;
 }
 
 // add_pair with factors_branch_free: the same sums, bit for bit.

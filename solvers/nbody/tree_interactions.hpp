@@ -11,38 +11,16 @@
 // same relative coordinates.
 #include "runtime/macros.hpp"
 #include "physics/gravity/softening.hpp"
+#include "solvers/nbody/gravity_pair.hpp"
 
 namespace tessera::nbody::tree_terms {
 
-// A kernel's pair factors at r^2 (its bias already added), the values
-// kern.biased gives (physics/gravity/softening.hpp). The spline's branches
-// are written as selects between values all computed: the same operations,
-// so the same bits, but no branch in the host's list loops, which then
-// vectorise (GCC does not speculate the branches' arithmetic, which may trap).
-template <class Real>
-TESSERA_HD TESSERA_INLINE gravity::PairFactors<Real> factors(const gravity::PlummerKernel<Real>& kern, Real s2) {
-  return kern.biased(s2);
-}
-
-template <class Real>
-TESSERA_HD TESSERA_INLINE gravity::PairFactors<Real> factors(const gravity::SplineKernel<Real>& kern, Real r2) {
-  const Real rinv = gravity::detail::inverse_sqrt(r2);
-  const Real r = r2 * rinv;
-  const Real u = (r2 > Real(0) ? r : Real(0)) * kern.hinv;
-  const Real u2 = u * u;
-  const Real h3inv = kern.hinv * kern.hinv * kern.hinv;
-  // u < 1/2
-  const Real f0 = Real(32) / Real(3) + u2 * (Real(-192) / Real(5) + Real(32) * u);
-  const Real g0 = Real(14) / Real(5) + u2 * (Real(-16) / Real(3) + u2 * (Real(48) / Real(5) - Real(32) / Real(5) * u));
-  // 1/2 <= u < 1
-  const Real uinv = kern.h * rinv;
-  const Real f1 = Real(64) / Real(3) - Real(48) * u + u2 * (Real(192) / Real(5) - Real(32) / Real(3) * u) -
-                  uinv * uinv * uinv * (Real(1) / Real(15));
-  const Real g1 = Real(16) / Real(5) - uinv * (Real(1) / Real(15)) +
-                  u2 * (Real(-32) / Real(3) + u * (Real(16) + u * (Real(-48) / Real(5) + Real(32) / Real(15) * u)));
-  const bool outside = !(r2 < kern.h2), inner = u < Real(0.5);
-  const Real f = (inner ? f0 : f1) * h3inv, g = (inner ? g0 : g1) * kern.hinv;
-  return {outside ? rinv * rinv * rinv : f, outside ? rinv : g};
+// A kernel's pair factors at r^2 (its bias already added): kern.biased's
+// values written as selects (detail::factors_branch_free, gravity_pair.hpp),
+// so the host's list loops vectorise with the same bits.
+template <class Kernel, class Real>
+TESSERA_HD TESSERA_INLINE gravity::PairFactors<Real> factors(const Kernel& kern, Real r2) {
+  return detail::factors_branch_free(kern, r2);
 }
 
 // A body's softened monopole on a target: d = source - target, sums
@@ -53,18 +31,7 @@ template <bool kMaySkip, class Real, class Kernel>
 TESSERA_HD TESSERA_INLINE void body_term(const Kernel& kern, Real dx, Real dy, Real dz, Real m, bool self, Real& ax,
                                          Real& ay, Real& az, Real& pot) {
   const Real r2 = kern.r2_bias + dx * dx + dy * dy + dz * dz;
-  gravity::PairFactors<Real> p = factors(kern, r2);
-  if constexpr (kMaySkip) {
-    p.f = self ? Real(0) : p.f;
-    p.g = self ? Real(0) : p.g;
-  } else {
-    (void)self;
-  }
-  const Real mf = m * p.f;
-  ax += mf * dx;
-  ay += mf * dy;
-  az += mf * dz;
-  pot += m * p.g;
+  detail::add_factors<kMaySkip>(factors(kern, r2), dx, dy, dz, m, self, ax, ay, az, pot);
 }
 
 // A node's softened monopole (as a body of its mass at its centre of mass)
