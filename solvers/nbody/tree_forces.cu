@@ -16,6 +16,7 @@
 #include "runtime/log.hpp"
 #include "runtime/memory.hpp"
 #include "runtime/reduce.hpp"
+#include "runtime/scan.hpp"
 #include "runtime/sort.hpp"
 #include "runtime/timers.hpp"
 #include "solvers/parallel_setup.hpp"
@@ -204,18 +205,50 @@ class TreeForces final : public ForceProvider {
     pack_records(dev_, n, perm_.data(), b.x, b.y, b.z, b.m, relative ? amag_.data() : nullptr, out.cost, send_.data());
 
     // Splitters from weighted key samples of every rank (the same on all).
-    const std::vector<std::uint64_t> keys = keys_.to_host();
-    std::vector<double> rec(static_cast<std::size_t>(kRecord * n));
-    if (n > 0) memory::copy(rec.data(), Device::host(), send_.data(), dev_, rec.size() * sizeof(double));
-    double local_cost = 0;
-    for (std::int64_t s = 0; s < n; ++s) local_cost += rec[kRecord * s + 5];
+    // The running work is a scan on the device and each sample a binary
+    // search in it, so only the samples come to the host, not every key
+    // and record (at 32M bodies a rank, 1.8 GB a step). The weights are
+    // whole interaction counts, so the double scan is exact in any order
+    // and the samples are the same as a serial pass would pick.
+    ensure(dev_, cum_, static_cast<std::size_t>(std::max<std::int64_t>(1, n)));
+    double* cum = cum_.data();
+    const double* rec = send_.data();
+    const double local_cost =
+        reduce_sum(dev_, n, [=] TESSERA_HD(int s) { return rec[kRecord * static_cast<std::int64_t>(s) + 5]; });
     const bool by_cost = collectives::sum(local_cost) > 0;
-    std::vector<double> cum(static_cast<std::size_t>(n));
-    double run = 0;
-    for (std::int64_t s = 0; s < n; ++s) {
-      const double c = rec[kRecord * s + 5];
-      run += by_cost ? (c > 0 ? c : 1.0) : 1.0;
-      cum[s] = run;
+    for_each(dev_, n, [=] TESSERA_HD(int s) {
+      const double c = rec[kRecord * static_cast<std::int64_t>(s) + 5];
+      cum[s] = by_cost ? (c > 0 ? c : 1.0) : 1.0;
+    });
+    const double run = n > 0 ? exclusive_scan(dev_, cum, cum, n) : 0.0;
+    // cum[s] is now the work before s; sample j closes at the first s whose
+    // work through s reaches run * j / kSamples (the last body at most).
+    ensure(dev_, sample_work_, static_cast<std::size_t>(kSamples));
+    ensure(dev_, sample_keys_, static_cast<std::size_t>(kSamples));
+    double* swork = sample_work_.data();
+    std::uint64_t* skey = sample_keys_.data();
+    const std::uint64_t* skeys = keys_.data();
+    const std::int64_t cn = n;
+    if (n > 0)
+      for_each(dev_, kSamples, [=] TESSERA_HD(int j) {
+        const double target = run * (j + 1) / kSamples;
+        std::int64_t lo = 0, hi = cn - 1;  // first s with cum[s] + w[s] >= target, else the last
+        while (lo < hi) {
+          const std::int64_t mid = lo + (hi - lo) / 2;
+          const double c = rec[kRecord * mid + 5];
+          const double through = cum[mid] + (by_cost ? (c > 0 ? c : 1.0) : 1.0);
+          if (through < target) lo = mid + 1;
+          else hi = mid;
+        }
+        const double c = rec[kRecord * lo + 5];
+        swork[j] = cum[lo] + (by_cost ? (c > 0 ? c : 1.0) : 1.0);
+        skey[j] = skeys[lo];
+      });
+    std::vector<double> through(static_cast<std::size_t>(kSamples));
+    std::vector<std::uint64_t> sample_key(static_cast<std::size_t>(kSamples));
+    if (n > 0) {
+      memory::copy(through.data(), Device::host(), swork, dev_, through.size() * sizeof(double));
+      memory::copy(sample_key.data(), Device::host(), skey, dev_, sample_key.size() * sizeof(std::uint64_t));
     }
     // Each sample: the key closing a run of about run / kSamples weight, and that weight.
     struct Sample {
@@ -224,12 +257,8 @@ class TreeForces final : public ForceProvider {
     };
     std::vector<Sample> mine;
     double prev = 0;
-    std::int64_t s = 0;
-    for (int j = 1; j <= kSamples && n > 0; ++j) {
-      const double target = run * j / kSamples;
-      while (s < n - 1 && cum[s] < target) ++s;
-      if (cum[s] > prev) mine.push_back({keys[s], cum[s] - prev}), prev = cum[s];
-    }
+    for (int j = 0; j < kSamples && n > 0; ++j)
+      if (through[j] > prev) mine.push_back({sample_key[j], through[j] - prev}), prev = through[j];
     std::string bytes(mine.size() * sizeof(Sample), '\0');
     if (!mine.empty()) std::memcpy(bytes.data(), mine.data(), bytes.size());
     std::vector<Sample> all;
@@ -251,10 +280,24 @@ class TreeForces final : public ForceProvider {
       while (r < size_ && acc >= total * r / size_) split[r++ - 1] = x.key + 1;
     }
     // Bodies per owner (own keys sorted: contiguous runs).
+    ensure(dev_, cuts_, static_cast<std::size_t>(size_));
+    ensure(dev_, splits_, static_cast<std::size_t>(size_));
+    memory::copy(splits_.data(), dev_, split.data(), Device::host(), split.size() * sizeof(std::uint64_t));
+    std::int64_t* cuts = cuts_.data();
+    const std::uint64_t* sp = splits_.data();
+    for_each(dev_, size_ - 1, [=] TESSERA_HD(int q) {
+      std::int64_t lo = 0, hi = cn;  // lower bound of sp[q] in the sorted keys
+      while (lo < hi) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        if (skeys[mid] < sp[q]) lo = mid + 1;
+        else hi = mid;
+      }
+      cuts[q] = lo;
+    });
     send_first_.assign(static_cast<std::size_t>(size_ + 1), n);
     send_first_[0] = 0;
-    for (int q = 1; q < size_; ++q)
-      send_first_[q] = std::lower_bound(keys.begin(), keys.end(), split[q - 1]) - keys.begin();
+    if (size_ > 1)
+      memory::copy(send_first_.data() + 1, Device::host(), cuts, dev_, static_cast<std::size_t>(size_ - 1) * sizeof(std::int64_t));
     std::vector<double> matrix(static_cast<std::size_t>(size_ * size_), 0.0);
     for (int q = 0; q < size_; ++q) matrix[rank_ * size_ + q] = double(send_first_[q + 1] - send_first_[q]);
     matrix = collectives::sum(matrix);
@@ -404,8 +447,13 @@ class TreeForces final : public ForceProvider {
   // Several ranks: own bodies' keys and key order, the records sent to and
   // received from each owner (first record per rank), the owned records as
   // planes, the essential tree exported and imported, the results.
-  Buffer<std::uint64_t> keys_;
+  Buffer<std::uint64_t> keys_, splits_;
   Buffer<std::int32_t> perm_;
+  // Splitters: work before each own body, the samples' work and keys, the
+  // first own body of each owner after the first.
+  Buffer<double> cum_, sample_work_;
+  Buffer<std::uint64_t> sample_keys_;
+  Buffer<std::int64_t> cuts_;
   Buffer<double> box_scratch_, import_planes_, import_out_;
   Buffer<double> send_, recv_, planes_, exported_, staging_, imported_, result_planes_, result_send_, result_recv_;
   std::vector<std::int64_t> send_first_, recv_first_;
