@@ -405,66 +405,132 @@ TEST(NbodyTree, PerTargetWalkOfTheGpuMatchesDirectSummation) {
 
 namespace {
 
-// Hand-made imports: `nodes` multipoles (10 doubles: M, com, traceless Q)
-// on a shell at radius 3 around a Plummer sphere of unit radius, and
-// `bodies` bodies (x, y, z, m) at radius 2.
-std::vector<double> import_records(int nodes, int bodies) {
-  std::vector<double> r;
-  for (int k = 0; k < nodes + bodies; ++k) {
-    const double u = (k + 0.5) / (nodes + bodies), phi = 2.399963 * k;
-    const double ct = 1 - 2 * u, st = std::sqrt(1 - ct * ct), rad = k < nodes ? 3.0 : 2.0;
-    const double c[3] = {rad * st * std::cos(phi), rad * st * std::sin(phi), rad * ct};
-    const double m = 1e-3 * (1 + k % 5);
-    if (k < nodes) {
-      const double q[6] = {2e-5 * (k % 3 - 1), 1e-5 * (k % 4 - 1.5), 0, 3e-6 * (k % 7), -2e-6, 1e-6 * (k % 2)};
-      r.insert(r.end(), {m, c[0], c[1], c[2], q[0], q[1], -q[0] - q[1], q[3], q[4], q[5]});
-    } else {
-      r.insert(r.end(), {c[0], c[1], c[2], m});
-    }
-  }
-  return r;
-}
-
-// The walk (and, with records, the imports) on every body with `threads`
-// OpenMP threads.
-Field walk_with_threads(int threads, const Bodies& b, const GravityParams& g, const OpeningParams& p,
-                        const std::vector<double>& records, int nodes, int bodies) {
+// The pull of `sources` (each set as another rank's bodies) on `b` through
+// locally essential trees, as ranks exchange them: each set's tree exported
+// against b's domain boxes (one block each), the blocks loaded as one
+// essential tree and walked by b's groups; with `own`, b's walk of its own
+// tree first (the receiving rank's whole force). `threads` OpenMP threads;
+// `flat`: the records and bodies received, per target.
+Field essential(int threads, const Bodies& b, const std::vector<Bodies>& sources, const GravityParams& g,
+                const OpeningParams& p, bool own, WalkCounts* counts = nullptr, double* flat = nullptr) {
 #if defined(_OPENMP)
   const int before = omp_get_max_threads();
   omp_set_num_threads(threads);
 #else
   (void)threads;
 #endif
-  DeviceBodies d(b);
-  DeviceField f(d.n);
-  Octree t(test_device());
-  t.build(d.sources(), p);
-  t.walk(g, p, f.targets(d), 0, nullptr);
-  if (!records.empty()) {
-    Buffer<double> r(test_device(), records.size());
-    r.copy_from_host(records);
-    t.add_imports(g, p, f.targets(d), r.data(), nodes, r.data() + 10 * nodes, bodies);
+  DeviceBodies db(b);
+  DeviceField f(db.n), e(db.n);
+  Octree mine(test_device()), forest(test_device());
+  mine.build(db.sources(), p);
+  if (own) mine.walk(g, p, f.targets(db), 0, nullptr);
+  Buffer<double> boxes(test_device(), 7);
+  const std::int64_t per = mine.domain_boxes(std::max<std::int64_t>(1, db.n / 64), nullptr, boxes);
+  std::vector<std::int64_t> at, nodes, bodies;
+  std::vector<double> all;
+  for (const Bodies& s : sources) {
+    DeviceBodies ds(s);
+    Octree theirs(test_device());
+    theirs.build(ds.sources(), p);
+    Buffer<std::int64_t> counts_d(test_device(), 2), offsets(test_device(), 1);
+    theirs.export_count(g, p, false, boxes.data(), 1, static_cast<int>(per), -1, counts_d.data());
+    const std::vector<std::int64_t> c = counts_d.to_host();
+    offsets.copy_from_host(std::vector<std::int64_t>{0});
+    Buffer<double> rec(test_device(), static_cast<std::size_t>(Octree::kEssentialNode * c[0] + 4 * c[1]));
+    theirs.export_write(g, p, false, boxes.data(), 1, static_cast<int>(per), counts_d.data(), offsets.data(),
+                        rec.data());
+    const std::vector<double> r = rec.to_host();
+    at.push_back(static_cast<std::int64_t>(all.size())), nodes.push_back(c[0]), bodies.push_back(c[1]);
+    all.insert(all.end(), r.begin(), r.end());
   }
+  if (flat) {
+    *flat = 0;
+    for (std::size_t q = 0; q < nodes.size(); ++q) *flat += double(nodes[q] + bodies[q]);
+  }
+  Buffer<double> records(test_device(), all.size());
+  records.copy_from_host(all);
+  double lo[3], size;
+  mine.frame(lo, size);
+  forest.load_essential(records.data(), at, nodes, bodies, lo, size, p);
+  const WalkCounts c = forest.walk(g, p, e.targets(db), -1, nullptr);
+  if (counts) *counts = c;
   test_device().synchronize();
 #if defined(_OPENMP)
   omp_set_num_threads(before);
 #endif
-  return f.to_host();
+  Field out = f.to_host();
+  const Field add = e.to_host();
+  for (std::size_t i = 0; i < b.size(); ++i)
+    out.ax[i] += add.ax[i], out.ay[i] += add.ay[i], out.az[i] += add.az[i], out.pot[i] += add.pot[i];
+  return out;
+}
+
+Bodies shifted(Bodies b, double dx, double dy, double dz) {
+  for (std::size_t i = 0; i < b.size(); ++i) b.x[i] += dx, b.y[i] += dy, b.z[i] += dz;
+  return b;
+}
+
+Bodies joined(const Bodies& a, const Bodies& b) {
+  Bodies j = a;
+  j.x.insert(j.x.end(), b.x.begin(), b.x.end()), j.y.insert(j.y.end(), b.y.begin(), b.y.end());
+  j.z.insert(j.z.end(), b.z.begin(), b.z.end()), j.m.insert(j.m.end(), b.m.begin(), b.m.end());
+  return j;
+}
+
+// The targets' pull of `sources` by direct summation (double).
+Field direct_from(const Bodies& b, const std::vector<Bodies>& sources, const GravityParams& g) {
+  Bodies all = b;
+  for (const Bodies& s : sources) all = joined(all, s);
+  Field f = direct(all, g);
+  for (auto* v : {&f.ax, &f.ay, &f.az, &f.pot}) v->resize(b.size());
+  return f;
 }
 
 }  // namespace
 
+// Three other "ranks": a sphere to the side, one below, and one
+// interpenetrating the targets (the case at a domain boundary, where most
+// of the essential tree is opened). Their essential trees, exported against
+// the targets' domain boxes and walked as one tree, give direct summation to
+// round-off at theta 0 and the tree's tolerance at theta 0.5 (in the host's
+// per-group walk and in the GPU's per-target walk), and far groups stop at
+// coarser nodes than the records received.
+TEST(NbodyTree, EssentialTreesOfOtherRanksMatchDirectSummation) {
+  const Bodies b = plummer(4000, 43, 0.999);
+  const std::vector<Bodies> others = {shifted(plummer(3000, 47, 0.999), 3, 0, 0),
+                                      shifted(plummer(2500, 53, 0.999), 0, -2.5, 1), plummer(2000, 59, 0.999)};
+  const GravityParams g = params(0.01);
+  const Field ref = direct_from(b, others, g);
+  const std::vector<double> e0 = relative_errors(essential(2, b, others, g, theta(0.0), true), ref);
+  EXPECT_LT(*std::max_element(e0.begin(), e0.end()), 1e-12);
+  WalkCounts c;
+  double flat = 0;
+  const Percentiles q = percentiles(relative_errors(essential(2, b, others, g, theta(0.5), true, &c, &flat), ref));
+  const double per_target = (c.body_interactions + c.node_interactions) / double(b.size());
+  std::printf("essential trees, theta 0.5: 50%% %.3e 90%% %.3e 99%% %.3e; %.0f interactions per target against "
+              "%.0f records and bodies received\n",
+              q.p50, q.p90, q.p99, per_target, flat);
+  EXPECT_LT(q.p99, 1e-3);
+  EXPECT_LT(per_target, 0.5 * flat);
+  // Groups of 96 take the walk a CUDA device runs (a thread per target).
+  OpeningParams wide = theta(0.5);
+  wide.group_size = 96;
+  const Percentiles w = percentiles(relative_errors(essential(2, b, others, g, wide, true), ref));
+  EXPECT_LT(w.p99, 1e-3);
+}
+
 // README "Floating point": one build gives the same bits at any thread count.
 // The host walk writes each group's bodies from one thread and sums every
-// body's terms in the traversal's order, whatever thread walks the group.
+// body's terms in the traversal's order, whatever thread walks the group;
+// the essential trees of other ranks go through the same walk.
 TEST(NbodyTree, HostWalkAndImportsAreTheSameBitsAtAnyThreadCount) {
   const Bodies b = plummer(9000, 31, 0.999);
-  const std::vector<double> rec = import_records(300, 200);
+  const std::vector<Bodies> others = {shifted(plummer(1500, 61, 0.999), 2, 1, 0), plummer(1000, 67, 0.999)};
   for (Precision prec : {Precision::Single, Precision::Double}) {
     const GravityParams g = params(0.01, prec);
-    const Field one = walk_with_threads(1, b, g, theta(0.5), rec, 300, 200);
+    const Field one = essential(1, b, others, g, theta(0.5), true);
     for (int threads : {2, 3}) {
-      const Field many = walk_with_threads(threads, b, g, theta(0.5), rec, 300, 200);
+      const Field many = essential(threads, b, others, g, theta(0.5), true);
       for (std::size_t i = 0; i < b.size(); ++i) {
         ASSERT_EQ(one.ax[i], many.ax[i]) << threads << " threads, body " << i;
         ASSERT_EQ(one.ay[i], many.ay[i]) << threads << " threads, body " << i;
@@ -472,58 +538,6 @@ TEST(NbodyTree, HostWalkAndImportsAreTheSameBitsAtAnyThreadCount) {
         ASSERT_EQ(one.pot[i], many.pot[i]) << threads << " threads, body " << i;
       }
     }
-  }
-}
-
-// The imports' lists (blocks of targets, terms in Real relative to the
-// block's centre) against the softened monopole plus quadrupole of every
-// record summed plainly in double on each body.
-TEST(NbodyTree, ImportsMatchTheMultipoleFormula) {
-  const Bodies b = plummer(3000, 37, 0.999);
-  const int nodes = 400, bodies = 300;
-  const std::vector<double> rec = import_records(nodes, bodies);
-  OpeningParams p = theta(0.5);
-  const double eps = 0.01;
-  for (Precision prec : {Precision::Single, Precision::Double}) {
-    const GravityParams g = params(eps, prec);
-    const Field walk_only = walk_with_threads(2, b, g, p, {}, 0, 0);
-    const Field both = walk_with_threads(2, b, g, p, rec, nodes, bodies);
-    double worst = 0, worst_pot = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-      double a[3] = {0, 0, 0}, phi = 0;
-      for (int k = 0; k < nodes + bodies; ++k) {
-        const double* r = k < nodes ? rec.data() + 10 * k : rec.data() + 10 * nodes + 4 * (k - nodes);
-        const double m = k < nodes ? r[0] : r[3];
-        const double* c = k < nodes ? r + 1 : r;
-        const double d[3] = {c[0] - b.x[i], c[1] - b.y[i], c[2] - b.z[i]};
-        const double d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-        const double s = 1 / std::sqrt(d2 + eps * eps);
-        for (int e = 0; e < 3; ++e) a[e] += m * s * s * s * d[e];
-        phi -= m * s;
-        if (k < nodes) {
-          const double* q = r + 4;
-          const double qd[3] = {q[0] * d[0] + q[3] * d[1] + q[4] * d[2], q[3] * d[0] + q[1] * d[1] + q[5] * d[2],
-                                q[4] * d[0] + q[5] * d[1] + q[2] * d[2]};
-          const double dqd = d[0] * qd[0] + d[1] * qd[1] + d[2] * qd[2];
-          const double ri = 1 / std::sqrt(d2), r5 = ri * ri * ri * ri * ri;
-          for (int e = 0; e < 3; ++e) a[e] += 2.5 * dqd * r5 * ri * ri * d[e] - qd[e] * r5;
-          phi -= 0.5 * dqd * r5;
-        }
-      }
-      const double got[3] = {both.ax[i] - walk_only.ax[i], both.ay[i] - walk_only.ay[i], both.az[i] - walk_only.az[i]};
-      const double norm = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-      const double err = std::sqrt((got[0] - a[0]) * (got[0] - a[0]) + (got[1] - a[1]) * (got[1] - a[1]) +
-                                   (got[2] - a[2]) * (got[2] - a[2]));
-      worst = std::max(worst, err / norm);
-      worst_pot = std::max(worst_pot, std::abs(both.pot[i] - walk_only.pot[i] - phi) / std::abs(phi));
-    }
-    // Differences of two walks lose a few digits of |a| (about 1 against
-    // the imports' 0.05): the bounds allow that cancellation.
-    const double tol = prec == Precision::Single ? 1e-4 : 1e-12;
-    EXPECT_LT(worst, tol) << (prec == Precision::Single ? "single" : "double");
-    EXPECT_LT(worst_pot, tol) << (prec == Precision::Single ? "single" : "double");
-    std::printf("imports (%s): worst |da|/|a| %.2e, |dphi|/|phi| %.2e\n", prec == Precision::Single ? "single" : "double",
-                worst, worst_pot);
   }
 }
 

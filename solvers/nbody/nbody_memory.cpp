@@ -77,15 +77,21 @@ MemoryEstimate nbody_tree_memory(const deck::Deck& d, int ranks, Backend) {
     // Own keys and order, records out and in (6 doubles), the owned planes
     // (5), results as planes, out and in (5 each).
     bytes += (12 + 48 + 48 + 40 + 3 * 40) * share;
-    // The essential tree exported, received, regrouped (buffers grow by half):
-    // a fit to Plummer spheres (imports of the busiest rank, in bodies of 32
-    // bytes: about 3 N^0.85 at 4 and 8 ranks, 6000 to 65536 bodies; at most
-    // every other rank's body).
-    const double imported = std::min(bodies - share, 3 * std::pow(bodies, 0.85));
-    bytes += 5 * 32 * imported;
-    // The imported bodies' own tree (keys, order, sorted copies, planes,
-    // nodes) and its walk by the share (target keys and order, work, results).
-    bytes += (48 + 32 + 140 * 4 / leaf) * imported + (12 + 8 + 32) * share;
+    // The essential trees exported (about what a rank receives) and received,
+    // with room to grow by half: a
+    // fit to Plummer spheres (the busiest rank's imports, node records of
+    // 152 bytes and bodies of 32: about 7.5 N^0.85 times 32 bytes at 4 and 8
+    // ranks, 6000 to 65536 bodies; at most every other rank's body with
+    // its share of nodes).
+    const double imported = std::min(2.5 * 32 * (bodies - share), 7.5 * 32 * std::pow(bodies, 0.85));
+    bytes += 3 * imported;
+    // The received trees as one tree to walk (the same records in the tree's
+    // arrays), and its walk by the share (target keys and order, work,
+    // results).
+    bytes += imported + (12 + 8 + 32) * share;
+    // The export: a state, a record slot and a body slot per (rank, own
+    // node), about 2.5 nodes per leaf of bodies.
+    bytes += ranks * (4 + 8 + 8) * 2.5 * sources / leaf;
   }
   // Keys, permutation and its inverse, sorted x, y, z, m.
   bytes += (8 + 4 + 4 + 32) * sources;

@@ -23,9 +23,12 @@ namespace {
 
 constexpr int kKeyBits = 21;  // per dimension: 63-bit keys
 constexpr int kMaxLevel = kKeyBits;
+// Levels of always-opened nodes above the essential trees of other ranks
+// (load_essential: 8 children each, so 4096 ranks).
+constexpr int kForestLevels = 4;
 // DFS stack of the walk: each level pops one node and pushes at most 8, so
 // 7 per level plus the root is enough.
-constexpr int kStack = 7 * (kMaxLevel + 1) + 8;
+constexpr int kStack = 7 * (kMaxLevel + 1 + kForestLevels) + 8;
 
 // Spreads the low 21 bits of v to every third bit.
 TESSERA_HD TESSERA_INLINE std::uint64_t spread3(std::uint64_t v) {
@@ -483,154 +486,6 @@ TESSERA_HD TESSERA_INLINE bool any_opens(const WalkArgs& w, const double* db, in
   return false;
 }
 
-// The export walk in parallel: an item per (domain, node of the top levels,
-// [0, cut)), nodes below `deep` (the first node of the deepest top level)
-// deciding only for themselves, the deepest top level's nodes walking their
-// subtrees. An item counts only when every ancestor is opened (what a walk
-// from the root would reach). Count (out null: nodes and bodies per item
-// into item_nodes, item_bodies) or write the records of domain d at
-// offsets[d] (nodes first, then bodies; item order) from the items' scans.
-struct ExportArgs {
-  const double* boxes;
-  int per, items_per_domain, deep;
-  std::int64_t *item_nodes, *item_bodies;
-  const std::int64_t *node_scan, *body_scan, *counts, *offsets;
-  double* out;
-};
-
-void export_items(const Device& dev, const WalkArgs w, const std::int32_t* parent, const ExportArgs e, int domains) {
-  for_each(dev, static_cast<std::int64_t>(domains) * e.items_per_domain, [=] TESSERA_HD(int item) {
-    const int d = item / e.items_per_domain, k0 = item % e.items_per_domain;
-    const double* db = e.boxes + 7 * static_cast<std::int64_t>(d) * e.per;
-    double* out = e.out;
-    // Writing: domains given no records (the rank itself, empty ranks) are skipped.
-    if (out && e.counts[2 * d] + e.counts[2 * d + 1] == 0) return;
-    bool reached = w.moment[10 * k0] != 0;
-    for (int p = parent[k0]; p >= 0 && reached; p = parent[p]) reached = any_opens(w, db, e.per, p);
-    std::int64_t nn = 0, nb = 0, node_at = 0, body_at = 0;
-    if (out) {
-      const std::int64_t first = static_cast<std::int64_t>(d) * e.items_per_domain;
-      node_at = e.offsets[d] + 10 * (e.node_scan[item] - e.node_scan[first]);
-      body_at = e.offsets[d] + 10 * e.counts[2 * d] + 4 * (e.body_scan[item] - e.body_scan[first]);
-    }
-    int stack[kStack];
-    int sp = 0;
-    if (reached) stack[sp++] = k0;
-    while (sp > 0) {
-      const int k = stack[--sp];
-      if (!(w.moment[10 * k] != 0)) continue;
-      if (!any_opens(w, db, e.per, k)) {
-        if (out)
-          for (int c = 0; c < 10; ++c) out[node_at + 10 * nn + c] = w.moment[10 * k + c];
-        ++nn;
-      } else if (w.child[k] < 0) {
-        for (int j = w.begin[k]; j < w.end[k]; ++j) {
-          if (out) {
-            double* o = out + body_at + 4 * nb;
-            o[0] = w.sx[j], o[1] = w.sy[j], o[2] = w.sz[j], o[3] = w.sm[j];
-          }
-          ++nb;
-        }
-      } else if (k >= e.deep) {
-        const int c0 = w.child[k];
-        for (int c = c0 + w.nchild[k] - 1; c >= c0; --c) stack[sp++] = c;
-      }
-      // An opened node above the deepest top level: its children are items.
-    }
-    if (!out) e.item_nodes[item] = nn, e.item_bodies[item] = nb;
-  });
-}
-
-// Host: the imports on blocks of kHostGroup consecutive targets (the owned
-// bodies arrive in key order from each rank, so a block is compact), through
-// the walk's lists and loops relative to the block's centre.
-template <class Kernel>
-void imports_per_block(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
-                       const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
-  using Real = typename detail::kernel_real<Kernel>::type;
-  const std::int64_t blocks = (t.n + kHostGroup - 1) / kHostGroup;
-  for_each_heavy(dev, blocks, [=] TESSERA_HD(int k) {
-    const std::int64_t first = static_cast<std::int64_t>(k) * kHostGroup;
-    const int count = static_cast<int>(t.n - first < kHostGroup ? t.n - first : kHostGroup);
-    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
-    for (std::int64_t i = first; i < first + count; ++i) {
-      const double p[3] = {t.x[i], t.y[i], t.z[i]};
-      for (int d = 0; d < 3; ++d) lo[d] = p[d] < lo[d] ? p[d] : lo[d], hi[d] = p[d] > hi[d] ? p[d] : hi[d];
-    }
-    const double c[3] = {0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1]), 0.5 * (lo[2] + hi[2])};
-    Real xt[kHostGroup], yt[kHostGroup], zt[kHostGroup];
-    double ax[kHostGroup], ay[kHostGroup], az[kHostGroup], phi[kHostGroup];
-    int me[kHostGroup];
-    for (int q = 0; q < count; ++q) {
-      const std::int64_t i = first + q;
-      xt[q] = static_cast<Real>(t.x[i] - c[0]), yt[q] = static_cast<Real>(t.y[i] - c[1]);
-      zt[q] = static_cast<Real>(t.z[i] - c[2]), me[q] = -1;
-      ax[q] = ay[q] = az[q] = phi[q] = 0;
-    }
-    tree_terms::NodeList<Real, kHostNodes> nl;
-    for (std::int64_t l = 0; l < nn; ++l) {
-      push_node(nl, nodes + 10 * l, c);
-      if (nl.n == kHostNodes || l + 1 == nn) {
-        if (quadrupole) tree_terms::apply_nodes<kHostGroup, true>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
-        else tree_terms::apply_nodes<kHostGroup, false>(kern, nl, count, xt, yt, zt, ax, ay, az, phi);
-        nl.n = 0;
-      }
-    }
-    tree_terms::BodyList<Real, kHostBodies> bl;
-    for (std::int64_t j = 0; j < nb; ++j) {
-      const double* o = bodies + 4 * j;
-      push_body(bl, o[0], o[1], o[2], o[3], -1, c);
-      if (bl.n == kHostBodies || j + 1 == nb) {
-        tree_terms::apply_bodies<kHostGroup, false>(kern, bl, count, xt, yt, zt, me, ax, ay, az, phi);
-        bl.n = 0;
-      }
-    }
-    for (int q = 0; q < count; ++q) {
-      const std::int64_t i = first + q;
-      t.ax[i] += G * ax[q];
-      t.ay[i] += G * ay[q];
-      t.az[i] += G * az[q];
-      t.pot[i] += -G * phi[q];
-    }
-  });
-}
-
-// CUDA: a thread per target, the imports one by one.
-template <class Kernel>
-void imports_on_targets(const Device& dev, Kernel kern, const Targets t, double G, bool quadrupole,
-                        const double* nodes, std::int64_t nn, const double* bodies, std::int64_t nb) {
-  using Real = typename detail::kernel_real<Kernel>::type;
-  for_each(dev, t.n, [=] TESSERA_HD(int i) {
-    const double xi = t.x[i], yi = t.y[i], zi = t.z[i];
-    double a[3] = {0, 0, 0}, phi = 0;
-    for (std::int64_t l = 0; l < nn; ++l) {
-      Real px = 0, py = 0, pz = 0, pp = 0;
-      const double* mo = nodes + 10 * l;
-      const Real dx = static_cast<Real>(mo[1] - xi), dy = static_cast<Real>(mo[2] - yi),
-                 dz = static_cast<Real>(mo[3] - zi);
-      if (quadrupole) add_node<true>(kern, mo, dx, dy, dz, px, py, pz, pp);
-      else add_node<false>(kern, mo, dx, dy, dz, px, py, pz, pp);
-      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
-    }
-    // Bodies summed in Real in blocks of a leaf's size, the blocks in double
-    // (as the walk sums a leaf), so single precision keeps its digits.
-    for (std::int64_t b0 = 0; b0 < nb; b0 += 16) {
-      Real px = 0, py = 0, pz = 0, pp = 0;
-      const std::int64_t b1 = b0 + 16 < nb ? b0 + 16 : nb;
-      for (std::int64_t j = b0; j < b1; ++j) {
-        const double* o = bodies + 4 * j;
-        detail::add_pair<false>(kern, static_cast<Real>(o[0] - xi), static_cast<Real>(o[1] - yi),
-                                static_cast<Real>(o[2] - zi), static_cast<Real>(o[3]), false, px, py, pz, pp);
-      }
-      a[0] += px, a[1] += py, a[2] += pz, phi += pp;
-    }
-    t.ax[i] += G * a[0];
-    t.ay[i] += G * a[1];
-    t.az[i] += G * a[2];
-    t.pot[i] += -G * phi;
-  });
-}
-
 }  // namespace
 
 void morton_keys(const Device& dev, const double lo[3], double size, const double* x, const double* y,
@@ -654,59 +509,191 @@ WalkArgs export_args(const std::int32_t* begin, const std::int32_t* end, const s
 }
 }  // namespace
 
-void Octree::export_items_setup(int domains) {
-  // Top levels down to the first with at least 64 nodes (or the deepest).
-  int cut = 0;
-  while (cut + 1 < levels_ && level_start_[cut + 1] - level_start_[cut] < 64) ++cut;
-  export_deep_ = static_cast<int>(level_start_[cut]);
-  export_items_ = static_cast<int>(level_start_[cut + 1]);
-  const auto items = static_cast<std::size_t>(domains) * static_cast<std::size_t>(export_items_);
-  for (auto* b : {&item_nodes_, &item_bodies_, &node_scan_, &body_scan_}) ensure_size(dev_, *b, items);
+// What domain d does with each node, level by level from the root (a node's
+// parent is on the level above): 0 not reached, 1 kept as a multipole (or
+// massless: kept so that its siblings stay consecutive, never applied), 2 an
+// opened leaf, 3 opened.
+void Octree::export_classify(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
+                             int domains, int per_domain, int skip) {
+  const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
+                                 moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
+                                 relative);
+  export_domains_ = domains;
+  const std::int64_t all = static_cast<std::int64_t>(domains) * nodes_;
+  ensure_size(dev_, export_state_, static_cast<std::size_t>(all));
+  ensure_size(dev_, export_node_, static_cast<std::size_t>(all));
+  ensure_size(dev_, export_body_, static_cast<std::size_t>(all));
+  std::int32_t* state = export_state_.data();
+  const std::int32_t* parent = parent_.data();
+  const std::int64_t nodes = nodes_;
+  for (int level = 0; level < levels_; ++level) {
+    const std::int64_t first = level_start_[level], count = level_start_[level + 1] - first;
+    if (count <= 0) continue;
+    for_each(dev_, static_cast<std::int64_t>(domains) * count, [=] TESSERA_HD(int item) {
+      const int d = static_cast<int>(item / count);
+      const int k = static_cast<int>(first + item % count);
+      std::int32_t* st = state + static_cast<std::int64_t>(d) * nodes;
+      const int up = parent[k];
+      const bool reached = d != skip && (up < 0 || st[up] == 3);
+      std::int32_t s = 0;
+      if (reached) {
+        if (!(w.moment[10 * k] != 0) ||
+            !any_opens(w, boxes + 7 * static_cast<std::int64_t>(d) * per_domain, per_domain, k))
+          s = 1;
+        else
+          s = w.child[k] < 0 ? 2 : 3;
+      }
+      st[k] = s;
+    });
+  }
 }
 
 void Octree::export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
-                          int domains, int per_domain, std::int64_t* counts) {
+                          int domains, int per_domain, int skip, std::int64_t* counts) {
   if (n_ == 0) throw Error("nbody.tree: export before build");
-  const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
-                                 moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
-                                 relative);
-  export_items_setup(domains);
-  const std::int64_t items = static_cast<std::int64_t>(domains) * export_items_;
-  ExportArgs e{boxes, per_domain, export_items_, export_deep_, item_nodes_.data(), item_bodies_.data(),
-               nullptr, nullptr, nullptr, nullptr, nullptr};
-  export_items(dev_, w, parent_.data(), e, domains);
-  exclusive_scan(dev_, item_nodes_.data(), node_scan_.data(), items);
-  exclusive_scan(dev_, item_bodies_.data(), body_scan_.data(), items);
-  // Per domain: the scans' steps across its items.
-  const std::int64_t *ns = node_scan_.data(), *bs = body_scan_.data(), *in = item_nodes_.data(),
-                     *ib = item_bodies_.data();
-  const int m = export_items_;
+  export_classify(g, p, relative, boxes, domains, per_domain, skip);
+  const std::int64_t nodes = nodes_, all = static_cast<std::int64_t>(domains) * nodes;
+  const std::int32_t* state = export_state_.data();
+  const std::int32_t *begin = begin_.data(), *end = end_.data();
+  std::int64_t *node_at = export_node_.data(), *body_at = export_body_.data();
+  for_each(dev_, all, [=] TESSERA_HD(int i) {
+    const int k = static_cast<int>(i % nodes);
+    node_at[i] = state[i] > 0;
+    body_at[i] = state[i] == 2 ? end[k] - begin[k] : 0;
+  });
+  // One scan over every domain's nodes at once; a domain's counts are the
+  // scan's step across its nodes plus its last node's own.
   for_each(dev_, domains, [=] TESSERA_HD(int d) {
-    const std::int64_t first = static_cast<std::int64_t>(d) * m, last = first + m - 1;
-    counts[2 * d] = ns[last] + in[last] - ns[first];
-    counts[2 * d + 1] = bs[last] + ib[last] - bs[first];
+    const std::int64_t last = static_cast<std::int64_t>(d + 1) * nodes - 1;
+    counts[2 * d] = node_at[last], counts[2 * d + 1] = body_at[last];
+  });
+  exclusive_scan(dev_, node_at, node_at, all);
+  exclusive_scan(dev_, body_at, body_at, all);
+  for_each(dev_, domains, [=] TESSERA_HD(int d) {
+    const std::int64_t first = static_cast<std::int64_t>(d) * nodes, last = first + nodes - 1;
+    counts[2 * d] += node_at[last] - node_at[first];
+    counts[2 * d + 1] += body_at[last] - body_at[first];
   });
 }
 
-void Octree::export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes,
-                          int domains, int per_domain, const std::int64_t* counts, const std::int64_t* offsets,
-                          double* out) {
+void Octree::export_write(const GravityParams&, const OpeningParams&, bool, const double*, int domains, int,
+                          const std::int64_t* counts, const std::int64_t* offsets, double* out) {
   if (n_ == 0) throw Error("nbody.tree: export before build");
-  const WalkArgs w = export_args(begin_.data(), end_.data(), child_.data(), nchild_.data(), centre_.data(),
-                                 moment_.data(), rcrit2_.data(), sx_.data(), sy_.data(), sz_.data(), sm_.data(), g, p,
-                                 relative);
-  ExportArgs e{boxes, per_domain, export_items_, export_deep_, nullptr, nullptr,
-               node_scan_.data(), body_scan_.data(), counts, offsets, out};
-  export_items(dev_, w, parent_.data(), e, domains);
+  if (domains != export_domains_) throw Error("nbody.tree: export_write without its export_count");
+  const std::int64_t nodes = nodes_, all = static_cast<std::int64_t>(domains) * nodes;
+  const std::int32_t* state = export_state_.data();
+  const std::int64_t *node_at = export_node_.data(), *body_at = export_body_.data();
+  const std::int32_t *begin = begin_.data(), *end = end_.data(), *child = child_.data(), *nchild = nchild_.data();
+  const double *centre = centre_.data(), *moment = moment_.data(), *rcrit2 = rcrit2_.data();
+  const double *sx = sx_.data(), *sy = sy_.data(), *sz = sz_.data(), *sm = sm_.data();
+  constexpr int kRec = kEssentialNode;
+  for_each(dev_, all, [=] TESSERA_HD(int i) {
+    const int d = static_cast<int>(i / nodes), k = static_cast<int>(i % nodes);
+    const std::int32_t s = state[i];
+    if (s == 0 || counts[2 * d] + counts[2 * d + 1] == 0) return;
+    const std::int64_t first = static_cast<std::int64_t>(d) * nodes;
+    const std::int64_t j = node_at[i] - node_at[first];
+    double* o = out + offsets[d] + kRec * j;
+    for (int c = 0; c < 10; ++c) o[c] = moment[10 * k + c];
+    if (s == 1) {
+      // Accepted by every box: the receiver must take it whole.
+      o[10] = o[11] = o[12] = 1e300, o[13] = 0, o[14] = -1;
+      o[15] = -1, o[16] = 0, o[17] = o[18] = 0;
+      return;
+    }
+    for (int c = 0; c < 4; ++c) o[10 + c] = centre[4 * k + c];
+    o[14] = rcrit2[k];
+    if (s == 3) {
+      o[15] = static_cast<double>(node_at[first + child[k]] - node_at[first]);
+      o[16] = nchild[k], o[17] = o[18] = 0;
+      return;
+    }
+    const std::int64_t b0 = body_at[i] - body_at[first];
+    o[15] = -1, o[16] = 0;
+    o[17] = static_cast<double>(b0), o[18] = static_cast<double>(b0 + end[k] - begin[k]);
+    double* ob = out + offsets[d] + kRec * counts[2 * d] + 4 * b0;
+    for (int q = begin[k]; q < end[k]; ++q, ob += 4) ob[0] = sx[q], ob[1] = sy[q], ob[2] = sz[q], ob[3] = sm[q];
+  });
 }
 
-void Octree::add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,
-                         std::int64_t nodes, const double* body_records, std::int64_t bodies) const {
-  if (t.n <= 0 || nodes + bodies == 0) return;
-  detail::with_softening_kernel(g, [&](auto kern) {
-    if (dev_.is_cuda()) imports_on_targets(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
-    else imports_per_block(dev_, kern, t, g.G, p.quadrupole, node_records, nodes, body_records, bodies);
+void Octree::load_essential(const double* records, const std::vector<std::int64_t>& at,
+                            const std::vector<std::int64_t>& nodes, const std::vector<std::int64_t>& bodies,
+                            const double lo[3], double size, const OpeningParams& p) {
+  // The blocks' roots under always-opened joints of at most 8 children each,
+  // level by level (children consecutive): width[0] roots, width[l] joints
+  // on level l, one on top; the walk's stack has room for kForestLevels.
+  std::int64_t roots = 0, total_nodes = 0, total_bodies = 0;
+  for (std::size_t q = 0; q < nodes.size(); ++q)
+    if (nodes[q] > 0) ++roots, total_nodes += nodes[q], total_bodies += bodies[q];
+  std::vector<std::int64_t> width{roots};
+  while (width.back() > 1 || width.size() < 2) width.push_back((width.back() + 7) / 8);
+  const int top = static_cast<int>(width.size()) - 1;
+  if (top > kForestLevels)
+    throw Error(strfmt("nbody.tree: essential trees from %lld ranks, more than the walk's stack holds (%d)",
+                       static_cast<long long>(roots), 1 << (3 * kForestLevels)));
+  std::vector<std::int64_t> start(width.size());
+  std::int64_t slot = 0;
+  for (int l = top; l >= 0; --l) start[l] = slot, slot += width[l];
+  const std::int64_t joints = start[0];  // the roots follow the joints
+  nodes_ = 0;  // nothing to keep when the arrays grow
+  ensure_node_capacity(joints + total_nodes);
+  nodes_ = joints + total_nodes;
+  n_ = total_bodies;
+  levels_ = 0;  // only walked: no levels, no export
+  for (int d = 0; d < 3; ++d) lo_[d] = lo[d];
+  size_ = size;
+  theta_built_ = p.theta;
+  for (Buffer<double>* b : {&sx_, &sy_, &sz_, &sm_})
+    ensure_size(dev_, *b, static_cast<std::size_t>(std::max<std::int64_t>(1, n_)));
+  std::int32_t *begin = begin_.data(), *end = end_.data(), *child = child_.data(), *nchild = nchild_.data();
+  std::int32_t* parent = parent_.data();
+  double *centre = centre_.data(), *moment = moment_.data(), *rcrit2 = rcrit2_.data();
+  std::vector<std::int32_t> joint(static_cast<std::size_t>(2 * joints));
+  for (int l = 1; l <= top; ++l)
+    for (std::int64_t i = 0; i < width[l]; ++i) {
+      joint[2 * (start[l] + i)] = static_cast<std::int32_t>(start[l - 1] + 8 * i);
+      joint[2 * (start[l] + i) + 1] = static_cast<std::int32_t>(std::min<std::int64_t>(8, width[l - 1] - 8 * i));
+    }
+  ensure_size(dev_, split_, joint.size());
+  memory::copy(split_.data(), dev_, joint.data(), Device::host(), joint.size() * sizeof(std::int32_t));
+  const std::int32_t* jc = split_.data();
+  // Mass 1 only so that the walk does not skip a joint as empty: a half side
+  // of 1e300 reaches into every group's box, so it is always opened, never
+  // applied.
+  for_each(dev_, joints, [=] TESSERA_HD(int k) {
+    begin[k] = end[k] = 0, child[k] = jc[2 * k], nchild[k] = jc[2 * k + 1], parent[k] = -1;
+    centre[4 * k] = centre[4 * k + 1] = centre[4 * k + 2] = 0, centre[4 * k + 3] = 1e300;
+    moment[10 * k] = 1;
+    for (int c = 1; c < 10; ++c) moment[10 * k + c] = 0;
+    rcrit2[k] = 1e300;
   });
+  double *sx = sx_.data(), *sy = sy_.data(), *sz = sz_.data(), *sm = sm_.data();
+  std::int64_t root_slot = joints, rest = joints + roots, body0 = 0;
+  constexpr int kRec = kEssentialNode;
+  for (std::size_t q = 0; q < nodes.size(); ++q) {
+    if (nodes[q] == 0) continue;
+    const double* r = records + at[q];
+    const double* b = r + kRec * nodes[q];
+    // Record 0 (the block's root) to its slot, record j > 0 to base + j.
+    const std::int64_t root = root_slot, base = rest - 1, bb = body0;
+    for_each(dev_, nodes[q], [=] TESSERA_HD(int j) {
+      const std::int64_t k = j == 0 ? root : base + j;
+      const double* x = r + kRec * static_cast<std::int64_t>(j);
+      for (int c = 0; c < 10; ++c) moment[10 * k + c] = x[c];
+      for (int c = 0; c < 4; ++c) centre[4 * k + c] = x[10 + c];
+      rcrit2[k] = x[14];
+      child[k] = x[15] < 0 ? -1 : static_cast<std::int32_t>(base + static_cast<std::int64_t>(x[15]));
+      nchild[k] = static_cast<std::int32_t>(x[16]);
+      begin[k] = static_cast<std::int32_t>(bb + static_cast<std::int64_t>(x[17]));
+      end[k] = static_cast<std::int32_t>(bb + static_cast<std::int64_t>(x[18]));
+      parent[k] = -1;
+    });
+    for_each(dev_, bodies[q], [=] TESSERA_HD(int j) {
+      const double* x = b + 4 * static_cast<std::int64_t>(j);
+      sx[bb + j] = x[0], sy[bb + j] = x[1], sz[bb + j] = x[2], sm[bb + j] = x[3];
+    });
+    ++root_slot, rest += nodes[q] - 1, body0 += bodies[q];
+  }
 }
 
 namespace {
@@ -871,7 +858,7 @@ void Octree::build(const Sources& s, const OpeningParams& p, Timers* timers) {
 
 WalkCounts Octree::walk(const GravityParams& g, const OpeningParams& p, const Targets& t, std::int64_t self_offset,
                         const double* amag) {
-  if (n_ == 0) throw Error("nbody.tree: walk before build");
+  if (nodes_ == 0) throw Error("nbody.tree: walk before build");
   if (p.theta != theta_built_) throw Error("nbody.tree: the walk's theta differs from the build's");
   if (t.n <= 0) return {};
   if (self_offset >= 0 && self_offset + t.n > n_) throw Error("nbody.tree: targets reach past the sources");

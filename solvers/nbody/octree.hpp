@@ -88,36 +88,53 @@ class Octree {
                          std::vector<double>* group_cost);
   std::int64_t groups(const OpeningParams& p) const;
 
-  // Locally essential tree export (several ranks). A domain (another
-  // rank's bodies) is described by `per_domain` boxes (device, 7 doubles
-  // each: lo x, y, z, hi x, y, z, smallest |a_old| of the bodies in it; an
-  // empty box has lo > hi); domain d's boxes follow domain d - 1's. A node is
-  // exported as a multipole when every box of the domain accepts it by the
-  // walk's criterion (the nearest point of the box: conservative for every
-  // body in it), else opened; opened leaves export their bodies. counts
-  // (device, 2 per domain): nodes, bodies. export_write, given those counts
-  // and `offsets` (device, one per domain, in doubles; a domain with no
-  // records is skipped), writes each domain's records at its offset in
-  // `out`: the nodes' 10 moments (M, com, Q) each, then the bodies' x, y, z,
-  // m each. `relative`: GADGET's criterion (the boxes' |a_old|), else theta.
-  // The walk runs in parallel over (domain, node of the top levels) items;
-  // export_write needs the same boxes as the export_count before it.
+  // Locally essential tree export (several ranks), as a tree. A domain
+  // (another rank's bodies) is described by `per_domain` boxes (device, 7
+  // doubles each: lo x, y, z, hi x, y, z, smallest |a_old| of the bodies in
+  // it; an empty box has lo > hi); domain d's boxes follow domain d - 1's;
+  // domain `skip` (this rank, or -1) gets nothing. Level by level from the
+  // root, a node reached (its parent opened) is kept as a multipole when
+  // every box of the domain accepts it by the walk's criterion (the nearest
+  // point of the box: conservative for every body in it), else opened; an
+  // opened leaf sends its bodies. Every reached node is exported, opened ones
+  // too, so the receiving rank walks the records as a tree (load_essential)
+  // with its own groups' boxes and stops where a group accepts a coarser node
+  // than the whole domain could. counts (device, 2 per domain): node records,
+  // bodies. export_write, given those counts and `offsets` (device, one per
+  // domain, in doubles; a domain with no records is skipped), writes each
+  // domain's records at its offset in `out`: kEssentialNode doubles a node
+  // (M, com, Q; centre x, y, z, half side; opening radius squared; first
+  // child record or -1; children; first and end body), in the tree's order
+  // (children of a node consecutive, the root first), then the bodies' x, y,
+  // z, m. A node every box accepted is marked (centre at infinity, half side
+  // 0, radius -1) so that the receiver never opens it. `relative`: GADGET's
+  // criterion (the boxes' |a_old|), else theta. export_write needs the same
+  // boxes as the export_count before it.
+  static constexpr int kEssentialNode = 19;
   void export_count(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
-                    int per_domain, std::int64_t* counts);
+                    int per_domain, int skip, std::int64_t* counts);
   void export_write(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
                     int per_domain, const std::int64_t* counts, const std::int64_t* offsets, double* out);
+  // Replaces this tree by the essential trees other ranks exported: block q
+  // at records + at[q] (doubles, device) holds nodes[q] node records and then
+  // bodies[q] bodies as export_write wrote them. The blocks' roots hang under
+  // a few always-opened nodes (at most 8 children each), so walk() runs over
+  // all of them at once, with targets that are not sources (self_offset -1)
+  // and `lo`, `size` the cube that orders the targets into groups.
+  void load_essential(const double* records, const std::vector<std::int64_t>& at,
+                      const std::vector<std::int64_t>& nodes, const std::vector<std::int64_t>& bodies,
+                      const double lo[3], double size, const OpeningParams& p);
+  // The cube the last build's keys span.
+  void frame(double lo[3], double& size) const {
+    for (int d = 0; d < 3; ++d) lo[d] = lo_[d];
+    size = size_;
+  }
   // The domain description the other ranks export against: the tight
   // bounding boxes (7 doubles each as above; amag: |a_old| by source input
   // index, or null for 0) of the cut of this tree where nodes first hold at
   // most `most` bodies (or are leaves): compact, disjoint, covering every
   // source. Returns how many; `out` grows to fit.
   std::int64_t domain_boxes(std::int64_t most, const double* amag, Buffer<double>& out);
-  // Adds to the targets' ax, ay, az, pot (input order) the pull of `nodes`
-  // imported multipoles (10 doubles each, as export_write) and `bodies`
-  // imported bodies (4 each): the other ranks' part of a locally essential
-  // tree, none of them the targets themselves.
-  void add_imports(const GravityParams& g, const OpeningParams& p, const Targets& t, const double* node_records,
-                   std::int64_t nodes, const double* body_records, std::int64_t bodies) const;
   // The interactions of each target (input order) in the last walk(), plus
   // `extra` each; `add`: added to out rather than stored.
   void target_costs(double* out, double extra, bool add = false) const;
@@ -138,7 +155,8 @@ class Octree {
                       bool same_order, const double* amag, std::int64_t g0, std::int64_t g1, std::int64_t out_offset,
                       std::vector<double>* group_cost);
   const std::int32_t* identity(std::int64_t n);
-  void export_items_setup(int domains);
+  void export_classify(const GravityParams& g, const OpeningParams& p, bool relative, const double* boxes, int domains,
+                       int per_domain, int skip);
   const double* amag_for(const double* amag, bool sorted_targets, std::int64_t n);
 
  private:
@@ -160,10 +178,12 @@ class Octree {
   Buffer<double> rcrit2_;   // theta criterion's opening radius squared
   Buffer<std::int32_t> split_;  // per-level scratch: children per node, then offsets
   Buffer<std::int32_t> cut_;    // domain_boxes: each node's box slot
-  // Export walk: items per domain (top-level nodes), the first of the
-  // deepest top level; per item nodes and bodies exported and their scans.
-  int export_items_ = 0, export_deep_ = 0;
-  Buffer<std::int64_t> item_nodes_, item_bodies_, node_scan_, body_scan_;
+  // Export: per (domain, node) what the domain does with the node (0 not
+  // reached, 1 kept as a multipole, 2 an opened leaf, 3 opened), and the
+  // scans that place its record and its bodies.
+  int export_domains_ = 0;
+  Buffer<std::int32_t> export_state_;
+  Buffer<std::int64_t> export_node_, export_body_;
   std::vector<std::int64_t> level_start_;  // host: first node of each level, then the end
   // Walk scratch: target keys, order, groups.
   Buffer<std::uint64_t> tkeys_;

@@ -27,7 +27,7 @@ namespace {
 
 constexpr int kRecord = 6;  // a migrating body: x, y, z, m, |a_old|, work of the last pass
 constexpr int kResult = 5;  // what comes back: ax, ay, az, pot, work of this pass
-constexpr int kNode = 10;   // an exported multipole: M, com, Q
+constexpr int kNode = Octree::kEssentialNode;  // an exported node: M, com, Q, its cell and links
 constexpr int kBody = 4;    // an exported body: x, y, z, m
 constexpr int kSamples = 256;  // key samples per rank for the splitters
 // A rank's domain is described to the others by boxes of about n / this
@@ -90,13 +90,6 @@ void local_box(const Device& dev, std::int64_t n, const double* x, const double*
   box[6] = amag && n > 0 ? reduce_min(dev, n, [=] TESSERA_HD(int i) { return amag[i]; }) : 0.0;
 }
 
-// Imported body records (x, y, z, m) as planes nb apart.
-void body_planes(const Device& dev, std::int64_t nb, const double* rec, double* planes) {
-  for_each(dev, nb, [=] TESSERA_HD(int j) {
-    for (int c = 0; c < kBody; ++c) planes[c * nb + j] = rec[kBody * static_cast<std::int64_t>(j) + c];
-  });
-}
-
 void add_planes(const Device& dev, std::int64_t n, const double* in, double* out) {
   for_each(dev, n, [=] TESSERA_HD(int i) { out[i] += in[i]; });
 }
@@ -154,24 +147,18 @@ class TreeForces final : public ForceProvider {
       if (n > 0) {
         Targets t{ox, oy, oz, n, r, r + n, r + 2 * n, r + 3 * n};
         last_ = tree_.walk(params_, open_, t, 0, relative ? oa : nullptr);
-        tree_.target_costs(r + 4 * n, static_cast<double>(imported_nodes_));
-        // Imported bodies (most of the imports) through a tree of their own,
-        // walked by the owned bodies with the same criterion; the imported
-        // multipoles one by one.
-        const std::int64_t nb = imported_bodies_;
-        if (nb > 0) {
-          ensure(dev_, import_planes_, static_cast<std::size_t>(4 * nb));
+        tree_.target_costs(r + 4 * n, 0.0);
+        // The other ranks' essential trees, walked as one tree by the same
+        // groups with the same criterion: a group far from a rank's domain
+        // stops at coarser nodes than the domain as a whole needed.
+        if (imported_nodes_ > 0) {
           ensure(dev_, import_out_, static_cast<std::size_t>(4 * n));
-          double* ip = import_planes_.data();
-          body_planes(dev_, nb, imported_.data() + kNode * imported_nodes_, ip);
-          import_tree_.build(Sources{ip, ip + nb, ip + 2 * nb, ip + 3 * nb, nb}, open_, &tm);
           double* e = import_out_.data();
           import_tree_.walk(params_, open_, Targets{ox, oy, oz, n, e, e + n, e + 2 * n, e + 3 * n}, -1,
                             relative ? oa : nullptr);
           import_tree_.target_costs(r + 4 * n, 0.0, true);
           add_planes(dev_, 4 * n, e, r);
         }
-        tree_.add_imports(params_, open_, t, imported_.data(), imported_nodes_, nullptr, 0);
       }
     }
     {
@@ -318,11 +305,12 @@ class TreeForces final : public ForceProvider {
     unpack_records(dev_, owned_, recv_.data(), planes_.data());
   }
 
-  // 2. The locally essential tree: every rank's domain box (its owned
+  // 2. The locally essential tree: every rank's domain boxes (its owned
   // bodies' bounds and smallest |a_old|) to all; each rank walks its tree
-  // against every other rank's box with the walk's own criterion (the
-  // nearest point of the box: conservative for every group in it) and sends
-  // the accepted nodes' multipoles and the opened leaves' bodies.
+  // against every other rank's boxes with the walk's own criterion (the
+  // nearest point of a box: conservative for every group in it) and sends
+  // the reached part of its tree as a tree (octree.hpp, export_write), which
+  // the receiver walks (load_essential).
   void exchange_essential(bool relative) {
     const std::int64_t n = owned_;
     const double* o = planes_.data();
@@ -347,7 +335,7 @@ class TreeForces final : public ForceProvider {
     std::vector<std::int64_t> counts(static_cast<std::size_t>(2 * size_), 0);
     Buffer<std::int64_t> dcounts(dev_, counts.size());
     if (n > 0) {
-      tree_.export_count(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), dcounts.data());
+      tree_.export_count(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), rank_, dcounts.data());
       counts = dcounts.to_host();
     }
     std::vector<std::int64_t> offsets(static_cast<std::size_t>(size_ + 1), 0);
@@ -399,15 +387,10 @@ class TreeForces final : public ForceProvider {
                            size_, most / 1e6, nodes, bodies, owned));
       imports_reported_ = true;
     }
-    ensure(dev_, imported_, static_cast<std::size_t>(std::max<std::int64_t>(1, in_at[size_])));
-    std::int64_t node_at = 0, body_at = kNode * imported_nodes_;
-    for (int q = 0; q < size_; ++q) {
-      const std::size_t nb = static_cast<std::size_t>(kNode * in_nodes[q]) * sizeof(double);
-      const std::size_t bb = static_cast<std::size_t>(kBody * in_bodies[q]) * sizeof(double);
-      if (nb) memory::copy(imported_.data() + node_at, dev_, staging_.data() + in_at[q], dev_, nb);
-      if (bb)
-        memory::copy(imported_.data() + body_at, dev_, staging_.data() + in_at[q] + kNode * in_nodes[q], dev_, bb);
-      node_at += kNode * in_nodes[q], body_at += kBody * in_bodies[q];
+    if (imported_nodes_ > 0) {
+      double lo[3], cube;
+      tree_.frame(lo, cube);
+      import_tree_.load_essential(staging_.data(), in_at, in_nodes, in_bodies, lo, cube, open_);
     }
   }
 
@@ -454,8 +437,8 @@ class TreeForces final : public ForceProvider {
   Buffer<double> cum_, sample_work_;
   Buffer<std::uint64_t> sample_keys_;
   Buffer<std::int64_t> cuts_;
-  Buffer<double> box_scratch_, import_planes_, import_out_;
-  Buffer<double> send_, recv_, planes_, exported_, staging_, imported_, result_planes_, result_send_, result_recv_;
+  Buffer<double> box_scratch_, import_out_;
+  Buffer<double> send_, recv_, planes_, exported_, staging_, result_planes_, result_send_, result_recv_;
   std::vector<std::int64_t> send_first_, recv_first_;
   std::int64_t owned_ = 0, imported_nodes_ = 0, imported_bodies_ = 0;
   double imported_bytes_ = 0;

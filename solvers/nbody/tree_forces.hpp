@@ -16,11 +16,15 @@
 //      domain to the others as the tight boxes of its tree's nodes of about
 //      n / 64 bodies; for every other rank it walks its tree against those
 //      boxes with the walk's criterion (the nearest point of each box) and
-//      sends the nodes every box accepts as multipoles (M, centre of mass,
-//      quadrupole) and the bodies of the leaves some box opens;
-//   3. the owned bodies walk their own tree in groups, a tree built over the
-//      imported bodies, and the imported multipoles; the accelerations,
-//      potentials and work go back to the bodies' ranks.
+//      sends, as a tree, every node its walk reached: those every box
+//      accepts as multipoles (M, centre of mass, quadrupole) and those some
+//      box opens, with their cells and children, and the bodies of the
+//      opened leaves (Octree::export_write);
+//   3. the owned bodies walk their own tree in groups, and then the other
+//      ranks' essential trees hung under one root (Octree::load_essential)
+//      with the same groups and criterion, so a group far from a domain
+//      takes a coarser node than the domain as a whole needed; the
+//      accelerations, potentials and work go back to the bodies' ranks.
 // Forces agree with one rank's tree within the tree's tolerance, not bit for
 // bit (which nodes are opened depends on the split); at a fixed rank count
 // they are deterministic, so restarts are bit for bit.
