@@ -126,6 +126,10 @@ class TreeForces final : public ForceProvider {
       Targets t{b.x, b.y, b.z, b.n, out.ax, out.ay, out.az, out.pot};
       last_ = tree_.walk(params_, open_, t, 0, relative ? amag_.data() : nullptr);
       if (out.cost) tree_.target_costs(out.cost, 0.0);
+      if (!walk_reported_ && b.n > 0)
+        logging::info(strfmt("nbody.tree: interactions per body %.0f",
+                             (last_.body_interactions + last_.node_interactions) / static_cast<double>(b.n)));
+      walk_reported_ = true;
       return;
     }
     {
@@ -151,11 +155,12 @@ class TreeForces final : public ForceProvider {
         // The other ranks' essential trees, walked as one tree by the same
         // groups with the same criterion: a group far from a rank's domain
         // stops at coarser nodes than the domain as a whole needed.
+        imported_walk_ = {};
         if (imported_nodes_ > 0) {
           ensure(dev_, import_out_, static_cast<std::size_t>(4 * n));
           double* e = import_out_.data();
-          import_tree_.walk(params_, open_, Targets{ox, oy, oz, n, e, e + n, e + 2 * n, e + 3 * n}, -1,
-                            relative ? oa : nullptr);
+          imported_walk_ = import_tree_.walk(params_, open_, Targets{ox, oy, oz, n, e, e + n, e + 2 * n, e + 3 * n}, -1,
+                                             relative ? oa : nullptr);
           import_tree_.target_costs(r + 4 * n, 0.0, true);
           add_planes(dev_, 4 * n, e, r);
         }
@@ -164,6 +169,17 @@ class TreeForces final : public ForceProvider {
     {
       auto s = tm.scope("tree exchange");
       send_back(b.n, out);
+    }
+    if (!walk_reported_) {
+      // Once a run: what the walks cost a body, own tree and the others'
+      // (one rank's walk costs about the sum).
+      const double owned = collectives::sum(static_cast<double>(owned_));
+      const double own = collectives::sum(last_.body_interactions + last_.node_interactions);
+      const double others = collectives::sum(imported_walk_.body_interactions + imported_walk_.node_interactions);
+      logging::info(strfmt("nbody.tree: interactions per body %.0f on the own rank's tree, %.0f on the others' "
+                           "essential trees",
+                           owned > 0 ? own / owned : 0.0, owned > 0 ? others / owned : 0.0));
+      walk_reported_ = true;
     }
   }
 
@@ -383,7 +399,7 @@ class TreeForces final : public ForceProvider {
       const double nodes = collectives::max(static_cast<double>(imported_nodes_));
       const double owned = collectives::max(static_cast<double>(owned_));
       logging::info(strfmt("nbody.tree: essential tree on %d ranks, busiest rank imports %.3g MB (at most %.0f "
-                           "multipoles, %.0f bodies; at most %.0f bodies owned)",
+                           "node records, %.0f bodies; at most %.0f bodies owned)",
                            size_, most / 1e6, nodes, bodies, owned));
       imports_reported_ = true;
     }
@@ -423,7 +439,8 @@ class TreeForces final : public ForceProvider {
   Timers untimed_;
   Octree tree_, import_tree_;
   bool first_pass_ = true;
-  bool imports_reported_ = false;
+  bool imports_reported_ = false, walk_reported_ = false;
+  WalkCounts imported_walk_;
   WalkCounts last_;
   std::unique_ptr<Transport> transport_;
   Buffer<double> amag_;
