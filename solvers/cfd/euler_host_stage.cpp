@@ -15,6 +15,9 @@
 // - Blocks of rows (runtime/for_each_row_block.hpp): a slab of j-rows walked
 //   through k, sized so the W rows of the k-planes the z-faces read stay in
 //   L2 while they are reused.
+// - No allocation in the step: a block's row buffers are cut (StageRows)
+//   from its thread's workspace in the solver's RowScratch, sized for the
+//   largest block at the first call; the stable dt's row minima likewise.
 //
 // Results: the same operations in the same order as fv_face_flux +
 // runge_kutta_update (the fused kernel, euler_stage.cu, shares those), with
