@@ -7,7 +7,9 @@
 // reallocated only when a call asks for more than it holds (the first call,
 // or a larger block shape); asking for less reuses it.
 //
-// Contents are not kept or initialised: a kernel writes what it reads.
+// Contents are not kept or initialised: a kernel writes what it reads. One
+// caller at a time (slots are by OpenMP thread number of the loop's team):
+// not from inside another parallel region.
 // Buffers are raw bytes on 64-byte boundaries; ScratchCarver cuts typed
 // arrays from one (measure a layout with a null base, then cut it for real).
 // Host backend only (plain heap memory).
