@@ -19,11 +19,17 @@
 //
 // Host backend only (throws for a CUDA device): a GPU wants fine-grained
 // for_each bodies instead.
+#include <atomic>
 #include <cstdint>
+#include <thread>
 
 #include "runtime/device.hpp"
 #include "runtime/error.hpp"
 #include "runtime/launch.hpp"
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 namespace tessera {
 
@@ -37,6 +43,26 @@ void for_each_task(const Device& dev, std::int64_t n, F f) {
   for (int i = 0; i < ni; ++i) f(i);
 }
 
+namespace detail {
+
+// Waits for `count` to reach `target`: a few microseconds of spinning (the
+// other threads are usually a task away), then yielding the core to
+// whatever else wants it, never sleeping: a thread asleep at a barrier
+// (OMP_WAIT_POLICY=passive) takes tens of microseconds to wake on a VM.
+inline void spin_then_yield_until(const std::atomic<int>& count, int target) {
+  for (int k = 0; count.load(std::memory_order_acquire) < target; ++k) {
+    if (k < 2048) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+}
+
+}  // namespace detail
+
 template <class N, class F>
 void for_each_task_phases(const Device& dev, int phases, N tasks_of, F f) {
   if (phases <= 0) return;
@@ -47,11 +73,22 @@ void for_each_task_phases(const Device& dev, int phases, N tasks_of, F f) {
     detail::check_index_range(n, "for_each_task_phases");
     most = n > most ? n : most;
   }
+  std::atomic<int> arrived{0};
 #pragma omp parallel if (most > 1)
-  for (int ph = 0; ph < phases; ++ph) {
-    const int ni = static_cast<int>(tasks_of(ph));
-#pragma omp for schedule(dynamic, 1)
-    for (int i = 0; i < ni; ++i) f(ph, i);
+  {
+    int team = 1;
+#if defined(_OPENMP)
+    team = omp_get_num_threads();
+#endif
+    for (int ph = 0; ph < phases; ++ph) {
+      const int ni = static_cast<int>(tasks_of(ph));
+#pragma omp for schedule(dynamic, 1) nowait
+      for (int i = 0; i < ni; ++i) f(ph, i);
+      if (ph + 1 < phases) {
+        arrived.fetch_add(1, std::memory_order_acq_rel);
+        detail::spin_then_yield_until(arrived, (ph + 1) * team);
+      }
+    }
   }
 }
 
