@@ -12,10 +12,12 @@
 //   tessera::for_each_task_phases(dev, phases, tasks_of, [&](int phase, int t) { ... });
 //
 // runs tasks 0 .. tasks_of(phase) - 1 of phase 0, then of phase 1, ... in one
-// parallel region: a barrier between phases instead of a new team per loop.
-// Where each loop is short (md's colours at 32000 atoms, ~1 ms) the team's
-// start and end, which wakes a sleeping thread (OMP_WAIT_POLICY=passive, or
-// past GOMP_SPINCOUNT), cost as much as a phase's imbalance.
+// parallel region instead of a new team per loop, and between phases the
+// threads spin a few microseconds, then yield the core, rather than sleep.
+// Where each loop is short (md's colours at 32000 atoms, ~1 ms) a team's
+// start, or a barrier, wakes a sleeping thread (OMP_WAIT_POLICY=passive, or
+// past GOMP_SPINCOUNT): tens of microseconds on a VM, as much as a phase's
+// imbalance. tasks_of must give every thread the same counts.
 //
 // Host backend only (throws for a CUDA device): a GPU wants fine-grained
 // for_each bodies instead.

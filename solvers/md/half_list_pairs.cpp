@@ -112,10 +112,11 @@ void atom_pairs(const Pass<Real>& c, int i) {
 // atoms (bench/NOTES.md).
 //
 // One parallel region for the whole pass (for_each_task_phases): phase 0
-// zeroes the outputs in fixed chunks, phases 1-4 are the colours. A team per
-// loop cost five team starts a pass, each waking the sleeping threads: at
-// 32000 atoms (~1 ms a colour on one core) that was a good part of what a
-// second thread saved (bench/NOTES.md, md host).
+// zeroes the outputs in fixed chunks, phases 1-4 are the colours, with
+// spinning waits between them. A team per loop cost five team starts a
+// pass, each waking sleeping threads: at 32000 atoms (~1 ms a colour on one
+// core) that was a good part of what a second thread saved (bench/NOTES.md,
+// md host).
 constexpr int kZeroChunk = 4096;  // atoms per zeroing task
 
 template <class Real, Mode M, bool E>
