@@ -196,10 +196,24 @@ struct ParticleExchange::State {
 
 namespace {
 
+// Ghost copies of up to this many words run on one host thread: a copy of
+// ~10k words takes a few microseconds, less than waking a sleeping OpenMP
+// team (an md step at 32000 atoms made 12 of them, bench/NOTES.md md host).
+constexpr std::int64_t kSerialCopyWords = 16384;
+
+template <class F>
+void copy_loop(const Device& dev, std::int64_t n, F f) {
+  if (!dev.is_cuda() && n <= kSerialCopyWords) {
+    for (int i = 0; i < static_cast<int>(n); ++i) f(i);
+    return;
+  }
+  for_each(dev, n, f);
+}
+
 // Copies n records from `rec` into the particle arrays at [base, base + n).
 void unpack(const Device& dev, WordTable dst, const std::uint64_t* rec, std::int64_t base, std::int64_t n,
             int words) {
-  for_each(dev, n * words, [=] TESSERA_HD(int idx) {
+  copy_loop(dev, n * words, [=] TESSERA_HD(int idx) {
     const int i = idx / words, w = idx - i * words;
     dst.p[w][base + i] = rec[idx];
   });
@@ -209,7 +223,7 @@ void unpack(const Device& dev, WordTable dst, const std::uint64_t* rec, std::int
 // along `axis` (word `axis`: positions come first in every record).
 void pack(const Device& dev, WordTable src, const std::int32_t* source, std::int64_t n, int words, int axis,
           double shift, std::uint64_t* rec) {
-  for_each(dev, n * words, [=] TESSERA_HD(int idx) {
+  copy_loop(dev, n * words, [=] TESSERA_HD(int idx) {
     const int i = idx / words, w = idx - i * words;
     std::uint64_t v = src.p[w][source[i]];
     // x + 0.0 would turn -0.0 into +0.0: leave unshifted words untouched.

@@ -16,8 +16,10 @@
 // Host backend only: there is no CUDA form (a GPU kernel gets its parallelism
 // from cells, not rows; use for_each there).
 #include <algorithm>
+#include <cstddef>
 
 #include "runtime/launch.hpp"
+#include "runtime/row_scratch.hpp"
 #include "runtime/span.hpp"
 
 #if defined(_OPENMP)
@@ -26,33 +28,81 @@
 
 namespace tessera {
 
-template <class F>
-void for_each_row_block(const Range3& r, int j_block, F f) {
-  if (r.empty()) return;
+namespace detail {
+
+// How for_each_row_block cuts r: blocks of jb j-rows times kchunks runs of k.
+struct RowBlockCut {
+  int jb = 1, jchunks = 1, kchunks = 1, threads = 1;
+  int blocks() const { return jchunks * kchunks; }
+};
+
+inline RowBlockCut row_block_cut(const Range3& r, int j_block) {
+  RowBlockCut c;
   const int ny = r.extent(1), nz = r.extent(2);
-  int jb = std::max(1, std::min(j_block, ny));
-  int jchunks = (ny + jb - 1) / jb;
-  int threads = 1;
+  c.jb = std::max(1, std::min(j_block, ny));
+  c.jchunks = (ny + c.jb - 1) / c.jb;
 #if defined(_OPENMP)
-  if (r.size() > detail::kHostParallelMin) threads = omp_get_max_threads();
+  if (r.size() > kHostParallelMin) c.threads = omp_get_max_threads();
 #endif
   // Enough blocks that every thread has one: k is cut only as far as needed
   // (each k-cut costs the kernel one extra plane of state), then j (thin or
   // 2-D boxes; each j-cut costs one extra row per plane).
-  const int kchunks = std::min(nz, std::max(1, (threads + jchunks - 1) / jchunks));
-  if (jchunks * kchunks < threads) {
-    const int want = std::min(ny, (threads + kchunks - 1) / kchunks);
-    jb = (ny + want - 1) / want;
-    jchunks = (ny + jb - 1) / jb;
+  c.kchunks = std::min(nz, std::max(1, (c.threads + c.jchunks - 1) / c.jchunks));
+  if (c.jchunks * c.kchunks < c.threads) {
+    const int want = std::min(ny, (c.threads + c.kchunks - 1) / c.kchunks);
+    c.jb = (ny + want - 1) / want;
+    c.jchunks = (ny + c.jb - 1) / c.jb;
   }
-  const int blocks = jchunks * kchunks;
-#pragma omp parallel for schedule(static) if (threads > 1)
-  for (int b = 0; b < blocks; ++b) {
-    const int jc = b % jchunks, kc = b / jchunks;
-    const int j0 = r.lo[1] + jc * jb, j1 = std::min(r.hi[1], j0 + jb);
-    const int k0 = r.lo[2] + static_cast<int>(static_cast<long long>(nz) * kc / kchunks);
-    const int k1 = r.lo[2] + static_cast<int>(static_cast<long long>(nz) * (kc + 1) / kchunks);
-    f(j0, j1, k0, k1);
+  return c;
+}
+
+template <class F>
+void row_block(const Range3& r, const RowBlockCut& c, int b, F& f) {
+  const int nz = r.extent(2);
+  const int jc = b % c.jchunks, kc = b / c.jchunks;
+  const int j0 = r.lo[1] + jc * c.jb, j1 = std::min(r.hi[1], j0 + c.jb);
+  const int k0 = r.lo[2] + static_cast<int>(static_cast<long long>(nz) * kc / c.kchunks);
+  const int k1 = r.lo[2] + static_cast<int>(static_cast<long long>(nz) * (kc + 1) / c.kchunks);
+  f(j0, j1, k0, k1);
+}
+
+}  // namespace detail
+
+template <class F>
+void for_each_row_block(const Range3& r, int j_block, F f) {
+  if (r.empty()) return;
+  const detail::RowBlockCut c = detail::row_block_cut(r, j_block);
+  const int blocks = c.blocks();
+#pragma omp parallel for schedule(static) if (c.threads > 1)
+  for (int b = 0; b < blocks; ++b) detail::row_block(r, c, b, f);
+}
+
+// The same loop with working memory that outlives it (runtime/row_scratch.hpp):
+//
+//   f(ws, j0, j1, k0, k1)    ws: the calling thread's `per_thread` bytes (std::byte*)
+//
+// `per_thread` must cover a block of min(j_block, r.extent(1)) j-rows (no
+// block has more); a kernel that sizes it so asks the same of every call and
+// allocates only on its first.
+template <class F>
+void for_each_row_block(const Range3& r, int j_block, RowScratch& scratch, std::size_t per_thread, F f) {
+  if (r.empty()) return;
+  const detail::RowBlockCut c = detail::row_block_cut(r, j_block);
+  const int blocks = c.blocks();
+  scratch.prepare(c.threads);
+#pragma omp parallel if (c.threads > 1)
+  {
+    int t = 0;
+#if defined(_OPENMP)
+    t = omp_get_thread_num();
+#endif
+    std::byte* ws = nullptr;
+    auto g = [&](int j0, int j1, int k0, int k1) { f(ws, j0, j1, k0, k1); };
+#pragma omp for schedule(static)
+    for (int b = 0; b < blocks; ++b) {
+      if (!ws) ws = scratch.thread(t, per_thread);
+      detail::row_block(r, c, b, g);
+    }
   }
 }
 

@@ -23,6 +23,7 @@
 
 #include "physics/hydro/state.hpp"
 #include "runtime/device.hpp"
+#include "runtime/row_scratch.hpp"
 #include "runtime/span.hpp"
 #include "solvers/cfd/euler_faces.hpp"
 #include "solvers/cfd/euler_kernels.hpp"
@@ -94,11 +95,20 @@ std::vector<double> reference_stage(const StageInput& s, bool in_place, double d
   return out;
 }
 
-std::vector<double> host_rows_stage(const StageInput& s, bool in_place, double dt, double a, double b) {
+// One workspace for every host stage of this file, as a solver keeps one
+// for its run: it carries the previous case's rows (other shapes, schemes,
+// thread counts) into the next, which must not read them.
+RowScratch& shared_scratch() {
+  static RowScratch scratch;
+  return scratch;
+}
+
+std::vector<double> host_rows_stage(const StageInput& s, bool in_place, double dt, double a, double b,
+                                    RowScratch& scratch = shared_scratch()) {
   const FieldView<const double> w(s.w.data(), s.box), u0(s.u0.data(), s.box);
   std::vector<double> out = in_place ? s.in : std::vector<double>(s.in.size(), 0.0);
   const FieldView<const double> in(in_place ? out.data() : s.in.data(), s.box);
-  host_split_stage(s.p, w, u0, in, FieldView<double>(out.data(), s.box), dt, a, b);
+  host_split_stage(s.p, scratch, w, u0, in, FieldView<double>(out.data(), s.box), dt, a, b);
   return out;
 }
 
@@ -267,8 +277,46 @@ TEST(EulerHostStage, StableDtRowsGiveThePerCellReductionsValue) {
   const int threads = omp_get_max_threads();
   for (int t : {1, 2, 3}) {
     omp_set_num_threads(t);
-    const double rows = host_stable_dt(p, u);
+    const double rows = host_stable_dt(p, shared_scratch(), u);
     EXPECT_EQ(std::memcmp(&rows, &reference, sizeof rows), 0) << t << " threads: " << rows << " vs " << reference;
   }
+  omp_set_num_threads(threads);
+}
+
+TEST(EulerHostStage, WorkspaceIsSizedOnceAndKeptFromStageToStage) {
+  // A solver's workspace: the first stage and stable dt at a thread count
+  // allocate it (one buffer per thread, one for the rows' dt minima); later
+  // ones, any scheme, fewer threads or a smaller box, allocate nothing and
+  // give the same bits as a fresh workspace.
+  StageInput s = rough_state(33, 24, 19, 1, 0.0);
+  s.p.recon = Reconstruction::WENO5;
+  const FieldView<const double> u(s.in.data(), s.box);
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(3);
+  RowScratch kept;
+  const auto first = host_rows_stage(s, false, 0.01, 0.0, 1.0, kept);
+  const double dt = host_stable_dt(s.p, kept, u);
+  const std::size_t allocations = kept.allocations();
+  EXPECT_EQ(allocations, 4u) << "three threads' buffers and the shared one";
+  const std::int64_t sy = s.box.extent(0);
+  EXPECT_EQ(kept.bytes(), host_stage_scratch_bytes(s.p, sy, 3)) << "the memory estimate's figure";
+  StageInput small = rough_state(20, 9, 19, 1, 0.0);
+  for (int t : {3, 2, 1}) {
+    omp_set_num_threads(t);
+    for (RiemannSolver rs : {RiemannSolver::HLLC, RiemannSolver::Roe}) {
+      s.p.riemann = rs;
+      RowScratch fresh;
+      EXPECT_TRUE(same_bits(host_rows_stage(s, true, 0.01, 0.5, 0.5, fresh), host_rows_stage(s, true, 0.01, 0.5, 0.5, kept)))
+          << t << " threads, riemann " << int(rs);
+      EXPECT_TRUE(same_bits(host_rows_stage(small, false, 0.01, 0.0, 1.0, fresh),
+                            host_rows_stage(small, false, 0.01, 0.0, 1.0, kept)))
+          << t << " threads, smaller box";
+      const double again = host_stable_dt(s.p, kept, u);
+      EXPECT_EQ(std::memcmp(&again, &dt, sizeof dt), 0) << t << " threads";
+    }
+  }
+  s.p.riemann = RiemannSolver::HLLC;
+  EXPECT_TRUE(same_bits(first, host_rows_stage(s, false, 0.01, 0.0, 1.0, kept)));
+  EXPECT_EQ(kept.allocations(), allocations) << "a later stage allocated";
   omp_set_num_threads(threads);
 }

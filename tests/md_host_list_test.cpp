@@ -8,6 +8,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include "physics/md/units.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/device.hpp"
+#include "runtime/for_each_task.hpp"
 #include "solvers/md/atom_sort.hpp"
 #include "solvers/md/bin_grid.hpp"
 #include "solvers/md/lattice.hpp"
@@ -298,4 +300,41 @@ TEST(MdHostList, RunGivesTheSameBitsAtOneAndTwoThreads) {
   omp_set_num_threads(before);
   EXPECT_GT(one.size(), 500u);
   EXPECT_EQ(one, two);
+}
+
+// The pair pass's one parallel region (zeroing, then the four colours):
+// every task of a phase exactly once, and all of them before any task of the
+// next phase starts (the colours rely on it), empty phases included.
+TEST(MdHostList, TaskPhasesRunEachTaskOnceAndInOrder) {
+  const std::vector<int> tasks = {3, 0, 17, 1, 40};
+  const int before = omp_get_max_threads();
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    std::vector<std::vector<int>> started(tasks.size()), ended(tasks.size());
+    for (std::size_t ph = 0; ph < tasks.size(); ++ph) {
+      started[ph].assign(static_cast<std::size_t>(tasks[ph]), -1);
+      ended[ph].assign(static_cast<std::size_t>(tasks[ph]), -1);
+    }
+    std::atomic<int> clock{0}, runs{0};
+    for_each_task_phases(Device::host(), static_cast<int>(tasks.size()),
+                         [&](int ph) { return std::int64_t{tasks[static_cast<std::size_t>(ph)]}; },
+                         [&](int ph, int t) {
+                           started[ph][t] = clock++;
+                           volatile double sink = 0;
+                           for (int k = 0; k < 2000 * (t % 5); ++k) sink = sink + k;  // uneven tasks
+                           ended[ph][t] = clock++;
+                           ++runs;
+                         });
+    EXPECT_EQ(runs.load(), 61) << threads << " threads";
+    int last_end = -1;
+    for (std::size_t ph = 0; ph < tasks.size(); ++ph) {
+      if (tasks[ph] == 0) continue;
+      const int first_start = *std::min_element(started[ph].begin(), started[ph].end());
+      EXPECT_GT(first_start, last_end) << "phase " << ph << " began before the previous one ended, " << threads
+                                       << " threads";
+      EXPECT_GE(first_start, 0);
+      last_end = *std::max_element(ended[ph].begin(), ended[ph].end());
+    }
+  }
+  omp_set_num_threads(before);
 }

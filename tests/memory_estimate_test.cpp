@@ -65,7 +65,8 @@ TEST(MemoryEstimate, EulerSplitAndFusedMatchTheirAllocations) {
   if (!kHeapVisible) GTEST_SKIP() << "heap accounting is not visible under AddressSanitizer";
   // 40^3 with WENO5's three ghost layers. On the host the split kernel keeps
   // its fluxes in row buffers (euler_host_stage.cpp), so it holds what the
-  // fused one does; on GPUs it adds three flux arrays.
+  // fused one does plus a workspace of rows per thread; on GPUs it adds
+  // three flux arrays.
   const std::vector<std::string> grid{"grid.cells=[40,40,40]", "run.output_dir=unused"};
   auto split = grid, fused = grid;
   split.push_back("physics.kernel=\"split\"");
@@ -73,8 +74,9 @@ TEST(MemoryEstimate, EulerSplitAndFusedMatchTheirAllocations) {
   const Measured s = measure("cfd/taylor_green.toml", split), f = measure("cfd/taylor_green.toml", fused);
   expect_within(s, 0.25, "cfd.euler 40^3 split");
   expect_within(f, 0.25, "cfd.euler 40^3 fused");
-  EXPECT_EQ(s.estimate, f.estimate);
-  EXPECT_NEAR(s.allocated, f.allocated, 0.01 * f.allocated);
+  EXPECT_GT(s.estimate, f.estimate);
+  EXPECT_LT(s.estimate, 1.05 * f.estimate) << "the row workspace is a few rows and planes, not a grid";
+  EXPECT_NEAR(s.allocated - f.allocated, s.estimate - f.estimate, 0.01 * f.allocated);
   const deck::Deck ds = load_deck(tessera::testing::source_path("inputs/cfd/taylor_green.toml").string(), split);
   const deck::Deck df = load_deck(tessera::testing::source_path("inputs/cfd/taylor_green.toml").string(), fused);
   const SolverInfo& info = *SolverRegistry::instance().find("cfd.euler");

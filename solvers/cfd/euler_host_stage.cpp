@@ -15,6 +15,9 @@
 // - Blocks of rows (runtime/for_each_row_block.hpp): a slab of j-rows walked
 //   through k, sized so the W rows of the k-planes the z-faces read stay in
 //   L2 while they are reused.
+// - No allocation in the step: a block's row buffers are cut (StageRows)
+//   from its thread's workspace in the solver's RowScratch, sized for the
+//   largest block at the first call; the stable dt's row minima likewise.
 //
 // Results: the same operations in the same order as fv_face_flux +
 // runge_kutta_update (the fused kernel, euler_stage.cu, shares those), with
@@ -24,14 +27,15 @@
 // W, not on the block it lies in).
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
-#include <vector>
 
 #include "physics/hydro/state.hpp"
 #include "physics/reconstruct/reconstruction.hpp"
 #include "physics/riemann/riemann.hpp"
 #include "runtime/for_each_row_block.hpp"
+#include "runtime/row_scratch.hpp"
 #include "solvers/cfd/euler_faces.hpp"
 #include "solvers/cfd/euler_kernels.hpp"
 #include "solvers/cfd/euler_primitives.hpp"
@@ -193,13 +197,57 @@ template <RiemannSolver S>
   }
 }
 
-// A row of face states: component q of entry i at [q * ld + i] (SoA).
+// A row of face states: component q of entry i at [q * ld + i] (SoA), cut
+// from a thread's workspace.
 struct StateRows {
   int ld = 0;
-  std::vector<double> v;
-  StateRows(int len, int rows) : ld((len + 7) / 8 * 8), v(static_cast<std::size_t>(5) * ld * rows) {}
-  double* row(int r) { return v.data() + static_cast<std::size_t>(5) * ld * r; }
+  double* v = nullptr;
+  StateRows(ScratchCarver& c, int len, int rows)
+      : ld((len + 7) / 8 * 8), v(c.take<double>(static_cast<std::size_t>(5) * ld * rows)) {}
+  double* row(int r) { return v + static_cast<std::size_t>(5) * ld * r; }
 };
+
+// j-rows per block of the stage: the W rows of the four k-planes the z-faces
+// read (and the block's plane of z-face states) in about 1 MiB of L2.
+int stage_j_block(const EulerParams& p, std::int64_t sy) {
+  const std::size_t w_row_bytes = static_cast<std::size_t>(sy) * p.nvar * sizeof(double);
+  return static_cast<int>(std::max<std::size_t>(8, (std::size_t{1} << 20) / (6 * w_row_bytes)));
+}
+
+// The row buffers of one block of nj j-rows (host_stage), cut one after
+// another from a carver: with a null base it sizes a thread's workspace for
+// the largest block, then each block cuts its own from that workspace.
+struct StageRows {
+  StateRows xs, ys, zs, zplane, fr;
+  double *du, *fx, *ylo, *yhi, *zhi, *plane;
+  double **zlo, **zqp;
+  StageRows(ScratchCarver& c, const EulerParams& p, int nj)
+      : xs(c, p.n[0] + 2, 2),                          // qm, qp of cells -1 .. nx along x
+        ys(c, p.n[0], 3),                              // qm of the row above, qp of this row and of the row above
+        zs(c, p.n[0], 2),                              // qm, qp of the row in front
+        zplane(c, p.n[0], p.active[2] ? nj : 0),       // qp of the block's rows
+        fr(c, p.n[0] + 2, 1) {                         // Riemann fluxes (face-normal frame), ld >= every state row's
+    const std::size_t row = flux_row(p);
+    du = c.take<double>(row / p.nvar);
+    fx = c.take<double>(p.active[0] ? row : 0);
+    ylo = c.take<double>(p.active[1] ? row : 0);
+    yhi = c.take<double>(p.active[1] ? row : 0);
+    zhi = c.take<double>(p.active[2] ? row : 0);
+    plane = c.take<double>(p.active[2] ? row * nj : 0);  // z-fluxes behind the block's rows
+    zlo = c.take<double*>(nj);
+    zqp = c.take<double*>(nj);
+  }
+  // Flux rows: nx + 1 x-faces of every variable, leading dimension flux_ld.
+  static int flux_ld(const EulerParams& p) { return (p.n[0] + 1 + 7) / 8 * 8; }
+  static std::size_t flux_row(const EulerParams& p) { return static_cast<std::size_t>(p.nvar) * flux_ld(p); }
+};
+
+// A thread's workspace: the stage's largest block, or a row of cell dt values.
+std::size_t thread_bytes(const EulerParams& p, std::int64_t sy) {
+  ScratchCarver c;
+  const StageRows largest(c, p, std::max(1, std::min(stage_j_block(p, sy), p.n[1])));
+  return std::max(c.bytes(), static_cast<std::size_t>(p.n[0]) * sizeof(double));
+}
 
 // The five primitives (face-normal frame: rho, v_n, v_t1, v_t2, p) of cells
 // (i0 + i, j, k), i < nc, reconstructed along `axis`: their lower (qm) and
@@ -309,33 +357,36 @@ void face_fluxes_of_row(const EulerParams& p, int axis, FieldView<const double> 
 // and the lower ones of the row above; the z-faces in front likewise, the
 // upper z-face values of the rows of the previous k-plane kept per block.
 template <Reconstruction R, Limiter L, RiemannSolver S>
-void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+void host_stage(const EulerParams& p, RowScratch& pool, FieldView<const double> w, FieldView<const double> u0,
                 FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {
   const int nx = p.n[0], nvar = p.nvar;
   const bool ax = p.active[0], ay = p.active[1], az = p.active[2];
   // The same dt / dx as runge_kutta_update and the fused stage.
   const double cx = ax ? dt / p.dx[0] : 0.0, cy = ay ? dt / p.dx[1] : 0.0, cz = az ? dt / p.dx[2] : 0.0;
-  const int ld = (nx + 1 + 7) / 8 * 8;  // flux rows: nx + 1 x-faces
-  const std::size_t row = static_cast<std::size_t>(nvar) * ld;
-  // j-rows per block: the W rows of the four k-planes the z-faces read (and
-  // the block's plane of z-face states) in about 1 MiB of L2.
-  const std::size_t w_row_bytes = static_cast<std::size_t>(w.sy) * nvar * sizeof(double);
-  const int j_block = static_cast<int>(std::max<std::size_t>(8, (std::size_t{1} << 20) / (6 * w_row_bytes)));
-  for_each_row_block(Range3(nx, p.n[1], p.n[2]), j_block, [&](int j0, int j1, int k0, int k1) {
+  const int ld = StageRows::flux_ld(p);
+  const std::size_t row = StageRows::flux_row(p);
+  const int j_block = stage_j_block(p, w.sy);
+  const std::size_t per_thread = thread_bytes(p, w.sy);
+  for_each_row_block(Range3(nx, p.n[1], p.n[2]), j_block, pool, per_thread, [&](std::byte* ws, int j0, int j1,
+                                                                                     int k0, int k1) {
     const int nj = j1 - j0;
-    StateRows xs(nx + 2, 2);                  // qm, qp of cells -1 .. nx along x
-    StateRows ys(nx, 3);                      // qm of the row above, qp of this row, qp of the row above
-    StateRows zs(nx, 2), zplane(nx, az ? nj : 0);  // qm, qp of the row in front; qp of the block's rows
-    StateRows fr(nx + 2, 1);                  // Riemann fluxes (face-normal frame), ld >= every state row's
-    std::vector<double> du(ld);
-    std::vector<double> fx(ax ? row : 0), ylo(ay ? row : 0), yhi(ay ? row : 0), zhi(az ? row : 0);
-    std::vector<double> plane(az ? row * nj : 0);  // z-fluxes behind the block's rows
-    std::vector<double*> zlo(nj), zqp(nj);
+    ScratchCarver carve(ws);
+    StageRows rows(carve, p, nj);
+    StateRows& xs = rows.xs;
+    StateRows& ys = rows.ys;
+    StateRows& zs = rows.zs;
+    StateRows& zplane = rows.zplane;
+    StateRows& fr = rows.fr;
+    double* const du = rows.du;
+    double* const fx = rows.fx;
+    double* const plane = rows.plane;
+    double** const zlo = rows.zlo;
+    double** const zqp = rows.zqp;
     double* scratch = zs.row(0);  // lower face values of the row being reconstructed
     double* z_free = zs.row(1);   // a spare row of upper z-face values (rows rotate through zqp)
     if (az) {
       for (int j = j0; j < j1; ++j) {
-        zlo[j - j0] = plane.data() + row * (j - j0);
+        zlo[j - j0] = plane + row * (j - j0);
         zqp[j - j0] = zplane.row(j - j0);
         reconstruct_cells<R, L>(2, w, 0, nx, j, k0 - 1, scratch, zqp[j - j0], zs.ld);
         reconstruct_cells<R, L>(2, w, 0, nx, j, k0, scratch, z_free, zs.ld);
@@ -343,9 +394,9 @@ void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const
         std::swap(zqp[j - j0], z_free);
       }
     }
-    double* y_lo = ylo.data();
-    double* y_hi = yhi.data();
-    double* z_hi = zhi.data();
+    double* y_lo = rows.ylo;
+    double* y_hi = rows.yhi;
+    double* z_hi = rows.zhi;
     double* y_qp = ys.row(1);    // upper y-face values of the current row
     double* y_next = ys.row(2);  // ... of the row above
     for (int k = k0; k < k1; ++k) {
@@ -358,8 +409,8 @@ void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const
       for (int j = j0; j < j1; ++j) {
         if (ax) {
           reconstruct_cells<R, L>(0, w, -1, nx + 2, j, k, xs.row(0), xs.row(1), xs.ld);
-          face_fluxes_of_row<R, L, S>(p, 0, w, 0, nx + 1, j, k, xs.row(1), xs.row(0) + 1, xs.ld, fr.row(0),
-                                      fx.data(), ld);
+          face_fluxes_of_row<R, L, S>(p, 0, w, 0, nx + 1, j, k, xs.row(1), xs.row(0) + 1, xs.ld, fr.row(0), fx,
+                                      ld);
         }
         if (ay) {
           reconstruct_cells<R, L>(1, w, 0, nx, j + 1, k, ys.row(0), y_next, ys.ld);
@@ -374,8 +425,8 @@ void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const
         double* z_lo = zlo[j - j0];
         for (int c = 0; c < nvar; ++c) {
           // runge_kutta_update: du = 0, then x, y, z in that order.
-          double* __restrict__ d = du.data();
-          const double* f = fx.data() + c * ld;
+          double* __restrict__ d = du;
+          const double* f = fx + c * ld;
           const double* u_in = &in(c, 0, j, k);
           const double* u_0 = &u0(c, 0, j, k);
           double* u_out = &out(c, 0, j, k);
@@ -412,16 +463,16 @@ void host_stage(const EulerParams& p, FieldView<const double> w, FieldView<const
 }
 
 template <Reconstruction R, RiemannSolver S>
-void host_stage_by_limiter(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+void host_stage_by_limiter(const EulerParams& p, RowScratch& scratch, FieldView<const double> w, FieldView<const double> u0,
                            FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {
   // Only PLM reads the limiter: one instantiation for the others.
   if constexpr (R != Reconstruction::PLM) {
-    host_stage<R, Limiter::VanLeer, S>(p, w, u0, in, out, dt, a, b);
+    host_stage<R, Limiter::VanLeer, S>(p, scratch, w, u0, in, out, dt, a, b);
   } else {
     switch (p.limiter) {
-      case Limiter::VanLeer: host_stage<R, Limiter::VanLeer, S>(p, w, u0, in, out, dt, a, b); return;
-      case Limiter::Minmod: host_stage<R, Limiter::Minmod, S>(p, w, u0, in, out, dt, a, b); return;
-      case Limiter::MC: host_stage<R, Limiter::MC, S>(p, w, u0, in, out, dt, a, b); return;
+      case Limiter::VanLeer: host_stage<R, Limiter::VanLeer, S>(p, scratch, w, u0, in, out, dt, a, b); return;
+      case Limiter::Minmod: host_stage<R, Limiter::Minmod, S>(p, scratch, w, u0, in, out, dt, a, b); return;
+      case Limiter::MC: host_stage<R, Limiter::MC, S>(p, scratch, w, u0, in, out, dt, a, b); return;
     }
   }
 }
@@ -507,32 +558,38 @@ void host_primitives(const EulerParams& p, const Range3& region, FieldView<doubl
   });
 }
 
-double host_stable_dt(const EulerParams& p, FieldView<const double> u) {
+double host_stable_dt(const EulerParams& p, RowScratch& scratch, FieldView<const double> u) {
   const Range3 own(p.n[0], p.n[1], p.n[2]);
   const int n = p.n[0], ny = p.n[1];
   // One minimum per row, then the minimum of those: min is exact in any
   // order (the cell values are never NaN: a NaN t fails t < m).
-  std::vector<double> row_min(static_cast<std::size_t>(p.n[1]) * p.n[2]);
-  for_each_row_block(own, ny, [&](int j0, int j1, int k0, int k1) {
-    std::vector<double> dt(n);
+  const std::size_t rows = static_cast<std::size_t>(p.n[1]) * p.n[2];
+  double* const row_min = reinterpret_cast<double*>(scratch.shared(rows * sizeof(double)));
+  for_each_row_block(own, ny, scratch, thread_bytes(p, u.sy), [&](std::byte* ws, int j0, int j1, int k0, int k1) {
+    double* const dt = reinterpret_cast<double*>(ws);
     for (int k = k0; k < k1; ++k)
       for (int j = j0; j < j1; ++j) {
         stable_dt_row(n, &u(IDN, 0, j, k), &u(IM1, 0, j, k), &u(IM2, 0, j, k), &u(IM3, 0, j, k), &u(IEN, 0, j, k),
-                      dt.data(), p.gamma, p.rho_floor, p.p_floor, p.dx, p.active);
+                      dt, p.gamma, p.rho_floor, p.p_floor, p.dx, p.active);
         double m = 1e300;
         for (int i = 0; i < n; ++i) m = dt[i] < m ? dt[i] : m;
         row_min[static_cast<std::size_t>(k) * ny + j] = m;
       }
   });
   double m = 1e300;
-  for (double v : row_min) m = v < m ? v : m;
+  for (std::size_t r = 0; r < rows; ++r) m = row_min[r] < m ? row_min[r] : m;
   return m;
 }
 
-void host_split_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+std::size_t host_stage_scratch_bytes(const EulerParams& p, std::int64_t sy, int threads) {
+  return static_cast<std::size_t>(std::max(1, threads)) * thread_bytes(p, sy) +
+         static_cast<std::size_t>(p.n[1]) * p.n[2] * sizeof(double);
+}
+
+void host_split_stage(const EulerParams& p, RowScratch& scratch, FieldView<const double> w, FieldView<const double> u0,
                       FieldView<const double> in, FieldView<double> out, double dt, double a, double b) {
   with_fv_scheme(p.recon, p.riemann, [&](auto recon, auto solver) {
-    host_stage_by_limiter<decltype(recon)::value, decltype(solver)::value>(p, w, u0, in, out, dt, a, b);
+    host_stage_by_limiter<decltype(recon)::value, decltype(solver)::value>(p, scratch, w, u0, in, out, dt, a, b);
   });
 }
 

@@ -12,6 +12,7 @@
 #include "physics/riemann/riemann.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/reduce.hpp"
+#include "runtime/row_scratch.hpp"
 
 namespace tessera::cfd {
 
@@ -183,8 +184,12 @@ void runge_kutta_update(const Device& dev, const EulerParams& p, FieldView<const
   });
 }
 
-double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u) {
-  if (!dev.is_cuda() && !(p.mu > 0)) return host_stable_dt(p, u);  // the same values, vectorised rows
+double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u, RowScratch* host_scratch) {
+  if (!dev.is_cuda() && !(p.mu > 0)) {  // the same values, vectorised rows
+    if (host_scratch) return host_stable_dt(p, *host_scratch, u);
+    RowScratch once;
+    return host_stable_dt(p, once, u);
+  }
   return reduce_min(dev, Range3(p.n[0], p.n[1], p.n[2]), [=] TESSERA_HD(int i, int j, int k) {
     const IdealGas eos{p.gamma};
     double uc[5], wc[5];

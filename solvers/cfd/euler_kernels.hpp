@@ -4,11 +4,16 @@
 // axis (reconstruction + Riemann solver + viscous terms), the Runge-Kutta
 // update (or both fused into one pass per stage, euler_stage.cu), the
 // stable time step and the diagnostics integrals.
+#include <cstddef>
 #include <cstdint>
 
 #include "runtime/device.hpp"
 #include "runtime/span.hpp"
 #include "solvers/cfd/euler_config.hpp"
+
+namespace tessera {
+class RowScratch;  // runtime/row_scratch.hpp
+}
 
 namespace tessera::cfd {
 
@@ -60,8 +65,9 @@ void fused_stage(const Device& dev, const EulerParams& p, FieldView<const double
 
 // The split stage on the host backend (finite volumes only; euler_host_stage.cpp):
 // the result of face_fluxes + runge_kutta_update bit for bit, computed row by
-// row along x in vectorised loops, each face once, without flux arrays.
-void host_split_stage(const EulerParams& p, FieldView<const double> w, FieldView<const double> u0,
+// row along x in vectorised loops, each face once, without flux arrays. Its
+// row buffers live in `scratch` (the solver's: no allocation per step).
+void host_split_stage(const EulerParams& p, RowScratch& scratch, FieldView<const double> w, FieldView<const double> u0,
                       FieldView<const double> in, FieldView<double> out, double dt, double a, double b);
 
 // compute_primitives on the host backend, row by row along x (euler_host_stage.cpp).
@@ -69,9 +75,15 @@ void host_primitives(const EulerParams& p, const Range3& region, FieldView<doubl
                      Span3<std::uint8_t> status);
 
 // local_stable_dt on the host backend for inviscid runs, row by row (euler_host_stage.cpp).
-double host_stable_dt(const EulerParams& p, FieldView<const double> u);
+double host_stable_dt(const EulerParams& p, RowScratch& scratch, FieldView<const double> u);
 
-// The largest stable dt (before the CFL factor) over owned cells.
-double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u);
+// What `scratch` holds after host_split_stage and host_stable_dt on `threads`
+// threads, W's row stride `sy` (the memory estimate).
+std::size_t host_stage_scratch_bytes(const EulerParams& p, std::int64_t sy, int threads);
+
+// The largest stable dt (before the CFL factor) over owned cells; the host's
+// inviscid pass works in `host_scratch` (a temporary one if null).
+double local_stable_dt(const Device& dev, const EulerParams& p, FieldView<const double> u,
+                       RowScratch* host_scratch = nullptr);
 
 }  // namespace tessera::cfd

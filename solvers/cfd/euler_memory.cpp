@@ -2,12 +2,30 @@
 
 #include <algorithm>
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
 #include "decomposition/cartesian_layout.hpp"
 #include "runtime/format.hpp"
+#include "runtime/launch.hpp"
+#include "solvers/cfd/euler_kernels.hpp"
 #include "solvers/cfd/euler_config.hpp"
 #include "solvers/parallel_setup.hpp"
 
 namespace tessera::cfd {
+
+namespace {
+
+int host_threads() {
+#if defined(_OPENMP)
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+}  // namespace
 
 MemoryEstimate euler_memory(const deck::Deck& d, int ranks, Backend backend) {
   const EulerConfig cfg = EulerConfig::from_deck(d);
@@ -52,6 +70,19 @@ MemoryEstimate euler_memory(const deck::Deck& d, int ranks, Backend backend) {
     // Snapshot and checkpoint packing: one component on the device, and its
     // host copy (device memory too on the host backend).
     bytes += own * 8 * (host ? 2 : 1);
+    // The host's row stage keeps its row buffers from step to step: one
+    // workspace per OpenMP thread it runs on (euler_host_stage.cpp).
+    if (host && !fused && !flux_arrays) {
+      EulerParams p;
+      for (int a = 0; a < 3; ++a) {
+        p.n[a] = n[a];
+        p.active[a] = spec.cells[a] > 1;
+      }
+      p.nvar = cfg.variables();
+      const bool threaded = own > detail::kHostParallelMin;
+      bytes += static_cast<double>(
+          host_stage_scratch_bytes(p, n[0] + (p.active[0] ? 2 * cfg.ghosts() : 0), threaded ? host_threads() : 1));
+    }
     return bytes;
   };
 

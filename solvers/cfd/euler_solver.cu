@@ -16,6 +16,7 @@
 #include "runtime/format.hpp"
 #include "runtime/log.hpp"
 #include "runtime/reduce.hpp"
+#include "runtime/row_scratch.hpp"
 #include "solvers/cfd/euler_config.hpp"
 #include "solvers/cfd/euler_kernels.hpp"
 #include "solvers/cfd/euler_memory.hpp"
@@ -113,7 +114,7 @@ class EulerSolver final : public Solver {
   }
 
   double stable_dt() override {
-    const double local = local_stable_dt(dev_, params_, FieldView<const double>(u_.data(), box_));
+    const double local = local_stable_dt(dev_, params_, FieldView<const double>(u_.data(), box_), &host_scratch_);
     const double dt = cfg_.cfl * collectives::min(local);
     if (!(dt > 0) || dt - dt != 0.0) {
       // Name the bad cell (and leave a post-mortem snapshot) if there is one.
@@ -146,7 +147,7 @@ class EulerSolver final : public Solver {
         continue;
       }
       if (host_rows_) {
-        host_split_stage(params_, w, u0, FieldView<const double>(in.data(), box_), next, dt, stages[s].a, stages[s].b);
+        host_split_stage(params_, host_scratch_, w, u0, FieldView<const double>(in.data(), box_), next, dt, stages[s].a, stages[s].b);
         continue;
       }
       for (int a = 0; a < 3; ++a)
@@ -319,6 +320,7 @@ class EulerSolver final : public Solver {
   Range3 box_, face_box_[3];
   bool fused_ = false;
   bool host_rows_ = false;  // host_split_stage instead of flux arrays
+  RowScratch host_scratch_;  // the host stage's and stable dt's row buffers, kept from step to step
   Buffer<double> u_, u0_, w_, flux_[3];
   Buffer<std::uint8_t> status_;
   bool physical_[3][2] = {};

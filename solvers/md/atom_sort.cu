@@ -9,6 +9,29 @@ namespace tessera::md {
 
 namespace {
 constexpr int kIdBits = 40;  // ids below 2^40, bins below 2^24: one 64-bit key
+
+// Column components moved by one loop, passed to it by value.
+constexpr int kMaxMoves = 32;
+struct Moves {
+  const std::uint64_t* src[kMaxMoves];
+  std::uint64_t* dst[kMaxMoves];
+  int count;
+};
+
+void permute(const Device& dev, const Moves& m, const std::int32_t* from, std::int64_t n) {
+  if (m.count == 0) return;
+  const int ni = static_cast<int>(n);
+  for_each(dev, n * m.count, [=] TESSERA_HD(int idx) {
+    const int w = idx / ni, i = idx - w * ni;
+    m.dst[w][i] = m.src[w][from[i]];
+  });
+}
+
+// Components per loop: at most kMaxMoves, and n times them within int.
+int moves_per_loop(std::int64_t n) {
+  const std::int64_t fit = std::int64_t{2147483647} / (n > 0 ? n : 1);
+  return static_cast<int>(fit < 1 ? 1 : (fit < kMaxMoves ? fit : kMaxMoves));
+}
 }
 
 void AtomSort::sort(Particles& p, const BinGrid& bins) {
@@ -32,12 +55,21 @@ void AtomSort::sort(Particles& p, const BinGrid& bins) {
   });
   sort_pairs(keys_, order_);
   const std::int32_t* from = order_.data();
+  // Every column component in one loop (one team start on the host, one
+  // launch on a GPU, instead of one per component), component-major so a
+  // thread's share is contiguous runs of each.
+  Moves m{};
+  const int per_loop = moves_per_loop(n);
   for (int c = 0; c < p.columns(); ++c)
     for (int q = 0; q < p.components(c); ++q) {
-      const std::uint64_t* src = p.words(c, q);
-      std::uint64_t* dst = p.alternate_words(c, q);
-      for_each(dev_, n, [=] TESSERA_HD(int i) { dst[i] = src[from[i]]; });
+      if (m.count == per_loop) {
+        permute(dev_, m, from, n);
+        m.count = 0;
+      }
+      m.src[m.count] = p.words(c, q);
+      m.dst[m.count++] = p.alternate_words(c, q);
     }
+  permute(dev_, m, from, n);
   p.swap_alternate();
 }
 

@@ -4,7 +4,6 @@
 #include <cstdint>
 
 #include "runtime/error.hpp"
-#include "runtime/for_each.hpp"
 #include "runtime/for_each_task.hpp"
 
 namespace tessera::md {
@@ -111,34 +110,61 @@ void atom_pairs(const Pass<Real>& c, int i) {
 // positions stream through cache as in a plain sweep: 2 x 2 x 2 blocks in 8
 // colours made each pass jump across the whole box, ~10 % slower at 256k
 // atoms (bench/NOTES.md).
+//
+// One parallel region for the whole pass (for_each_task_phases): phase 0
+// zeroes the outputs in fixed chunks, phases 1-4 are the colours, with
+// spinning waits between them. A team per loop cost five team starts a
+// pass, each waking sleeping threads: at 32000 atoms (~1 ms a colour on one
+// core) that was a good part of what a second thread saved (bench/NOTES.md,
+// md host).
+constexpr int kZeroChunk = 4096;  // atoms per zeroing task
+
 template <class Real, Mode M, bool E>
-void colour_passes(const Device& dev, const Pass<Real>& c, const BinView& bins) {
+void colour_passes(const Device& dev, const Pass<Real>& c, const BinView& bins, bool charged) {
   const int bars[2] = {(bins.n[1] + 1) / 2, (bins.n[2] + 1) / 2};
-  for (int colour = 0; colour < 4; ++colour) {
+  const std::int64_t owned = c.owned;
+  const int zero_tasks = static_cast<int>((owned + kZeroChunk - 1) / kZeroChunk);
+  auto count = [&](int colour, int axis) { return (bars[axis] - ((colour >> axis) & 1) + 1) / 2; };
+  auto tasks_of = [&](int phase) -> std::int64_t {
+    if (phase == 0) return zero_tasks;
+    return std::int64_t{count(phase - 1, 0)} * count(phase - 1, 1);
+  };
+  for_each_task_phases(dev, 5, tasks_of, [&](int phase, int t) {
+    if (phase == 0) {
+      const int i0 = t * kZeroChunk, i1 = static_cast<int>(std::min<std::int64_t>(owned, i0 + kZeroChunk));
+      std::fill(c.fx + i0, c.fx + i1, 0.0);
+      std::fill(c.fy + i0, c.fy + i1, 0.0);
+      std::fill(c.fz + i0, c.fz + i1, 0.0);
+      if (E) {
+        std::fill(c.e_vdw + i0, c.e_vdw + i1, 0.0);
+        std::fill(c.virial + i0, c.virial + i1, 0.0);
+        if (charged) std::fill(c.e_coul + i0, c.e_coul + i1, 0.0);
+      }
+      return;
+    }
+    const int colour = phase - 1;
     const int par[2] = {colour & 1, (colour >> 1) & 1};
-    const int cnt[2] = {(bars[0] - par[0] + 1) / 2, (bars[1] - par[1] + 1) / 2};
-    for_each_task(dev, std::int64_t{cnt[0]} * cnt[1], [&](int t) {
-      const int by = par[0] + 2 * (t % cnt[0]), bz = par[1] + 2 * (t / cnt[0]);
-      for (int z = 2 * bz; z < std::min(2 * bz + 2, bins.n[2]); ++z)
-        for (int y = 2 * by; y < std::min(2 * by + 2, bins.n[1]); ++y) {
-          const int row = bins.n[0] * (y + bins.n[1] * z);
-          for (int s = bins.starts[row]; s < bins.owned_ends[row + bins.n[0] - 1]; ++s)
-            if (bins.order[s] < c.owned) atom_pairs<Real, M, E>(c, bins.order[s]);
-        }
-    });
-  }
+    const int cnt0 = count(colour, 0);
+    const int by = par[0] + 2 * (t % cnt0), bz = par[1] + 2 * (t / cnt0);
+    for (int z = 2 * bz; z < std::min(2 * bz + 2, bins.n[2]); ++z)
+      for (int y = 2 * by; y < std::min(2 * by + 2, bins.n[1]); ++y) {
+        const int row = bins.n[0] * (y + bins.n[1] * z);
+        for (int s = bins.starts[row]; s < bins.owned_ends[row + bins.n[0] - 1]; ++s)
+          if (bins.order[s] < c.owned) atom_pairs<Real, M, E>(c, bins.order[s]);
+      }
+  });
 }
 
 template <class Real, bool E>
 void dispatch(const Device& dev, const Pass<Real>& c, const BinView& bins, bool charged, bool lj_only, int ntypes) {
   if (charged)
-    colour_passes<Real, Mode::Charged, E>(dev, c, bins);
+    colour_passes<Real, Mode::Charged, E>(dev, c, bins, charged);
   else if (lj_only && ntypes == 1)
-    colour_passes<Real, Mode::LjUniform, E>(dev, c, bins);
+    colour_passes<Real, Mode::LjUniform, E>(dev, c, bins, charged);
   else if (lj_only)
-    colour_passes<Real, Mode::LjTyped, E>(dev, c, bins);
+    colour_passes<Real, Mode::LjTyped, E>(dev, c, bins, charged);
   else
-    colour_passes<Real, Mode::Generic, E>(dev, c, bins);
+    colour_passes<Real, Mode::Generic, E>(dev, c, bins, charged);
 }
 
 }  // namespace
@@ -152,14 +178,6 @@ void half_list_pairs(const Device& dev, const PairCoeffT<Real>* table, int ntype
                p.integer(type_col), table, ntypes, nl.view(), p.owned(),
                out.fx, out.fy, out.fz, out.e_vdw, out.e_coul, out.virial};
   const bool charged = charge_col >= 0;
-  {
-    double *fx = out.fx, *fy = out.fy, *fz = out.fz, *ev = out.e_vdw, *ec = out.e_coul, *w = out.virial;
-    for_each(dev, p.owned(), [=](int i) {
-      fx[i] = 0, fy[i] = 0, fz[i] = 0;
-      if (energy) ev[i] = 0, w[i] = 0;
-      if (energy && charged) ec[i] = 0;
-    });
-  }
   const BinView bins = nl.bins();
   if (energy)
     dispatch<Real, true>(dev, c, bins, charged, lj_only, ntypes);

@@ -5,7 +5,9 @@
 // y and z along the whole x extent, bars in 4 colours by (y, z) parity: the
 // atoms one bar writes lie within one bin of it, so two bars of a colour
 // never write the same atom, and each atom receives its pair terms in an
-// order fixed by the bins alone - the same bits at any thread count.
+// order fixed by the bins alone - the same bits at any thread count. The
+// zeroing and the four colours are one parallel region (a barrier between
+// colours, not a team start each).
 //
 // Per atom, the neighbours go through in chunks: gather (separations into
 // small contiguous arrays), evaluate (a branch-free loop over those arrays

@@ -242,15 +242,8 @@ class LjSolver final : public Solver {
   void advance(double dt) override {
     ++step_;
     if (nose_hoover_) nose_hoover_half_step(dt);
-    kick(0.5 * dt);
+    kick_drift(0.5 * dt, dt);
     Particles& p = *particles_;
-    double *x = p.position(0), *y = p.position(1), *z = p.position(2);
-    const double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
-    for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
-      x[i] += dt * vx[i];
-      y[i] += dt * vy[i];
-      z[i] += dt * vz[i];
-    });
     if (list_update_due())
       rebuild();
     else
@@ -714,6 +707,27 @@ class LjSolver final : public Solver {
     out.e_vdw = energy_.data(), out.e_coul = charged_ ? ecoul_.data() : nullptr, out.virial = virial_.data();
     pair_.compute(p, type_, charge_, *list_, out, true);
     energy_step_ = step_;
+  }
+
+  // The half kick and the drift in one pass (the same operations as kick,
+  // then x += dt v: one loop fewer per step, each a team start on the host).
+  void kick_drift(double h, double dt) {
+    Particles& p = *particles_;
+    double *vx = p.real(vel_, 0), *vy = p.real(vel_, 1), *vz = p.real(vel_, 2);
+    double *x = p.position(0), *y = p.position(1), *z = p.position(2);
+    const double *fx = p.real(force_, 0), *fy = p.real(force_, 1), *fz = p.real(force_, 2);
+    const std::int64_t* type = p.integer(type_);
+    const double* tm = type_mass_.data();
+    const double hf = h * units_.ftm2v;
+    for_each(dev_, p.owned(), [=] TESSERA_HD(int i) {
+      const double c = hf / tm[type[i] - 1];
+      vx[i] += c * fx[i];
+      vy[i] += c * fy[i];
+      vz[i] += c * fz[i];
+      x[i] += dt * vx[i];
+      y[i] += dt * vy[i];
+      z[i] += dt * vz[i];
+    });
   }
 
   void kick(double h) {
