@@ -50,7 +50,7 @@ Range3 shifted(const Range3& b, const std::array<int, 3>& s, const std::array<in
   return r;
 }
 
-int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+TESSERA_HD inline int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 // Lowest and highest stencil points of a set of particles, per axis, as one
 // reduction: lo[d] and -hi[d] are both minimised.
@@ -192,7 +192,9 @@ void ParticleMesh::plan(const std::vector<Range3>& bricks) {
   const Device& dev = transport_.device();
   field_ = Buffer<double>(dev, static_cast<std::size_t>(brick_.size()));
   cell_start_ = Buffer<std::int32_t>(), cell_end_ = Buffer<std::int32_t>();  // sized by the gather, if used
-  components_ = Buffer<double>(dev, static_cast<std::size_t>(3 * brick_.size()));
+  whole_mesh_ = true;
+  for (int d = 0; d < 3; ++d) whole_mesh_ = whole_mesh_ && pencil_.lo[d] == 0 && pencil_.hi[d] == n[d];
+  components_ = whole_mesh_ ? Buffer<double>() : Buffer<double>(dev, static_cast<std::size_t>(3 * brick_.size()));
   send_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(send_total_, 1)));
   recv_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(recv_total_, 1)));
 }
@@ -243,6 +245,101 @@ TESSERA_HD inline std::int64_t dense(const Range3& box, int i, int j, int k) {
 TESSERA_HD inline int wrap(int i, int n) {
   const int r = i % n;
   return r < 0 ? r + n : r;
+}
+
+// The rank's own brick folded into its pencil: pencil point p is the sum of
+// the brick points p + s n (every periodic image s inside the brick), added
+// in the order of increasing (sz, sy, sx) starting from 0. Both forms below
+// keep that order, hence the same bits.
+//
+// GPU: one thread per pencil point, each axis's images counted directly.
+// Host: one (j, k) row at a time: the row is cleared, then each image's
+// contiguous x-segment is added to it (a plain vector loop over a row that
+// stays in L1), instead of a 27-way image test per point.
+void fold_own_images(const Device& dev, const std::array<int, 3>& n, const Range3& bb, const double* brick,
+                     const Range3& pb, double* pencil) {
+  const Span3<const double> rho(brick, bb);
+  const Span3<double> out(pencil, pb);
+  const int nx = n[0], ny = n[1], nz = n[2];
+  if (dev.is_cuda()) {
+    for_each(dev, pb, [=] TESSERA_HD(int i, int j, int k) {
+      double sum = 0;
+      const int z1 = floor_div(bb.hi[2] - 1 - k, nz), y1 = floor_div(bb.hi[1] - 1 - j, ny),
+                x1 = floor_div(bb.hi[0] - 1 - i, nx);
+      for (int sz = -floor_div(k - bb.lo[2], nz); sz <= z1; ++sz)
+        for (int sy = -floor_div(j - bb.lo[1], ny); sy <= y1; ++sy)
+          for (int sx = -floor_div(i - bb.lo[0], nx); sx <= x1; ++sx) sum += rho(i + sx * nx, j + sy * ny, k + sz * nz);
+      out(i, j, k) = sum;
+    });
+    return;
+  }
+  const int ex = pb.extent(0), ey = pb.extent(1);
+  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
+  for_each(dev, static_cast<std::int64_t>(ey) * pb.extent(2), [=] TESSERA_HD(int r) {
+    const int j = pb.lo[1] + r % ey, k = pb.lo[2] + r / ey;
+    double* o = &out(pb.lo[0], j, k);
+    for (int m = 0; m < ex; ++m) o[m] = 0.0;
+    const int z1 = floor_div(bb.hi[2] - 1 - k, nz), y1 = floor_div(bb.hi[1] - 1 - j, ny);
+    for (int sz = -floor_div(k - bb.lo[2], nz); sz <= z1; ++sz)
+      for (int sy = -floor_div(j - bb.lo[1], ny); sy <= y1; ++sy)
+        for (int sx = sx0; sx <= sx1; ++sx) {
+          // Pencil points i whose image i + sx nx lies in the brick.
+          const int ilo = bb.lo[0] - sx * nx > pb.lo[0] ? bb.lo[0] - sx * nx : pb.lo[0];
+          const int ihi = bb.hi[0] - sx * nx < pb.hi[0] ? bb.hi[0] - sx * nx : pb.hi[0];
+          if (ilo >= ihi) continue;
+          const double* src = &rho(ilo + sx * nx, j + sy * ny, k + sz * nz);
+          double* dst = o + (ilo - pb.lo[0]);
+          for (int m = 0; m < ihi - ilo; ++m) dst[m] += src[m];
+        }
+  });
+}
+
+// The reverse: every brick point whose periodic image lies in the rank's
+// own pencil gets the `ncomp` pencil values there (exact copies). GPU: one
+// thread per brick point. Host: one brick row at a time, as contiguous
+// segments (one per x-image of the pencil) instead of three wraps per point.
+void copy_own_images(const Device& dev, const std::array<int, 3>& n, const Range3& pb, const double* const* pencils,
+                     int ncomp, const Range3& bb, double* comp) {
+  const std::int64_t bcells = bb.size();
+  const Span3<const double> f0(pencils[0], pb), f1(pencils[ncomp > 1 ? 1 : 0], pb), f2(pencils[ncomp > 2 ? 2 : 0], pb);
+  const int nx = n[0], ny = n[1], nz = n[2];
+  if (dev.is_cuda()) {
+    for_each(dev, bb, [=] TESSERA_HD(int i, int j, int k) {
+      const int wi = wrap(i, nx), wj = wrap(j, ny), wk = wrap(k, nz);
+      if (wi < pb.lo[0] || wi >= pb.hi[0] || wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
+      const std::int64_t at = dense(bb, i, j, k);
+      comp[at] = f0(wi, wj, wk);
+      if (ncomp > 1) comp[bcells + at] = f1(wi, wj, wk);
+      if (ncomp > 2) comp[2 * bcells + at] = f2(wi, wj, wk);
+    });
+    return;
+  }
+  const int ey = bb.extent(1);
+  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
+  for_each(dev, static_cast<std::int64_t>(ey) * bb.extent(2), [=] TESSERA_HD(int r) {
+    const int j = bb.lo[1] + r % ey, k = bb.lo[2] + r / ey;
+    const int wj = wrap(j, ny), wk = wrap(k, nz);
+    if (wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
+    const std::int64_t row = dense(bb, bb.lo[0], j, k);
+    for (int sx = sx0; sx <= sx1; ++sx) {
+      // Brick points i whose image i - sx nx lies in the pencil.
+      const int ilo = pb.lo[0] + sx * nx > bb.lo[0] ? pb.lo[0] + sx * nx : bb.lo[0];
+      const int ihi = pb.hi[0] + sx * nx < bb.hi[0] ? pb.hi[0] + sx * nx : bb.hi[0];
+      if (ilo >= ihi) continue;
+      const std::int64_t at = row + (ilo - bb.lo[0]);
+      const int len = ihi - ilo, wi = ilo - sx * nx;
+      const double* a = &f0(wi, wj, wk);
+      for (int m = 0; m < len; ++m) comp[at + m] = a[m];
+      if (ncomp > 1) {
+        const double* b = &f1(wi, wj, wk);
+        for (int m = 0; m < len; ++m) comp[bcells + at + m] = b[m];
+      }
+      if (ncomp > 2) {
+        const double* c = &f2(wi, wj, wk);
+        for (int m = 0; m < len; ++m) comp[2 * bcells + at + m] = c[m];
+      }
+    }
+  });
 }
 
 // Messages for a list of pieces grouped by peer (this rank's own left out):
@@ -389,28 +486,9 @@ void ParticleMesh::brick_to_pencil(double* pencil) {
   // My own brick first, every periodic image of it in one pass (one kernel
   // instead of a pack and an unpack per image), then the peers' pieces one
   // after another in a fixed order (they may overlap).
-  const Range3 pb = pencil_, bb = brick_;
+  fold_own_images(dev, geom_.n, brick_, field_.data(), pencil_, pencil);
+  const Range3 pb = pencil_;
   const Span3<double> out(pencil, pb);
-  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
-  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
-  const int sy0 = floor_div(bb.lo[1], ny), sy1 = floor_div(bb.hi[1] - 1, ny);
-  const int sz0 = floor_div(bb.lo[2], nz), sz1 = floor_div(bb.hi[2] - 1, nz);
-  for_each(dev, pb, [=] TESSERA_HD(int i, int j, int k) {
-    double sum = 0;
-    for (int sz = sz0; sz <= sz1; ++sz) {
-      const int kk = k + sz * nz;
-      if (kk < bb.lo[2] || kk >= bb.hi[2]) continue;
-      for (int sy = sy0; sy <= sy1; ++sy) {
-        const int jj = j + sy * ny;
-        if (jj < bb.lo[1] || jj >= bb.hi[1]) continue;
-        for (int sx = sx0; sx <= sx1; ++sx) {
-          const int ii = i + sx * nx;
-          if (ii >= bb.lo[0] && ii < bb.hi[0]) sum += rho(ii, jj, kk);
-        }
-      }
-    }
-    out(i, j, k) = sum;
-  });
   for (const Piece& p : recvs_) {
     if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
@@ -421,6 +499,11 @@ void ParticleMesh::brick_to_pencil(double* pencil) {
 
 void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
   if (ncomp < 1 || ncomp > 3) throw Error("ParticleMesh::pencil_to_brick: 1 .. 3 components");
+  if (whole_mesh_) {
+    // Nothing to move: add_interpolated reads these in place.
+    for (int c = 0; c < 3; ++c) in_place_[c] = pencils[c < ncomp ? c : ncomp - 1];
+    return;
+  }
   const Device& dev = transport_.device();
   // The reverse of brick_to_pencil: my pencil's pieces go to the bricks that
   // hold them (recvs_ become sends), the components one after another.
@@ -446,15 +529,7 @@ void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
   if (!sends.empty() || !recvs.empty()) transport_.exchange(sends, recvs);
   // Every brick point whose periodic image lies in my own pencil, in one pass.
   double* comp = components_.data();
-  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
-  for_each(dev, bb, [=] TESSERA_HD(int i, int j, int k) {
-    const int wi = wrap(i, nx), wj = wrap(j, ny), wk = wrap(k, nz);
-    if (wi < pb.lo[0] || wi >= pb.hi[0] || wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
-    const std::int64_t at = dense(bb, i, j, k);
-    comp[at] = f0(wi, wj, wk);
-    if (ncomp > 1) comp[bcells + at] = f1(wi, wj, wk);
-    if (ncomp > 2) comp[2 * bcells + at] = f2(wi, wj, wk);
-  });
+  copy_own_images(dev, geom_.n, pb, pencils, ncomp, bb, comp);
   for (const Piece& p : sends_) {
     if (p.peer == rank_) continue;
     const Range3 box = p.box;
@@ -474,6 +549,42 @@ void ParticleMesh::add_interpolated(std::int64_t n, const double* x, const doubl
   if (n <= 0) return;
   const Scaled sc = scaled_of(geom_);
   const int order = geom_.order;
+  if (whole_mesh_) {
+    // The same sums over the same values as below (a brick point holds its
+    // periodic image's value), read from the mesh at wrapped indices.
+    const double *ex = in_place_[0], *ey = in_place_[1], *ez = in_place_[2];
+    const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
+    for_each(transport_.device(), n, [=] TESSERA_HD(int i) {
+      const StencilWeights wx = stencil_weights(sc.s(0, x[i]), order);
+      const StencilWeights wy = stencil_weights(sc.s(1, y[i]), order);
+      const StencilWeights wz = stencil_weights(sc.s(2, z[i]), order);
+      int ox[7];
+      std::int64_t oy[7], oz[7];
+      for (int m = 0; m < order; ++m) {
+        ox[m] = wrap(wx.first + m, nx);
+        oy[m] = static_cast<std::int64_t>(nx) * wrap(wy.first + m, ny);
+        oz[m] = static_cast<std::int64_t>(nx) * ny * wrap(wz.first + m, nz);
+      }
+      double ax = 0, ay = 0, az = 0;
+      for (int c = 0; c < order; ++c)
+        for (int b = 0; b < order; ++b) {
+          const double wbc = wz.w[c] * wy.w[b];
+          const std::int64_t row = oz[c] + oy[b];
+          for (int a = 0; a < order; ++a) {
+            const double w = wbc * wx.w[a];
+            const std::int64_t at = row + ox[a];
+            ax += w * ex[at];
+            ay += w * ey[at];
+            az += w * ez[at];
+          }
+        }
+      const double f = scale * (q ? q[i] : 1.0);
+      fx[i] += f * ax;
+      fy[i] += f * ay;
+      fz[i] += f * az;
+    });
+    return;
+  }
   const std::int64_t bcells = brick_.size();
   const Span3<const double> ex(components_.data(), brick_), ey(components_.data() + bcells, brick_),
       ez(components_.data() + 2 * bcells, brick_);
