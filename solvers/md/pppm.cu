@@ -110,6 +110,26 @@ void alias_coefficients(int order, double* b) {
   for (int l = 0; l < order; ++l) b[l] /= fact;
 }
 
+// One axis's ik differentiation, w = i k_D phi, into the inverse
+// transform's input (k_D from a table: no integer division per mode). The
+// x pass also applies phi = G rho / N to rho in place, so the spectrum is
+// read once for it and the scaling.
+template <int D>
+void multiply_ik(const Device& dev, const Range3& sb, const SpectralIndex& index, const double* kd, const double* gf,
+                 double inv_n, Complex* rho, Complex* w) {
+  for_each(dev, sb, [=] TESSERA_HD(int i, int j, int k) {
+    const auto at = index(i, j, k);
+    Complex r = rho[at];
+    if (D == 0) {
+      const double s = gf[at] * inv_n;
+      r = {r.re * s, r.im * s};
+      rho[at] = r;
+    }
+    const double kv = kd[D == 0 ? i : (D == 1 ? j : k)];
+    w[at] = {-kv * r.im, kv * r.re};
+  });
+}
+
 // The influence function on this rank's part of the spectrum.
 void fill_influence(const Device& dev, const spectral::DistributedFft<double>& fft, const InfluenceParams& p,
                     double* gf) {
@@ -215,6 +235,13 @@ void Pppm::compute_influence() {
   p.order = spec_.order;
   alias_coefficients(spec_.order, p.denom);
   fill_influence(dev_, *fft_, p, influence_.data());
+  for (int d = 0; d < 3; ++d) {
+    const int nd = mesh_[d];
+    std::vector<double> kd(nd);
+    for (int m = 0; m < nd; ++m) kd[m] = (2 * m == nd) ? 0.0 : p.unitk[d] * signed_index(m, nd);
+    if (wavenumber_[d].size() != kd.size()) wavenumber_[d] = Buffer<double>(dev_, kd.size());
+    wavenumber_[d].copy_from_host(kd);
+  }
 }
 
 LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
@@ -286,27 +313,16 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   const double inv_n = 1.0 / ntot;
   {
   auto fft_region = timers.scope("kspace: fft");
-  for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) {
-    const auto at = index(i, j, k);
-    const double s = gf[at] * inv_n;
-    rho[at] = {rho[at].re * s, rho[at].im * s};
-  });
   // grad phi = inverse transform of i k phi(k), one axis at a time; the
   // Nyquist index of the axis gets no derivative (the real part of the
   // full complex transform, as LAMMPS takes it).
   Complex* w = work_.data();
-  for (int d = 0; d < 3; ++d) {
-    const int nd = mesh_[d];
-    const double ud = unitk[d];
-    for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) {
-      const int ids[3] = {i, j, k};
-      const int m = ids[d];
-      const double kd = (2 * m == nd) ? 0.0 : ud * signed_index(m, nd);
-      const auto at = index(i, j, k);
-      w[at] = {-kd * rho[at].im, kd * rho[at].re};
-    });
-    fft_->backward(w, gradient_[d].data());
-  }
+  multiply_ik<0>(dev_, sb, index, wavenumber_[0].data(), gf, inv_n, rho, w);
+  fft_->backward(w, gradient_[0].data());
+  multiply_ik<1>(dev_, sb, index, wavenumber_[1].data(), gf, inv_n, rho, w);
+  fft_->backward(w, gradient_[1].data());
+  multiply_ik<2>(dev_, sb, index, wavenumber_[2].data(), gf, inv_n, rho, w);
+  fft_->backward(w, gradient_[2].data());
   }
   {
     auto region = timers.scope("kspace: mesh exchange");

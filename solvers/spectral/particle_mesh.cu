@@ -183,8 +183,9 @@ void ParticleMesh::plan(const std::vector<Range3>& bricks) {
           const std::array<int, 3> s{sx, sy, sz};
           const Range3 box = intersect(brick, shifted(pencil, s, n, +1));
           if (box.empty()) continue;
-          out.push_back({peer, box, s, total});
-          total += box.size();
+          // My own pieces never travel: they take no room in the buffers.
+          out.push_back({peer, box, s, peer == rank_ ? -1 : total});
+          if (peer != rank_) total += box.size();
         }
   };
   for (int r = 0; r < size_; ++r) pieces(brick_, pencils_.box_of(Pencil::X, r), r, sends_, send_total_);

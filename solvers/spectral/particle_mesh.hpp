@@ -143,7 +143,7 @@ class ParticleMesh {
     int peer;
     Range3 box;                // brick coordinates (global, unwrapped)
     std::array<int, 3> shift;  // box - shift * n lies in the pencil
-    std::int64_t at;           // offset (elements, one component) in its buffer
+    std::int64_t at;           // offset (elements, one component) in its buffer; -1 for my own
   };
 
  private:
