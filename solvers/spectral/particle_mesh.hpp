@@ -18,7 +18,11 @@
 // periodic images folded, into the x-pencils; pencil_to_brick copies pencil
 // fields back into the bricks (all their points, images included). The
 // pieces that cross ranks travel as one message per peer over the
-// transport; a rank's own images move in one kernel each way. The x-pencils
+// transport; a rank's own images move in one kernel each way (on the host a
+// row at a time, as contiguous segments). On one rank the pencil is the
+// whole mesh and the field bricks are skipped altogether: add_interpolated
+// reads the pencils at wrapped indices (the same values, summed in the same
+// order). The x-pencils
 // are the FFT's input, so no intermediate block layout (and no
 // PencilRedistribution) is needed. The
 // brick starts as the rank's physical box plus a margin; ensure_covers
