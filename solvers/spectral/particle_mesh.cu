@@ -104,6 +104,35 @@ TESSERA_HD inline void spread_one(const Span3<double>& rho, const Scaled& sc, in
   }
 }
 
+// Host spreading of particles sorted by slab (below), instantiated per
+// order: the stencil loops get fixed trip counts the compiler unrolls (the
+// same operations in the same order as with a run-time order).
+struct SlabSpread {
+  Span3<double> rho;
+  Scaled sc;
+  const int* start;
+  const int* idx;
+  int nslab;
+  const double *x, *y, *z, *q;
+  double scale;
+};
+
+template <int Order>
+void spread_slabs(const SlabSpread& a) {
+  // A slab's stencils reach at most 2 order - 1 planes from its start, so
+  // slabs two apart never touch the same point.
+  for (int colour = 0; colour < 2; ++colour) {
+    const int count = (a.nslab - colour + 1) / 2;
+    for_each(Device::host(), count, [=] TESSERA_HD(int m) {
+      const int s = colour + 2 * m;
+      for (int k = a.start[s]; k < a.start[s + 1]; ++k) {
+        const int i = a.idx[k];
+        spread_one<false>(a.rho, a.sc, Order, a.x[i], a.y[i], a.z[i], a.scale * (a.q ? a.q[i] : 1.0));
+      }
+    });
+  }
+}
+
 // Host spreading: particles sorted into z-slabs `order` planes thick (a
 // stable counting sort), every other slab spread in parallel.
 void spread_by_slabs(const MeshGeometry& geom, const Range3& brick, double* field, std::vector<int>& slab_start,
@@ -125,20 +154,14 @@ void spread_by_slabs(const MeshGeometry& geom, const Range3& brick, double* fiel
   for (int s = 0; s < nslab; ++s) slab_start[s + 1] += slab_start[s];
   std::vector<int> cursor(slab_start.begin(), slab_start.end() - 1);
   for (std::int64_t i = 0; i < n; ++i) slab_order[cursor[slab_of[i]]++] = static_cast<int>(i);
-  const Span3<double> rho(field, brick);
-  const int* start = slab_start.data();
-  const int* idx = slab_order.data();
-  // A slab's stencils reach at most 2 order - 1 planes from its start, so
-  // slabs two apart never touch the same point.
-  for (int colour = 0; colour < 2; ++colour) {
-    const int count = (nslab - colour + 1) / 2;
-    for_each(Device::host(), count, [=] TESSERA_HD(int m) {
-      const int s = colour + 2 * m;
-      for (int k = start[s]; k < start[s + 1]; ++k) {
-        const int i = idx[k];
-        spread_one<false>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
-      }
-    });
+  const SlabSpread a{Span3<double>(field, brick), sc, slab_start.data(), slab_order.data(), nslab, x, y, z, q, scale};
+  switch (order) {
+    case 2: spread_slabs<2>(a); break;
+    case 3: spread_slabs<3>(a); break;
+    case 4: spread_slabs<4>(a); break;
+    case 5: spread_slabs<5>(a); break;
+    case 6: spread_slabs<6>(a); break;
+    default: spread_slabs<7>(a); break;
   }
 }
 
@@ -340,6 +363,65 @@ void copy_own_images(const Device& dev, const std::array<int, 3>& n, const Range
         for (int m = 0; m < len; ++m) comp[2 * bcells + at + m] = c[m];
       }
     }
+  });
+}
+
+// add_interpolated's kernel, instantiated per order (fixed trip counts the
+// compiler unrolls; the same operations in the same order). The fields are
+// dense over `box`: the brick, or with `wrapped` the whole periodic mesh
+// read at wrapped indices (one rank, in place). Either way a stencil point
+// reads the same value, and the sums run in the same order.
+struct Interpolation {
+  Scaled sc;
+  const double *x, *y, *z, *q;
+  double scale;
+  double *fx, *fy, *fz;
+  const double* field[3];
+  Range3 box;
+  bool wrapped;
+};
+
+template <int Order>
+void interpolate(const Device& dev, std::int64_t n, const Interpolation& a) {
+  const double *ex = a.field[0], *ey = a.field[1], *ez = a.field[2];
+  const int nx = a.box.extent(0), ny = a.box.extent(1), nz = a.box.extent(2);
+  const int lx = a.box.lo[0], ly = a.box.lo[1], lz = a.box.lo[2];
+  const Scaled sc = a.sc;
+  const double *x = a.x, *y = a.y, *z = a.z, *q = a.q;
+  double *fx = a.fx, *fy = a.fy, *fz = a.fz;
+  const double scale = a.scale;
+  const bool wrapped = a.wrapped;
+  for_each(dev, n, [=] TESSERA_HD(int i) {
+    const StencilWeights wx = stencil_weights(sc.s(0, x[i]), Order);
+    const StencilWeights wy = stencil_weights(sc.s(1, y[i]), Order);
+    const StencilWeights wz = stencil_weights(sc.s(2, z[i]), Order);
+    // Offsets of the stencil's points along each axis in the dense arrays.
+    std::int64_t ox[Order], oy[Order], oz[Order];
+    for (int m = 0; m < Order; ++m) {
+      const int ii = wrapped ? wrap(wx.first + m, nx) : wx.first + m - lx;
+      const int jj = wrapped ? wrap(wy.first + m, ny) : wy.first + m - ly;
+      const int kk = wrapped ? wrap(wz.first + m, nz) : wz.first + m - lz;
+      ox[m] = ii;
+      oy[m] = static_cast<std::int64_t>(nx) * jj;
+      oz[m] = static_cast<std::int64_t>(nx) * ny * kk;
+    }
+    double ax = 0, ay = 0, az = 0;
+    for (int c = 0; c < Order; ++c)
+      for (int b = 0; b < Order; ++b) {
+        const double wbc = wz.w[c] * wy.w[b];
+        const std::int64_t row = oz[c] + oy[b];
+        for (int m = 0; m < Order; ++m) {
+          const double w = wbc * wx.w[m];
+          const std::int64_t at = row + ox[m];
+          ax += w * ex[at];
+          ay += w * ey[at];
+          az += w * ez[at];
+        }
+      }
+    const double f = scale * (q ? q[i] : 1.0);
+    fx[i] += f * ax;
+    fy[i] += f * ay;
+    fz[i] += f * az;
   });
 }
 
@@ -548,68 +630,27 @@ void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
 void ParticleMesh::add_interpolated(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
                                     double scale, double* fx, double* fy, double* fz) const {
   if (n <= 0) return;
-  const Scaled sc = scaled_of(geom_);
-  const int order = geom_.order;
+  Interpolation a{};
+  a.sc = scaled_of(geom_);
+  a.x = x, a.y = y, a.z = z, a.q = q, a.fx = fx, a.fy = fy, a.fz = fz;
+  a.scale = scale;
   if (whole_mesh_) {
-    // The same sums over the same values as below (a brick point holds its
-    // periodic image's value), read from the mesh at wrapped indices.
-    const double *ex = in_place_[0], *ey = in_place_[1], *ez = in_place_[2];
-    const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
-    for_each(transport_.device(), n, [=] TESSERA_HD(int i) {
-      const StencilWeights wx = stencil_weights(sc.s(0, x[i]), order);
-      const StencilWeights wy = stencil_weights(sc.s(1, y[i]), order);
-      const StencilWeights wz = stencil_weights(sc.s(2, z[i]), order);
-      int ox[7];
-      std::int64_t oy[7], oz[7];
-      for (int m = 0; m < order; ++m) {
-        ox[m] = wrap(wx.first + m, nx);
-        oy[m] = static_cast<std::int64_t>(nx) * wrap(wy.first + m, ny);
-        oz[m] = static_cast<std::int64_t>(nx) * ny * wrap(wz.first + m, nz);
-      }
-      double ax = 0, ay = 0, az = 0;
-      for (int c = 0; c < order; ++c)
-        for (int b = 0; b < order; ++b) {
-          const double wbc = wz.w[c] * wy.w[b];
-          const std::int64_t row = oz[c] + oy[b];
-          for (int a = 0; a < order; ++a) {
-            const double w = wbc * wx.w[a];
-            const std::int64_t at = row + ox[a];
-            ax += w * ex[at];
-            ay += w * ey[at];
-            az += w * ez[at];
-          }
-        }
-      const double f = scale * (q ? q[i] : 1.0);
-      fx[i] += f * ax;
-      fy[i] += f * ay;
-      fz[i] += f * az;
-    });
-    return;
+    for (int c = 0; c < 3; ++c) a.field[c] = in_place_[c];
+    a.box = Range3(geom_.n[0], geom_.n[1], geom_.n[2]);
+  } else {
+    for (int c = 0; c < 3; ++c) a.field[c] = components_.data() + c * brick_.size();
+    a.box = brick_;
   }
-  const std::int64_t bcells = brick_.size();
-  const Span3<const double> ex(components_.data(), brick_), ey(components_.data() + bcells, brick_),
-      ez(components_.data() + 2 * bcells, brick_);
-  for_each(transport_.device(), n, [=] TESSERA_HD(int i) {
-    const StencilWeights wx = stencil_weights(sc.s(0, x[i]), order);
-    const StencilWeights wy = stencil_weights(sc.s(1, y[i]), order);
-    const StencilWeights wz = stencil_weights(sc.s(2, z[i]), order);
-    double ax = 0, ay = 0, az = 0;
-    for (int c = 0; c < order; ++c)
-      for (int b = 0; b < order; ++b) {
-        const double wbc = wz.w[c] * wy.w[b];
-        for (int a = 0; a < order; ++a) {
-          const double w = wbc * wx.w[a];
-          const int ii = wx.first + a, jj = wy.first + b, kk = wz.first + c;
-          ax += w * ex(ii, jj, kk);
-          ay += w * ey(ii, jj, kk);
-          az += w * ez(ii, jj, kk);
-        }
-      }
-    const double f = scale * (q ? q[i] : 1.0);
-    fx[i] += f * ax;
-    fy[i] += f * ay;
-    fz[i] += f * az;
-  });
+  a.wrapped = whole_mesh_;
+  const Device& dev = transport_.device();
+  switch (geom_.order) {
+    case 2: interpolate<2>(dev, n, a); break;
+    case 3: interpolate<3>(dev, n, a); break;
+    case 4: interpolate<4>(dev, n, a); break;
+    case 5: interpolate<5>(dev, n, a); break;
+    case 6: interpolate<6>(dev, n, a); break;
+    default: interpolate<7>(dev, n, a); break;
+  }
 }
 
 std::size_t ParticleMesh::memory_bytes() const {
