@@ -425,6 +425,31 @@ void interpolate(const Device& dev, std::int64_t n, const Interpolation& a) {
   });
 }
 
+// dst = src (or dst += src with Add) over `box`, both views in the box's
+// coordinates: the packs and unpacks of the pieces that cross ranks. GPU: one
+// thread per point. Host: a contiguous x-row at a time (one vector loop per row).
+template <bool Add>
+void move_box(const Device& dev, const Range3& box, const Span3<const double>& src, const Span3<double>& dst) {
+  if (box.empty()) return;
+  if (dev.is_cuda()) {
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
+      if (Add) dst(i, j, k) += src(i, j, k);
+      else dst(i, j, k) = src(i, j, k);
+    });
+    return;
+  }
+  const int ex = box.extent(0), ey = box.extent(1);
+  for_each(dev, static_cast<std::int64_t>(ey) * box.extent(2), [=] TESSERA_HD(int r) {
+    const int j = box.lo[1] + r % ey, k = box.lo[2] + r / ey;
+    const double* s = &src(box.lo[0], j, k);
+    double* d = &dst(box.lo[0], j, k);
+    for (int m = 0; m < ex; ++m) {
+      if (Add) d[m] += s[m];
+      else d[m] = s[m];
+    }
+  });
+}
+
 // Messages for a list of pieces grouped by peer (this rank's own left out):
 // one per peer, `stride` values per cell.
 template <class Message, class Ptr>
@@ -556,12 +581,8 @@ void ParticleMesh::brick_to_pencil(double* pencil) {
   const Device& dev = transport_.device();
   const Span3<const double> rho(field_.data(), brick_);
   double* sbuf = send_buf_.data();
-  for (const Piece& p : sends_) {
-    if (p.peer == rank_) continue;
-    const Range3 box = p.box;
-    double* out = sbuf + p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out[dense(box, i, j, k)] = rho(i, j, k); });
-  }
+  for (const Piece& p : sends_)
+    if (p.peer != rank_) move_box<false>(dev, p.box, rho, Span3<double>(sbuf + p.at, p.box));
   double* rbuf = recv_buf_.data();
   const auto sends = messages<SendMessage>(sends_, rank_, 0, static_cast<const double*>(sbuf), 1);
   const auto recvs = messages<RecvMessage>(recvs_, rank_, 0, rbuf, 1);
@@ -570,13 +591,11 @@ void ParticleMesh::brick_to_pencil(double* pencil) {
   // instead of a pack and an unpack per image), then the peers' pieces one
   // after another in a fixed order (they may overlap).
   fold_own_images(dev, geom_.n, brick_, field_.data(), pencil_, pencil);
-  const Range3 pb = pencil_;
-  const Span3<double> out(pencil, pb);
+  const Span3<double> out(pencil, pencil_);
   for (const Piece& p : recvs_) {
     if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
-    const double* in = rbuf + p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out(i, j, k) += in[dense(box, i, j, k)]; });
+    move_box<true>(dev, box, Span3<const double>(rbuf + p.at, box), out);
   }
 }
 
@@ -592,19 +611,12 @@ void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
   // hold them (recvs_ become sends), the components one after another.
   const Range3 pb = pencil_, bb = brick_;
   const std::int64_t bcells = bb.size();
-  const Span3<const double> f0(pencils[0], pb), f1(pencils[ncomp > 1 ? 1 : 0], pb), f2(pencils[ncomp > 2 ? 2 : 0], pb);
   double* sbuf = recv_buf_.data();
   for (const Piece& p : recvs_) {
     if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
-    const std::int64_t cells = box.size();
-    double* out = sbuf + 3 * p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-      const std::int64_t at = dense(box, i, j, k);
-      out[at] = f0(i, j, k);
-      if (ncomp > 1) out[cells + at] = f1(i, j, k);
-      if (ncomp > 2) out[2 * cells + at] = f2(i, j, k);
-    });
+    for (int c = 0; c < ncomp; ++c)
+      move_box<false>(dev, box, Span3<const double>(pencils[c], pb), Span3<double>(sbuf + 3 * p.at + c * box.size(), box));
   }
   double* rbuf = send_buf_.data();
   const auto sends = messages<SendMessage>(recvs_, rank_, 1, static_cast<const double*>(sbuf), 3);
@@ -615,15 +627,9 @@ void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
   copy_own_images(dev, geom_.n, pb, pencils, ncomp, bb, comp);
   for (const Piece& p : sends_) {
     if (p.peer == rank_) continue;
-    const Range3 box = p.box;
-    const std::int64_t cells = box.size();
-    const double* in = rbuf + 3 * p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-      const std::int64_t src = dense(box, i, j, k), at = dense(bb, i, j, k);
-      comp[at] = in[src];
-      if (ncomp > 1) comp[bcells + at] = in[cells + src];
-      if (ncomp > 2) comp[2 * bcells + at] = in[2 * cells + src];
-    });
+    for (int c = 0; c < ncomp; ++c)
+      move_box<false>(dev, p.box, Span3<const double>(rbuf + 3 * p.at + c * p.box.size(), p.box),
+                      Span3<double>(comp + c * bcells, bb));
   }
 }
 
