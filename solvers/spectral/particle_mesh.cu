@@ -12,6 +12,7 @@
 #include "runtime/format.hpp"
 #include "runtime/reduce.hpp"
 #include "runtime/sort.hpp"
+#include "solvers/spectral/particle_mesh_host.hpp"
 
 namespace tessera::spectral {
 
@@ -649,6 +650,17 @@ void ParticleMesh::add_interpolated(std::int64_t n, const double* x, const doubl
   }
   a.wrapped = whole_mesh_;
   const Device& dev = transport_.device();
+  if (!dev.is_cuda()) {
+    // Host: eight particles in vector lanes (particle_mesh_host.cpp), the same bits.
+    host_kernels::InterpolationArgs h{};
+    for (int d = 0; d < 3; ++d) h.lower[d] = a.sc.lower[d], h.inv_h[d] = a.sc.inv_h[d];
+    h.x = x, h.y = y, h.z = z, h.q = q, h.scale = scale, h.fx = fx, h.fy = fy, h.fz = fz;
+    for (int c = 0; c < 3; ++c) h.field[c] = a.field[c];
+    h.box = a.box;
+    h.wrapped = a.wrapped;
+    host_kernels::interpolate_host(geom_.order, n, h);
+    return;
+  }
   switch (geom_.order) {
     case 2: interpolate<2>(dev, n, a); break;
     case 3: interpolate<3>(dev, n, a); break;
