@@ -617,7 +617,8 @@ void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
     if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
     for (int c = 0; c < ncomp; ++c)
-      move_box<false>(dev, box, Span3<const double>(pencils[c], pb), Span3<double>(sbuf + 3 * p.at + c * box.size(), box));
+      move_box<false>(dev, box, Span3<const double>(pencils[c], pb),
+                      Span3<double>(sbuf + 3 * p.at + c * box.size(), box));
   }
   double* rbuf = send_buf_.data();
   const auto sends = messages<SendMessage>(recvs_, rank_, 1, static_cast<const double*>(sbuf), 3);
