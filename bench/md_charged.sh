@@ -5,8 +5,9 @@
 # lj/cut/coul/long + pppm on the same system, run alternately ROUNDS times,
 # one thread each (OMP_NUM_THREADS, default 1). Prints per size the median
 # wall seconds of each, their ratio (tessera / lammps: below 1 is faster),
-# atom-steps/s and tessera's split (pair, k-space spread / FFT /
-# interpolate) from run.json. Without lmp (or with DEVICE=gpu) only tessera
+# atom-steps/s, tessera's split (pair, k-space spread / mesh exchange / FFT /
+# interpolate) from run.json and LAMMPS's own (Pair, Kspace, Neigh, Comm)
+# from its log. Without lmp (or with DEVICE=gpu) only tessera
 # runs.
 #   bench/md_charged.sh [N...]   (default 20: 32000 atoms; the GPU sizes are 40 and 80:
 #                                 256000 and 2048000)
@@ -77,5 +78,16 @@ if l:
 print(line)
 print("  tessera regions (last run, s): " + ", ".join("%s %.2f" % (k, v) for k, v in sorted(reg.items())
                                                      if k in ("step", "pair") or k.startswith("kspace")))
+# LAMMPS's own split (its "MPI task timing breakdown": Pair, Kspace, Neigh, Comm, ...).
+try:
+    split = []
+    for line in open(work + "/lammps.log"):
+        cols = [c.strip() for c in line.split("|")]
+        if len(cols) == 6 and cols[0] in ("Pair", "Bond", "Kspace", "Neigh", "Comm", "Output", "Modify", "Other"):
+            split.append("%s %.2f" % (cols[0], float(cols[2])))
+    if split:
+        print("  lammps breakdown (last run, avg s): " + ", ".join(split))
+except OSError:
+    pass
 PY
 done

@@ -17,6 +17,7 @@
 #include "runtime/buffer.hpp"
 #include "runtime/counter_rng.hpp"
 #include "runtime/error.hpp"
+#include "runtime/memory.hpp"
 #include "solvers/md/ewald.hpp"
 #include "solvers/md/long_range.hpp"
 #include "solvers/md/pppm.hpp"
@@ -384,6 +385,101 @@ TEST(ParticleMesh, ConservesChargeAndInterpolatesConstants) {
       EXPECT_NEAR(h0[i], 2.0 * s.q[i], 1e-13) << "order " << order;
       EXPECT_NEAR(h2[i], 2.0 * s.q[i], 1e-13) << "order " << order;
     }
+  }
+}
+
+// On one rank the pencil is the whole mesh, and the exchange copies nothing:
+// the fold adds each row's periodic images straight into the pencil and
+// interpolation reads the pencils at wrapped indices. They must be exactly
+// the definitions: pencil point p = sum of the brick's points p + s n in
+// increasing (sz, sy, sx) order, and the interpolated field the stencil sum
+// over a brick holding each point's periodic image, in the stencil's order.
+// Bit for bit on the host (a GPU may contract into FMAs: round-off there);
+// orders 2, 5 and 7 on 6 x 7 x 5 points, so the order-7 brick wraps more
+// than once, with particles outside the box.
+TEST(ParticleMesh, OneRankFoldAndInterpolationAreThePeriodicSums) {
+  const Device& dev = test_device();
+  System s = random_system(150, 3.0, 17);
+  for (std::size_t i = 0; i < s.size(); i += 6) s.x[i] += 3.4, s.y[i] -= 2.1;  // outside [0, L)
+  const std::size_t n = s.size();
+  Buffer<double> x(dev, n), y(dev, n), z(dev, n), q(dev, n), fx(dev, n), fy(dev, n), fz(dev, n);
+  x.copy_from_host(s.x), y.copy_from_host(s.y), z.copy_from_host(s.z), q.copy_from_host(s.q);
+  const double tol = dev.is_cuda() ? 1e-13 : 0.0;
+  for (int order : {2, 5, 7}) {
+    spectral::MeshGeometry g;
+    g.n = {6, 7, 5};
+    g.length = s.length;
+    g.order = order;
+    const PencilLayout pencils(g.n, 1, 0);
+    spectral::ParticleMesh pm(g, layout_of(s), pencils, transport());
+    pm.ensure_covers(static_cast<std::int64_t>(n), x.data(), y.data(), z.data());
+    pm.assign(static_cast<std::int64_t>(n), x.data(), y.data(), z.data(), q.data(), 1.0);
+    const Range3 bb = pm.brick();
+    std::vector<double> brick(static_cast<std::size_t>(bb.size()));
+    memory::copy(brick.data(), Device::host(), pm.brick_data(), dev, brick.size() * sizeof(double));
+    const std::size_t cells = static_cast<std::size_t>(g.n[0]) * g.n[1] * g.n[2];
+    Buffer<double> pencil(dev, cells);
+    pm.brick_to_pencil(pencil.data());
+    const std::vector<double> folded = pencil.to_host();
+    auto brick_at = [&](int i, int j, int k) {
+      const std::size_t ex = bb.extent(0), ey = bb.extent(1);
+      return brick[(i - bb.lo[0]) + ex * ((j - bb.lo[1]) + ey * (k - bb.lo[2]))];
+    };
+    auto inside = [&](int v, int d) { return v >= bb.lo[d] && v < bb.hi[d]; };
+    int fold_mismatches = 0, images = 0;
+    for (int k = 0; k < g.n[2]; ++k)
+      for (int j = 0; j < g.n[1]; ++j)
+        for (int i = 0; i < g.n[0]; ++i) {
+          double sum = 0;
+          for (int sz = -3; sz <= 3; ++sz)
+            for (int sy = -3; sy <= 3; ++sy)
+              for (int sx = -3; sx <= 3; ++sx) {
+                const int ii = i + sx * g.n[0], jj = j + sy * g.n[1], kk = k + sz * g.n[2];
+                if (inside(ii, 0) && inside(jj, 1) && inside(kk, 2)) sum += brick_at(ii, jj, kk), ++images;
+              }
+          const double got = folded[i + g.n[0] * (j + static_cast<std::size_t>(g.n[1]) * k)];
+          if (!(std::abs(got - sum) <= tol * (1 + std::abs(sum)))) ++fold_mismatches;
+        }
+    EXPECT_EQ(fold_mismatches, 0) << "order " << order;
+    EXPECT_GT(images, static_cast<int>(cells)) << "order " << order << ": no periodic image folded";
+
+    // Three fields on the mesh, back to the particles.
+    std::vector<std::vector<double>> field(3, std::vector<double>(cells));
+    for (int c = 0; c < 3; ++c)
+      for (std::size_t m = 0; m < cells; ++m) field[c][m] = std::sin(0.37 * m + c) + 0.1 * c;
+    Buffer<double> f0(dev, cells), f1(dev, cells), f2(dev, cells);
+    f0.copy_from_host(field[0]), f1.copy_from_host(field[1]), f2.copy_from_host(field[2]);
+    const double* fields[3] = {f0.data(), f1.data(), f2.data()};
+    pm.pencil_to_brick(fields, 3);
+    const std::vector<double> zero(n, 0.0);
+    fx.copy_from_host(zero), fy.copy_from_host(zero), fz.copy_from_host(zero);
+    pm.add_interpolated(static_cast<std::int64_t>(n), x.data(), y.data(), z.data(), q.data(), 1.5, fx.data(),
+                        fy.data(), fz.data());
+    const std::vector<double> got[3] = {fx.to_host(), fy.to_host(), fz.to_host()};
+    auto wrap = [](int v, int m) { return ((v % m) + m) % m; };
+    int interp_mismatches = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+      const double pos[3] = {s.x[p], s.y[p], s.z[p]};
+      spectral::StencilWeights w[3];
+      for (int d = 0; d < 3; ++d)  // scaled as the mesh scales: (x - lower) * (n / length)
+        w[d] = spectral::stencil_weights((pos[d] - g.lower[d]) * (g.n[d] / g.length[d]), order);
+      double acc[3] = {0, 0, 0};
+      for (int c = 0; c < order; ++c)
+        for (int b = 0; b < order; ++b) {
+          const double wbc = w[2].w[c] * w[1].w[b];
+          for (int a = 0; a < order; ++a) {
+            const double wt = wbc * w[0].w[a];
+            const std::size_t at = wrap(w[0].first + a, g.n[0]) +
+                                   g.n[0] * (wrap(w[1].first + b, g.n[1]) +
+                                             static_cast<std::size_t>(g.n[1]) * wrap(w[2].first + c, g.n[2]));
+            for (int f = 0; f < 3; ++f) acc[f] += wt * field[f][at];
+          }
+        }
+      const double scale = 1.5 * s.q[p];
+      for (int f = 0; f < 3; ++f)
+        if (!(std::abs(got[f][p] - scale * acc[f]) <= tol * (1 + std::abs(acc[f])))) ++interp_mismatches;
+    }
+    EXPECT_EQ(interp_mismatches, 0) << "order " << order;
   }
 }
 

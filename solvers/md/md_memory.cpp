@@ -20,12 +20,14 @@ namespace {
 
 // PPPM's mesh in bytes over all ranks: the mesh the deck gives or the one
 // chosen from the accuracy (as setup chooses it, from g_ewald before the
-// balancing Newton step), times what each point holds: the charge brick and
-// three field bricks, the x-pencil input and spectrum with the FFT's
-// transpose buffers, the influence function and the brick <-> pencil
-// messages: about 120 bytes a point, and the bricks' ghost planes (about
-// 1.7 order points per axis per rank's brick), both fitted to the heap on
-// the host at 48^3, 90^3 and 108^3 (tests/memory_estimate_test.cpp).
+// balancing Newton step). Per mesh point: the x-pencil input, three
+// gradient pencils, spectrum, ik work array and influence function (with the
+// FFT's buffers about 56 bytes, fitted to the heap on the host at 48^3, 90^3
+// and 108^3, tests/memory_estimate_test.cpp). Per brick point (the mesh plus
+// the bricks' ghost planes, about 1.7 order points per axis per rank's
+// brick): the charge brick; with several ranks also the three field bricks
+// and the brick <-> pencil messages (one rank folds and interpolates in
+// place: spectral/particle_mesh).
 double pppm_mesh_bytes(const deck::Deck& d, const std::array<double, 3>& box, double atoms, double sum_q2,
                        int ranks) {
   std::array<int, 3> mesh{0, 0, 0};
@@ -50,7 +52,8 @@ double pppm_mesh_bytes(const deck::Deck& d, const std::array<double, 3>& box, do
     points *= mesh[a];
     ghost_growth *= 1 + std::min(1.0, 1.7 * order * per_axis / mesh[a]);
   }
-  return 120.0 * points * ghost_growth;
+  const double brick_points = points * ghost_growth;
+  return ranks == 1 ? 56.0 * points + 8.0 * brick_points : 80.0 * points + 56.0 * brick_points;
 }
 
 }  // namespace

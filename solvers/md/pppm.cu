@@ -110,6 +110,68 @@ void alias_coefficients(int order, double* b) {
   for (int l = 0; l < order; ++l) b[l] /= fact;
 }
 
+// The energy (v[0]) and the virial's six terms (xx, yy, zz, xy, xz, yz) of
+// one mode, weighted by how often it stands for itself and its conjugate.
+struct Sums7 {
+  double v[7] = {0, 0, 0, 0, 0, 0, 0};
+};
+struct AddSums7 {
+  TESSERA_HD Sums7 operator()(const Sums7& a, const Sums7& b) const {
+    Sums7 r;
+    for (int c = 0; c < 7; ++c) r.v[c] = a.v[c] + b.v[c];
+    return r;
+  }
+};
+struct EnergyVirialTerms {
+  const Complex* rho;
+  const double* gf;
+  SpectralIndex index;
+  int nx, ny, nz, halved;
+  double ux, uy, uz, g2inv;
+  TESSERA_HD Sums7 operator()(int i, int j, int k) const {
+    // The R2C spectrum holds half the modes: the others are the complex
+    // conjugates of the interior ones along the halved axis.
+    const int h = halved == 0 ? i : (halved == 1 ? j : k);
+    const int nh = halved == 0 ? nx : (halved == 1 ? ny : nz);
+    const double weight = (h == 0 || 2 * h == nh) ? 1.0 : 2.0;
+    const Complex r = rho[index(i, j, k)];
+    const double e = weight * gf[index(i, j, k)] * (r.re * r.re + r.im * r.im);
+    Sums7 out;
+    out.v[0] = e;
+    const double kx = ux * signed_index(i, nx), ky = uy * signed_index(j, ny), kz = uz * signed_index(k, nz);
+    const double k2 = kx * kx + ky * ky + kz * kz;
+    if (k2 == 0.0) return out;
+    const double vterm = -2.0 * (1.0 / k2 + g2inv);
+    out.v[1] = e * (1.0 + vterm * kx * kx);
+    out.v[2] = e * (1.0 + vterm * ky * ky);
+    out.v[3] = e * (1.0 + vterm * kz * kz);
+    out.v[4] = e * vterm * kx * ky;
+    out.v[5] = e * vterm * kx * kz;
+    out.v[6] = e * vterm * ky * kz;
+    return out;
+  }
+};
+
+// One axis's ik differentiation, w = i k_D phi, into the inverse
+// transform's input (k_D from a table: no integer division per mode). The
+// x pass also applies phi = G rho / N to rho in place, so the spectrum is
+// read once for it and the scaling.
+template <int D>
+void multiply_ik(const Device& dev, const Range3& sb, const SpectralIndex& index, const double* kd, const double* gf,
+                 double inv_n, Complex* rho, Complex* w) {
+  for_each(dev, sb, [=] TESSERA_HD(int i, int j, int k) {
+    const auto at = index(i, j, k);
+    Complex r = rho[at];
+    if (D == 0) {
+      const double s = gf[at] * inv_n;
+      r = {r.re * s, r.im * s};
+      rho[at] = r;
+    }
+    const double kv = kd[D == 0 ? i : (D == 1 ? j : k)];
+    w[at] = {-kv * r.im, kv * r.re};
+  });
+}
+
 // The influence function on this rank's part of the spectrum.
 void fill_influence(const Device& dev, const spectral::DistributedFft<double>& fft, const InfluenceParams& p,
                     double* gf) {
@@ -215,6 +277,13 @@ void Pppm::compute_influence() {
   p.order = spec_.order;
   alias_coefficients(spec_.order, p.denom);
   fill_influence(dev_, *fft_, p, influence_.data());
+  for (int d = 0; d < 3; ++d) {
+    const int nd = mesh_[d];
+    std::vector<double> kd(nd);
+    for (int m = 0; m < nd; ++m) kd[m] = (2 * m == nd) ? 0.0 : p.unitk[d] * signed_index(m, nd);
+    if (wavenumber_[d].size() != kd.size()) wavenumber_[d] = Buffer<double>(dev_, kd.size());
+    wavenumber_[d].copy_from_host(kd);
+  }
 }
 
 LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
@@ -250,32 +319,12 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   LongRangeTerms terms;
   if (energy_and_virial) {
     auto region = timers.scope("kspace: energy and virial");
-    // The R2C spectrum holds half the modes: the others are the complex
-    // conjugates of the interior ones along the halved axis.
-    std::vector<double> sums(7, 0.0);
-    for (int c = 0; c < 7; ++c) {
-      sums[c] = reduce_sum(dev_, sb, [=] TESSERA_HD(int i, int j, int k) {
-        const int ids[3] = {i, j, k};
-        const int ns[3] = {nx, ny, nz};
-        const int h = ids[halved];
-        const double weight = (h == 0 || 2 * h == ns[halved]) ? 1.0 : 2.0;
-        const Complex r = rho[index(i, j, k)];
-        const double e = weight * gf[index(i, j, k)] * (r.re * r.re + r.im * r.im);
-        if (c == 0) return e;
-        const double kx = ux * signed_index(i, nx), ky = uy * signed_index(j, ny), kz = uz * signed_index(k, nz);
-        const double k2 = kx * kx + ky * ky + kz * kz;
-        if (k2 == 0.0) return 0.0;
-        const double vterm = -2.0 * (1.0 / k2 + g2inv);
-        switch (c) {
-          case 1: return e * (1.0 + vterm * kx * kx);
-          case 2: return e * (1.0 + vterm * ky * ky);
-          case 3: return e * (1.0 + vterm * kz * kz);
-          case 4: return e * vterm * kx * ky;
-          case 5: return e * vterm * kx * kz;
-          default: return e * vterm * ky * kz;
-        }
-      });
-    }
+    // All seven sums in one pass over the spectrum (each component summed in
+    // the order its own reduction would use: the same bits as seven passes).
+    const Sums7 all = detail::reduce<Sums7>(
+        dev_, sb.size(), detail::Flat3<EnergyVirialTerms>{sb, {rho, gf, index, nx, ny, nz, halved, ux, uy, uz, g2inv}},
+        AddSums7{}, Sums7{});
+    std::vector<double> sums(all.v, all.v + 7);
     if (ranks_ > 1) sums = collectives::sum(sums);
     const double pre = 0.5 * volume / (ntot * ntot) * spec_.qqrd2e;
     terms.energy = pre * sums[0] -
@@ -286,27 +335,16 @@ LongRangeTerms Pppm::compute(const ChargedAtoms& a, bool energy_and_virial) {
   const double inv_n = 1.0 / ntot;
   {
   auto fft_region = timers.scope("kspace: fft");
-  for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) {
-    const auto at = index(i, j, k);
-    const double s = gf[at] * inv_n;
-    rho[at] = {rho[at].re * s, rho[at].im * s};
-  });
   // grad phi = inverse transform of i k phi(k), one axis at a time; the
   // Nyquist index of the axis gets no derivative (the real part of the
   // full complex transform, as LAMMPS takes it).
   Complex* w = work_.data();
-  for (int d = 0; d < 3; ++d) {
-    const int nd = mesh_[d];
-    const double ud = unitk[d];
-    for_each(dev_, sb, [=] TESSERA_HD(int i, int j, int k) {
-      const int ids[3] = {i, j, k};
-      const int m = ids[d];
-      const double kd = (2 * m == nd) ? 0.0 : ud * signed_index(m, nd);
-      const auto at = index(i, j, k);
-      w[at] = {-kd * rho[at].im, kd * rho[at].re};
-    });
-    fft_->backward(w, gradient_[d].data());
-  }
+  multiply_ik<0>(dev_, sb, index, wavenumber_[0].data(), gf, inv_n, rho, w);
+  fft_->backward(w, gradient_[0].data());
+  multiply_ik<1>(dev_, sb, index, wavenumber_[1].data(), gf, inv_n, rho, w);
+  fft_->backward(w, gradient_[1].data());
+  multiply_ik<2>(dev_, sb, index, wavenumber_[2].data(), gf, inv_n, rho, w);
+  fft_->backward(w, gradient_[2].data());
   }
   {
     auto region = timers.scope("kspace: mesh exchange");

@@ -70,6 +70,9 @@ class Pppm final : public LongRange {
   Buffer<double> density_, influence_;
   Buffer<fft::complex<double>> spectrum_, work_;
   std::array<Buffer<double>, 3> gradient_;
+  // Per axis, the wavenumber ik differentiation multiplies by at each mesh
+  // index (0 at the Nyquist index), made with the influence function.
+  std::array<Buffer<double>, 3> wavenumber_;
 };
 
 }  // namespace tessera::md

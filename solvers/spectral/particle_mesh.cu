@@ -12,6 +12,7 @@
 #include "runtime/format.hpp"
 #include "runtime/reduce.hpp"
 #include "runtime/sort.hpp"
+#include "solvers/spectral/particle_mesh_host.hpp"
 
 namespace tessera::spectral {
 
@@ -50,7 +51,7 @@ Range3 shifted(const Range3& b, const std::array<int, 3>& s, const std::array<in
   return r;
 }
 
-int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+TESSERA_HD inline int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 // Lowest and highest stencil points of a set of particles, per axis, as one
 // reduction: lo[d] and -hi[d] are both minimised.
@@ -104,6 +105,35 @@ TESSERA_HD inline void spread_one(const Span3<double>& rho, const Scaled& sc, in
   }
 }
 
+// Host spreading of particles sorted by slab (below), instantiated per
+// order: the stencil loops get fixed trip counts the compiler unrolls (the
+// same operations in the same order as with a run-time order).
+struct SlabSpread {
+  Span3<double> rho;
+  Scaled sc;
+  const int* start;
+  const int* idx;
+  int nslab;
+  const double *x, *y, *z, *q;
+  double scale;
+};
+
+template <int Order>
+void spread_slabs(const SlabSpread& a) {
+  // A slab's stencils reach at most 2 order - 1 planes from its start, so
+  // slabs two apart never touch the same point.
+  for (int colour = 0; colour < 2; ++colour) {
+    const int count = (a.nslab - colour + 1) / 2;
+    for_each(Device::host(), count, [=] TESSERA_HD(int m) {
+      const int s = colour + 2 * m;
+      for (int k = a.start[s]; k < a.start[s + 1]; ++k) {
+        const int i = a.idx[k];
+        spread_one<false>(a.rho, a.sc, Order, a.x[i], a.y[i], a.z[i], a.scale * (a.q ? a.q[i] : 1.0));
+      }
+    });
+  }
+}
+
 // Host spreading: particles sorted into z-slabs `order` planes thick (a
 // stable counting sort), every other slab spread in parallel.
 void spread_by_slabs(const MeshGeometry& geom, const Range3& brick, double* field, std::vector<int>& slab_start,
@@ -125,20 +155,14 @@ void spread_by_slabs(const MeshGeometry& geom, const Range3& brick, double* fiel
   for (int s = 0; s < nslab; ++s) slab_start[s + 1] += slab_start[s];
   std::vector<int> cursor(slab_start.begin(), slab_start.end() - 1);
   for (std::int64_t i = 0; i < n; ++i) slab_order[cursor[slab_of[i]]++] = static_cast<int>(i);
-  const Span3<double> rho(field, brick);
-  const int* start = slab_start.data();
-  const int* idx = slab_order.data();
-  // A slab's stencils reach at most 2 order - 1 planes from its start, so
-  // slabs two apart never touch the same point.
-  for (int colour = 0; colour < 2; ++colour) {
-    const int count = (nslab - colour + 1) / 2;
-    for_each(Device::host(), count, [=] TESSERA_HD(int m) {
-      const int s = colour + 2 * m;
-      for (int k = start[s]; k < start[s + 1]; ++k) {
-        const int i = idx[k];
-        spread_one<false>(rho, sc, order, x[i], y[i], z[i], scale * (q ? q[i] : 1.0));
-      }
-    });
+  const SlabSpread a{Span3<double>(field, brick), sc, slab_start.data(), slab_order.data(), nslab, x, y, z, q, scale};
+  switch (order) {
+    case 2: spread_slabs<2>(a); break;
+    case 3: spread_slabs<3>(a); break;
+    case 4: spread_slabs<4>(a); break;
+    case 5: spread_slabs<5>(a); break;
+    case 6: spread_slabs<6>(a); break;
+    default: spread_slabs<7>(a); break;
   }
 }
 
@@ -183,8 +207,9 @@ void ParticleMesh::plan(const std::vector<Range3>& bricks) {
           const std::array<int, 3> s{sx, sy, sz};
           const Range3 box = intersect(brick, shifted(pencil, s, n, +1));
           if (box.empty()) continue;
-          out.push_back({peer, box, s, total});
-          total += box.size();
+          // My own pieces never travel: they take no room in the buffers.
+          out.push_back({peer, box, s, peer == rank_ ? -1 : total});
+          if (peer != rank_) total += box.size();
         }
   };
   for (int r = 0; r < size_; ++r) pieces(brick_, pencils_.box_of(Pencil::X, r), r, sends_, send_total_);
@@ -192,7 +217,9 @@ void ParticleMesh::plan(const std::vector<Range3>& bricks) {
   const Device& dev = transport_.device();
   field_ = Buffer<double>(dev, static_cast<std::size_t>(brick_.size()));
   cell_start_ = Buffer<std::int32_t>(), cell_end_ = Buffer<std::int32_t>();  // sized by the gather, if used
-  components_ = Buffer<double>(dev, static_cast<std::size_t>(3 * brick_.size()));
+  whole_mesh_ = true;
+  for (int d = 0; d < 3; ++d) whole_mesh_ = whole_mesh_ && pencil_.lo[d] == 0 && pencil_.hi[d] == n[d];
+  components_ = whole_mesh_ ? Buffer<double>() : Buffer<double>(dev, static_cast<std::size_t>(3 * brick_.size()));
   send_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(send_total_, 1)));
   recv_buf_ = Buffer<double>(dev, static_cast<std::size_t>(3 * std::max<std::int64_t>(recv_total_, 1)));
 }
@@ -243,6 +270,185 @@ TESSERA_HD inline std::int64_t dense(const Range3& box, int i, int j, int k) {
 TESSERA_HD inline int wrap(int i, int n) {
   const int r = i % n;
   return r < 0 ? r + n : r;
+}
+
+// The rank's own brick folded into its pencil: pencil point p is the sum of
+// the brick points p + s n (every periodic image s inside the brick), added
+// in the order of increasing (sz, sy, sx) starting from 0. Both forms below
+// keep that order, hence the same bits.
+//
+// GPU: one thread per pencil point, each axis's images counted directly.
+// Host: one (j, k) row at a time: the row is cleared, then each image's
+// contiguous x-segment is added to it (a plain vector loop over a row that
+// stays in L1), instead of a 27-way image test per point.
+void fold_own_images(const Device& dev, const std::array<int, 3>& n, const Range3& bb, const double* brick,
+                     const Range3& pb, double* pencil) {
+  const Span3<const double> rho(brick, bb);
+  const Span3<double> out(pencil, pb);
+  const int nx = n[0], ny = n[1], nz = n[2];
+  if (dev.is_cuda()) {
+    for_each(dev, pb, [=] TESSERA_HD(int i, int j, int k) {
+      double sum = 0;
+      const int z1 = floor_div(bb.hi[2] - 1 - k, nz), y1 = floor_div(bb.hi[1] - 1 - j, ny),
+                x1 = floor_div(bb.hi[0] - 1 - i, nx);
+      for (int sz = -floor_div(k - bb.lo[2], nz); sz <= z1; ++sz)
+        for (int sy = -floor_div(j - bb.lo[1], ny); sy <= y1; ++sy)
+          for (int sx = -floor_div(i - bb.lo[0], nx); sx <= x1; ++sx) sum += rho(i + sx * nx, j + sy * ny, k + sz * nz);
+      out(i, j, k) = sum;
+    });
+    return;
+  }
+  const int ex = pb.extent(0), ey = pb.extent(1);
+  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
+  for_each(dev, static_cast<std::int64_t>(ey) * pb.extent(2), [=] TESSERA_HD(int r) {
+    const int j = pb.lo[1] + r % ey, k = pb.lo[2] + r / ey;
+    double* o = &out(pb.lo[0], j, k);
+    for (int m = 0; m < ex; ++m) o[m] = 0.0;
+    const int z1 = floor_div(bb.hi[2] - 1 - k, nz), y1 = floor_div(bb.hi[1] - 1 - j, ny);
+    for (int sz = -floor_div(k - bb.lo[2], nz); sz <= z1; ++sz)
+      for (int sy = -floor_div(j - bb.lo[1], ny); sy <= y1; ++sy)
+        for (int sx = sx0; sx <= sx1; ++sx) {
+          // Pencil points i whose image i + sx nx lies in the brick.
+          const int ilo = bb.lo[0] - sx * nx > pb.lo[0] ? bb.lo[0] - sx * nx : pb.lo[0];
+          const int ihi = bb.hi[0] - sx * nx < pb.hi[0] ? bb.hi[0] - sx * nx : pb.hi[0];
+          if (ilo >= ihi) continue;
+          const double* src = &rho(ilo + sx * nx, j + sy * ny, k + sz * nz);
+          double* dst = o + (ilo - pb.lo[0]);
+          for (int m = 0; m < ihi - ilo; ++m) dst[m] += src[m];
+        }
+  });
+}
+
+// The reverse: every brick point whose periodic image lies in the rank's
+// own pencil gets the `ncomp` pencil values there (exact copies). GPU: one
+// thread per brick point. Host: one brick row at a time, as contiguous
+// segments (one per x-image of the pencil) instead of three wraps per point.
+void copy_own_images(const Device& dev, const std::array<int, 3>& n, const Range3& pb, const double* const* pencils,
+                     int ncomp, const Range3& bb, double* comp) {
+  const std::int64_t bcells = bb.size();
+  const Span3<const double> f0(pencils[0], pb), f1(pencils[ncomp > 1 ? 1 : 0], pb), f2(pencils[ncomp > 2 ? 2 : 0], pb);
+  const int nx = n[0], ny = n[1], nz = n[2];
+  if (dev.is_cuda()) {
+    for_each(dev, bb, [=] TESSERA_HD(int i, int j, int k) {
+      const int wi = wrap(i, nx), wj = wrap(j, ny), wk = wrap(k, nz);
+      if (wi < pb.lo[0] || wi >= pb.hi[0] || wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
+      const std::int64_t at = dense(bb, i, j, k);
+      comp[at] = f0(wi, wj, wk);
+      if (ncomp > 1) comp[bcells + at] = f1(wi, wj, wk);
+      if (ncomp > 2) comp[2 * bcells + at] = f2(wi, wj, wk);
+    });
+    return;
+  }
+  const int ey = bb.extent(1);
+  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
+  for_each(dev, static_cast<std::int64_t>(ey) * bb.extent(2), [=] TESSERA_HD(int r) {
+    const int j = bb.lo[1] + r % ey, k = bb.lo[2] + r / ey;
+    const int wj = wrap(j, ny), wk = wrap(k, nz);
+    if (wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
+    const std::int64_t row = dense(bb, bb.lo[0], j, k);
+    for (int sx = sx0; sx <= sx1; ++sx) {
+      // Brick points i whose image i - sx nx lies in the pencil.
+      const int ilo = pb.lo[0] + sx * nx > bb.lo[0] ? pb.lo[0] + sx * nx : bb.lo[0];
+      const int ihi = pb.hi[0] + sx * nx < bb.hi[0] ? pb.hi[0] + sx * nx : bb.hi[0];
+      if (ilo >= ihi) continue;
+      const std::int64_t at = row + (ilo - bb.lo[0]);
+      const int len = ihi - ilo, wi = ilo - sx * nx;
+      const double* a = &f0(wi, wj, wk);
+      for (int m = 0; m < len; ++m) comp[at + m] = a[m];
+      if (ncomp > 1) {
+        const double* b = &f1(wi, wj, wk);
+        for (int m = 0; m < len; ++m) comp[bcells + at + m] = b[m];
+      }
+      if (ncomp > 2) {
+        const double* c = &f2(wi, wj, wk);
+        for (int m = 0; m < len; ++m) comp[2 * bcells + at + m] = c[m];
+      }
+    }
+  });
+}
+
+// add_interpolated's kernel, instantiated per order (fixed trip counts the
+// compiler unrolls; the same operations in the same order). The fields are
+// dense over `box`: the brick, or with `wrapped` the whole periodic mesh
+// read at wrapped indices (one rank, in place). Either way a stencil point
+// reads the same value, and the sums run in the same order.
+struct Interpolation {
+  Scaled sc;
+  const double *x, *y, *z, *q;
+  double scale;
+  double *fx, *fy, *fz;
+  const double* field[3];
+  Range3 box;
+  bool wrapped;
+};
+
+template <int Order>
+void interpolate(const Device& dev, std::int64_t n, const Interpolation& a) {
+  const double *ex = a.field[0], *ey = a.field[1], *ez = a.field[2];
+  const int nx = a.box.extent(0), ny = a.box.extent(1), nz = a.box.extent(2);
+  const int lx = a.box.lo[0], ly = a.box.lo[1], lz = a.box.lo[2];
+  const Scaled sc = a.sc;
+  const double *x = a.x, *y = a.y, *z = a.z, *q = a.q;
+  double *fx = a.fx, *fy = a.fy, *fz = a.fz;
+  const double scale = a.scale;
+  const bool wrapped = a.wrapped;
+  for_each(dev, n, [=] TESSERA_HD(int i) {
+    const StencilWeights wx = stencil_weights(sc.s(0, x[i]), Order);
+    const StencilWeights wy = stencil_weights(sc.s(1, y[i]), Order);
+    const StencilWeights wz = stencil_weights(sc.s(2, z[i]), Order);
+    // Offsets of the stencil's points along each axis in the dense arrays.
+    std::int64_t ox[Order], oy[Order], oz[Order];
+    for (int m = 0; m < Order; ++m) {
+      const int ii = wrapped ? wrap(wx.first + m, nx) : wx.first + m - lx;
+      const int jj = wrapped ? wrap(wy.first + m, ny) : wy.first + m - ly;
+      const int kk = wrapped ? wrap(wz.first + m, nz) : wz.first + m - lz;
+      ox[m] = ii;
+      oy[m] = static_cast<std::int64_t>(nx) * jj;
+      oz[m] = static_cast<std::int64_t>(nx) * ny * kk;
+    }
+    double ax = 0, ay = 0, az = 0;
+    for (int c = 0; c < Order; ++c)
+      for (int b = 0; b < Order; ++b) {
+        const double wbc = wz.w[c] * wy.w[b];
+        const std::int64_t row = oz[c] + oy[b];
+        for (int m = 0; m < Order; ++m) {
+          const double w = wbc * wx.w[m];
+          const std::int64_t at = row + ox[m];
+          ax += w * ex[at];
+          ay += w * ey[at];
+          az += w * ez[at];
+        }
+      }
+    const double f = scale * (q ? q[i] : 1.0);
+    fx[i] += f * ax;
+    fy[i] += f * ay;
+    fz[i] += f * az;
+  });
+}
+
+// dst = src (or dst += src with Add) over `box`, both views in the box's
+// coordinates: the packs and unpacks of the pieces that cross ranks. GPU: one
+// thread per point. Host: a contiguous x-row at a time (one vector loop per row).
+template <bool Add>
+void move_box(const Device& dev, const Range3& box, const Span3<const double>& src, const Span3<double>& dst) {
+  if (box.empty()) return;
+  if (dev.is_cuda()) {
+    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
+      if (Add) dst(i, j, k) += src(i, j, k);
+      else dst(i, j, k) = src(i, j, k);
+    });
+    return;
+  }
+  const int ex = box.extent(0), ey = box.extent(1);
+  for_each(dev, static_cast<std::int64_t>(ey) * box.extent(2), [=] TESSERA_HD(int r) {
+    const int j = box.lo[1] + r % ey, k = box.lo[2] + r / ey;
+    const double* s = &src(box.lo[0], j, k);
+    double* d = &dst(box.lo[0], j, k);
+    for (int m = 0; m < ex; ++m) {
+      if (Add) d[m] += s[m];
+      else d[m] = s[m];
+    }
+  });
 }
 
 // Messages for a list of pieces grouped by peer (this rank's own left out):
@@ -376,12 +582,8 @@ void ParticleMesh::brick_to_pencil(double* pencil) {
   const Device& dev = transport_.device();
   const Span3<const double> rho(field_.data(), brick_);
   double* sbuf = send_buf_.data();
-  for (const Piece& p : sends_) {
-    if (p.peer == rank_) continue;
-    const Range3 box = p.box;
-    double* out = sbuf + p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out[dense(box, i, j, k)] = rho(i, j, k); });
-  }
+  for (const Piece& p : sends_)
+    if (p.peer != rank_) move_box<false>(dev, p.box, rho, Span3<double>(sbuf + p.at, p.box));
   double* rbuf = recv_buf_.data();
   const auto sends = messages<SendMessage>(sends_, rank_, 0, static_cast<const double*>(sbuf), 1);
   const auto recvs = messages<RecvMessage>(recvs_, rank_, 0, rbuf, 1);
@@ -389,56 +591,34 @@ void ParticleMesh::brick_to_pencil(double* pencil) {
   // My own brick first, every periodic image of it in one pass (one kernel
   // instead of a pack and an unpack per image), then the peers' pieces one
   // after another in a fixed order (they may overlap).
-  const Range3 pb = pencil_, bb = brick_;
-  const Span3<double> out(pencil, pb);
-  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
-  const int sx0 = floor_div(bb.lo[0], nx), sx1 = floor_div(bb.hi[0] - 1, nx);
-  const int sy0 = floor_div(bb.lo[1], ny), sy1 = floor_div(bb.hi[1] - 1, ny);
-  const int sz0 = floor_div(bb.lo[2], nz), sz1 = floor_div(bb.hi[2] - 1, nz);
-  for_each(dev, pb, [=] TESSERA_HD(int i, int j, int k) {
-    double sum = 0;
-    for (int sz = sz0; sz <= sz1; ++sz) {
-      const int kk = k + sz * nz;
-      if (kk < bb.lo[2] || kk >= bb.hi[2]) continue;
-      for (int sy = sy0; sy <= sy1; ++sy) {
-        const int jj = j + sy * ny;
-        if (jj < bb.lo[1] || jj >= bb.hi[1]) continue;
-        for (int sx = sx0; sx <= sx1; ++sx) {
-          const int ii = i + sx * nx;
-          if (ii >= bb.lo[0] && ii < bb.hi[0]) sum += rho(ii, jj, kk);
-        }
-      }
-    }
-    out(i, j, k) = sum;
-  });
+  fold_own_images(dev, geom_.n, brick_, field_.data(), pencil_, pencil);
+  const Span3<double> out(pencil, pencil_);
   for (const Piece& p : recvs_) {
     if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
-    const double* in = rbuf + p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) { out(i, j, k) += in[dense(box, i, j, k)]; });
+    move_box<true>(dev, box, Span3<const double>(rbuf + p.at, box), out);
   }
 }
 
 void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
   if (ncomp < 1 || ncomp > 3) throw Error("ParticleMesh::pencil_to_brick: 1 .. 3 components");
+  if (whole_mesh_) {
+    // Nothing to move: add_interpolated reads these in place.
+    for (int c = 0; c < 3; ++c) in_place_[c] = pencils[c < ncomp ? c : ncomp - 1];
+    return;
+  }
   const Device& dev = transport_.device();
   // The reverse of brick_to_pencil: my pencil's pieces go to the bricks that
   // hold them (recvs_ become sends), the components one after another.
   const Range3 pb = pencil_, bb = brick_;
   const std::int64_t bcells = bb.size();
-  const Span3<const double> f0(pencils[0], pb), f1(pencils[ncomp > 1 ? 1 : 0], pb), f2(pencils[ncomp > 2 ? 2 : 0], pb);
   double* sbuf = recv_buf_.data();
   for (const Piece& p : recvs_) {
     if (p.peer == rank_) continue;
     const Range3 box = shifted(p.box, p.shift, geom_.n, -1);
-    const std::int64_t cells = box.size();
-    double* out = sbuf + 3 * p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-      const std::int64_t at = dense(box, i, j, k);
-      out[at] = f0(i, j, k);
-      if (ncomp > 1) out[cells + at] = f1(i, j, k);
-      if (ncomp > 2) out[2 * cells + at] = f2(i, j, k);
-    });
+    for (int c = 0; c < ncomp; ++c)
+      move_box<false>(dev, box, Span3<const double>(pencils[c], pb),
+                      Span3<double>(sbuf + 3 * p.at + c * box.size(), box));
   }
   double* rbuf = send_buf_.data();
   const auto sends = messages<SendMessage>(recvs_, rank_, 1, static_cast<const double*>(sbuf), 3);
@@ -446,58 +626,50 @@ void ParticleMesh::pencil_to_brick(const double* const* pencils, int ncomp) {
   if (!sends.empty() || !recvs.empty()) transport_.exchange(sends, recvs);
   // Every brick point whose periodic image lies in my own pencil, in one pass.
   double* comp = components_.data();
-  const int nx = geom_.n[0], ny = geom_.n[1], nz = geom_.n[2];
-  for_each(dev, bb, [=] TESSERA_HD(int i, int j, int k) {
-    const int wi = wrap(i, nx), wj = wrap(j, ny), wk = wrap(k, nz);
-    if (wi < pb.lo[0] || wi >= pb.hi[0] || wj < pb.lo[1] || wj >= pb.hi[1] || wk < pb.lo[2] || wk >= pb.hi[2]) return;
-    const std::int64_t at = dense(bb, i, j, k);
-    comp[at] = f0(wi, wj, wk);
-    if (ncomp > 1) comp[bcells + at] = f1(wi, wj, wk);
-    if (ncomp > 2) comp[2 * bcells + at] = f2(wi, wj, wk);
-  });
+  copy_own_images(dev, geom_.n, pb, pencils, ncomp, bb, comp);
   for (const Piece& p : sends_) {
     if (p.peer == rank_) continue;
-    const Range3 box = p.box;
-    const std::int64_t cells = box.size();
-    const double* in = rbuf + 3 * p.at;
-    for_each(dev, box, [=] TESSERA_HD(int i, int j, int k) {
-      const std::int64_t src = dense(box, i, j, k), at = dense(bb, i, j, k);
-      comp[at] = in[src];
-      if (ncomp > 1) comp[bcells + at] = in[cells + src];
-      if (ncomp > 2) comp[2 * bcells + at] = in[2 * cells + src];
-    });
+    for (int c = 0; c < ncomp; ++c)
+      move_box<false>(dev, p.box, Span3<const double>(rbuf + 3 * p.at + c * p.box.size(), p.box),
+                      Span3<double>(comp + c * bcells, bb));
   }
 }
 
 void ParticleMesh::add_interpolated(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
                                     double scale, double* fx, double* fy, double* fz) const {
   if (n <= 0) return;
-  const Scaled sc = scaled_of(geom_);
-  const int order = geom_.order;
-  const std::int64_t bcells = brick_.size();
-  const Span3<const double> ex(components_.data(), brick_), ey(components_.data() + bcells, brick_),
-      ez(components_.data() + 2 * bcells, brick_);
-  for_each(transport_.device(), n, [=] TESSERA_HD(int i) {
-    const StencilWeights wx = stencil_weights(sc.s(0, x[i]), order);
-    const StencilWeights wy = stencil_weights(sc.s(1, y[i]), order);
-    const StencilWeights wz = stencil_weights(sc.s(2, z[i]), order);
-    double ax = 0, ay = 0, az = 0;
-    for (int c = 0; c < order; ++c)
-      for (int b = 0; b < order; ++b) {
-        const double wbc = wz.w[c] * wy.w[b];
-        for (int a = 0; a < order; ++a) {
-          const double w = wbc * wx.w[a];
-          const int ii = wx.first + a, jj = wy.first + b, kk = wz.first + c;
-          ax += w * ex(ii, jj, kk);
-          ay += w * ey(ii, jj, kk);
-          az += w * ez(ii, jj, kk);
-        }
-      }
-    const double f = scale * (q ? q[i] : 1.0);
-    fx[i] += f * ax;
-    fy[i] += f * ay;
-    fz[i] += f * az;
-  });
+  Interpolation a{};
+  a.sc = scaled_of(geom_);
+  a.x = x, a.y = y, a.z = z, a.q = q, a.fx = fx, a.fy = fy, a.fz = fz;
+  a.scale = scale;
+  if (whole_mesh_) {
+    for (int c = 0; c < 3; ++c) a.field[c] = in_place_[c];
+    a.box = Range3(geom_.n[0], geom_.n[1], geom_.n[2]);
+  } else {
+    for (int c = 0; c < 3; ++c) a.field[c] = components_.data() + c * brick_.size();
+    a.box = brick_;
+  }
+  a.wrapped = whole_mesh_;
+  const Device& dev = transport_.device();
+  if (!dev.is_cuda()) {
+    // Host: eight particles in vector lanes (particle_mesh_host.cpp), the same bits.
+    host_kernels::InterpolationArgs h{};
+    for (int d = 0; d < 3; ++d) h.lower[d] = a.sc.lower[d], h.inv_h[d] = a.sc.inv_h[d];
+    h.x = x, h.y = y, h.z = z, h.q = q, h.scale = scale, h.fx = fx, h.fy = fy, h.fz = fz;
+    for (int c = 0; c < 3; ++c) h.field[c] = a.field[c];
+    h.box = a.box;
+    h.wrapped = a.wrapped;
+    host_kernels::interpolate_host(geom_.order, n, h);
+    return;
+  }
+  switch (geom_.order) {
+    case 2: interpolate<2>(dev, n, a); break;
+    case 3: interpolate<3>(dev, n, a); break;
+    case 4: interpolate<4>(dev, n, a); break;
+    case 5: interpolate<5>(dev, n, a); break;
+    case 6: interpolate<6>(dev, n, a); break;
+    default: interpolate<7>(dev, n, a); break;
+  }
 }
 
 std::size_t ParticleMesh::memory_bytes() const {

@@ -18,7 +18,11 @@
 // periodic images folded, into the x-pencils; pencil_to_brick copies pencil
 // fields back into the bricks (all their points, images included). The
 // pieces that cross ranks travel as one message per peer over the
-// transport; a rank's own images move in one kernel each way. The x-pencils
+// transport; a rank's own images move in one kernel each way (on the host a
+// row at a time, as contiguous segments). On one rank the pencil is the
+// whole mesh and the field bricks are skipped altogether: add_interpolated
+// reads the pencils at wrapped indices (the same values, summed in the same
+// order). The x-pencils
 // are the FFT's input, so no intermediate block layout (and no
 // PencilRedistribution) is needed. The
 // brick starts as the rank's physical box plus a margin; ensure_covers
@@ -118,13 +122,15 @@ class ParticleMesh {
   // the pencil is overwritten.
   void brick_to_pencil(double* pencil);
 
-  // Copies `ncomp` pencil fields (each this rank's dense x-pencil) into
-  // ncomp brick fields held here (component c at brick_component(c)).
+  // Brings `ncomp` pencil fields (each this rank's dense x-pencil) to the
+  // brick for add_interpolated: their pieces from other ranks' pencils are
+  // copied here. When this rank's pencil is the whole mesh (one rank) nothing
+  // is copied: add_interpolated reads the pencils themselves, at the wrapped
+  // indices, so they must stay unchanged until then.
   void pencil_to_brick(const double* const* pencils, int ncomp);
-  const double* brick_component(int c) const { return components_.data() + c * brick_.size(); }
 
-  // f_c[p] += scale * q_p * sum over the stencil of W * brick component c
-  // (c = 0, 1, 2), for the three components pencil_to_brick last filled.
+  // f_c[p] += scale * q_p * sum over the stencil of W * field c (c = 0, 1,
+  // 2), for the three fields pencil_to_brick was last given.
   void add_interpolated(std::int64_t n, const double* x, const double* y, const double* z, const double* q,
                         double scale, double* fx, double* fy, double* fz) const;
 
@@ -141,7 +147,7 @@ class ParticleMesh {
     int peer;
     Range3 box;                // brick coordinates (global, unwrapped)
     std::array<int, 3> shift;  // box - shift * n lies in the pencil
-    std::int64_t at;           // offset (elements, one component) in its buffer
+    std::int64_t at;           // offset (elements, one component) in its buffer; -1 for my own
   };
 
  private:
@@ -160,6 +166,10 @@ class ParticleMesh {
   std::vector<Piece> recvs_;  // pieces of each peer's brick lying in my pencil
   std::int64_t send_total_ = 0, recv_total_ = 0;
   Buffer<double> field_, components_;
+  // One rank: the pencil is the whole mesh and add_interpolated reads the
+  // fields pencil_to_brick was given in place (components_ stays empty).
+  bool whole_mesh_ = false;
+  const double* in_place_[3] = {nullptr, nullptr, nullptr};
   Buffer<double> send_buf_, recv_buf_;
   Spreading spreading_ = Spreading::Default;
   // Host spreading: particle order by z-slab.
