@@ -22,11 +22,15 @@
 #include <omp.h>
 #endif
 
+#include "io/deck.hpp"
 #include "runtime/buffer.hpp"
+#include "runtime/error.hpp"
 #include "runtime/memory.hpp"
 #include "solvers/nbody/gravity_forces.hpp"
 #include "solvers/nbody/initial_conditions.hpp"
+#include "solvers/nbody/nbody_schema.hpp"
 #include "solvers/nbody/octree.hpp"
+#include "solvers/nbody/tree_forces.hpp"
 #include "solvers/nbody/tree_interactions.hpp"
 #include "tests/test_device.hpp"
 
@@ -750,4 +754,24 @@ TEST(NbodyTree, GpuWalkChoiceDoesNotChangeTheHostWalk) {
   EXPECT_TRUE(same_bits(warp, portable));
   EXPECT_EQ(c1.body_interactions, c2.body_interactions);
   EXPECT_EQ(c1.node_interactions, c2.node_interactions);
+}
+
+// [physics] tree_gpu_walk: "portable" by default (until a GPU session has
+// compared and timed the warp walk), "warp" on request, anything else
+// rejected by name.
+TEST(NbodyTree, GpuWalkDeckKey) {
+  const std::string text = "[physics]\ntheta = 0.5\n\n[problem]\ntype = \"plummer\"\nn = 1000\n";
+  auto opening = [&](const std::vector<std::string>& overrides) {
+    return opening_from_deck(
+        deck::Deck::validate(deck::RawDeck::parse_string(text, "t.toml", overrides), nbody_tree_schema()));
+  };
+  EXPECT_EQ(opening({}).gpu_walk, OpeningParams::GpuWalk::Portable);
+  EXPECT_EQ(opening({"physics.tree_gpu_walk=\"warp\""}).gpu_walk, OpeningParams::GpuWalk::Warp);
+  EXPECT_EQ(opening({"physics.tree_gpu_walk=\"portable\""}).gpu_walk, OpeningParams::GpuWalk::Portable);
+  try {
+    opening({"physics.tree_gpu_walk=\"fast\""});
+    ADD_FAILURE() << "tree_gpu_walk = \"fast\" was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("tree_gpu_walk"), std::string::npos) << e.what();
+  }
 }
