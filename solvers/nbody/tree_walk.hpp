@@ -125,9 +125,9 @@ TESSERA_HD TESSERA_INLINE void walk_one_target(const Kernel& kern, const WalkArg
     } else if (w.child[k] < 0) {
       const int b = w.begin[k], e = w.end[k];
       for (int j = b; j < e; ++j)
-        tree_terms::body_term<true>(kern, static_cast<Real>(w.sx[j] - c[0]) - xr, static_cast<Real>(w.sy[j] - c[1]) - yr,
-                                    static_cast<Real>(w.sz[j] - c[2]) - zr, static_cast<Real>(w.sm[j]), j == me, px, py,
-                                    pz, pp);
+        tree_terms::body_term<true>(kern, static_cast<Real>(w.sx[j] - c[0]) - xr,
+                                    static_cast<Real>(w.sy[j] - c[1]) - yr, static_cast<Real>(w.sz[j] - c[2]) - zr,
+                                    static_cast<Real>(w.sm[j]), j == me, px, py, pz, pp);
       bodies += e - b - (me >= b && me < e);
     } else {
       const int c0 = w.child[k];
