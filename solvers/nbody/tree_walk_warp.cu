@@ -45,6 +45,7 @@
 #include "runtime/cuda_check.hpp"
 #include "runtime/error.hpp"
 #include "runtime/launch.hpp"
+#include "runtime/memory.hpp"
 #include "solvers/nbody/tree_walk.hpp"
 
 namespace tessera::nbody::tree_walk {
@@ -297,15 +298,14 @@ std::int64_t walk_warp(const Device& dev, const Kernel& kern, const WalkArgs& w,
   auto* base = static_cast<unsigned char*>(dev.scratch(counter_bytes + spill_ints * sizeof(int)));
   auto* counters = reinterpret_cast<unsigned long long*>(base);
   int* spill = reinterpret_cast<int*>(base + counter_bytes);
-  const auto stream = static_cast<cudaStream_t>(dev.stream());
-  TESSERA_CUDA_CHECK(cudaMemsetAsync(counters, 0, counter_bytes, stream));
-  kernel<<<blocks, kThreads, 0, stream>>>(kern, w, n, groups, counters, spill);
+  const unsigned long long zero[2] = {0, 0};
+  memory::copy(counters, dev, zero, Device::host(), counter_bytes);
+  kernel<<<blocks, kThreads, 0, static_cast<cudaStream_t>(dev.stream())>>>(kern, w, n, groups, counters, spill);
   tessera::detail::check_launch("tree walk (warp)", __FILE__, __LINE__);
-  // Read now: the scratch is reused by the next scratch() call.
-  auto* host = static_cast<unsigned long long*>(dev.host_staging(sizeof(unsigned long long)));
-  TESSERA_CUDA_CHECK(cudaMemcpyAsync(host, counters + 1, sizeof(unsigned long long), cudaMemcpyDeviceToHost, stream));
-  TESSERA_CUDA_CHECK(cudaStreamSynchronize(stream));
-  return static_cast<std::int64_t>(*host);
+  // Read now (the copy waits for the walk): the scratch is reused by the next scratch() call.
+  unsigned long long fell_back = 0;
+  memory::copy(&fell_back, Device::host(), counters + 1, dev, sizeof(fell_back));
+  return static_cast<std::int64_t>(fell_back);
 }
 
 template std::int64_t walk_warp(const Device&, const gravity::PlummerKernel<float>&, const WalkArgs&, std::int64_t,
