@@ -32,6 +32,12 @@
 // than both holds is not dropped: the warp redoes it with the per-target
 // walk (walk_one_target, the portable code: the same bits as the portable
 // walk for that group) and counts it (WalkCounts::warp_fallback_groups).
+// Scratch: 2 x kSpill ints a warp, 128 KiB a block of 4 warps (an H100's
+// 132 SMs x 7 resident blocks in single precision: about 116 MiB; not in
+// nbody_memory.cpp's estimate, which covers the default portable walk).
+// Sizes seen in a host emulation of this kernel (bench/NOTES.md): nearly
+// every group's widest level passes 256 entries at 262144 bodies, so the
+// spill is the normal case (L2 serves it); about 0.1 % pass 4352.
 // Lists hold at most 63 entries (< 32 before a chunk adds at most 32).
 // Indices are int32 like the rest of the octree; the group counter is 64-bit.
 #if defined(__CUDACC__)
