@@ -8,8 +8,12 @@
 //
 //   tessera_bench_tree [--n 1048576,8388608,33554432] [--precision single|double]
 //                      [--theta 0.5] [--monopole] [--leaf 16] [--group 32]
-//                      [--softening plummer|spline]
+//                      [--softening plummer|spline] [--gpu-walk portable|warp]
 //                      [--device auto|cpu|gpu] [--repeat 3] [--direct]
+//
+// --gpu-walk: the walk on a CUDA device, the portable one (a thread per
+// target, the default) or the warp walk (tree_walk_warp.cu: a warp walks a
+// group cooperatively); the host ignores it.
 //
 // Each phase ends on the device before its clock stops (synchronising
 // timers), so the phases add up to the evaluation; the warm-up evaluation
@@ -38,7 +42,7 @@ namespace {
 
 struct Options {
   std::vector<std::int64_t> sizes{1048576, 8388608, 33554432};
-  std::string precision = "single", device = "auto", softening = "plummer";
+  std::string precision = "single", device = "auto", softening = "plummer", gpu_walk = "portable";
   double theta = 0.5, eps = 1.0 / 1024;
   bool monopole = false, direct = false;
   int leaf = 16, group = 32, repeat = 3;
@@ -66,6 +70,7 @@ void bench_size(const Device& dev, const Options& o, const GravityParams& g, std
   p.quadrupole = !o.monopole;
   p.leaf_size = o.leaf;
   p.group_size = o.group;
+  p.gpu_walk = o.gpu_walk == "warp" ? OpeningParams::GpuWalk::Warp : OpeningParams::GpuWalk::Portable;
   Octree tree(dev);
   Timers warm(dev, true), timers(dev, true);
   WalkCounts counts;
@@ -87,10 +92,12 @@ void bench_size(const Device& dev, const Options& o, const GravityParams& g, std
   const double median = totals[totals.size() / 2];
   const double nn = static_cast<double>(n), equivalent = nn * (nn - 1);
   auto per = [&](const char* region) { return timers.seconds(region) / o.repeat; };
-  logging::info(strfmt("tree N=%lld %s %s theta %.2f %s leaf %d group %d on %s: %lld nodes, %d levels",
+  const std::string walk = !dev.is_cuda() ? "host lists"
+                           : (o.gpu_walk == "warp" && o.group <= 32 ? "warp walk" : "portable walk");
+  logging::info(strfmt("tree N=%lld %s %s theta %.2f %s leaf %d group %d %s on %s: %lld nodes, %d levels",
                        static_cast<long long>(n), o.precision.c_str(), o.softening.c_str(), o.theta,
-                       o.monopole ? "monopole" : "quadrupole",
-                       o.leaf, o.group, dev.describe().c_str(), static_cast<long long>(tree.nodes()), tree.levels()));
+                       o.monopole ? "monopole" : "quadrupole", o.leaf, o.group, walk.c_str(),
+                       dev.describe().c_str(), static_cast<long long>(tree.nodes()), tree.levels()));
   logging::info(strfmt("  median %.4g s per evaluation (%d repeats): sort %.4g, build %.4g, moments %.4g, walk %.4g, "
                        "exchange 0 (one rank) s (means)",
                        median, o.repeat, per("tree sort"), per("tree build"), per("tree moments"), per("tree walk")));
@@ -98,6 +105,10 @@ void bench_size(const Device& dev, const Options& o, const GravityParams& g, std
                        "%.4g evaluated interactions/s",
                        counts.body_interactions / nn, counts.node_interactions / nn, equivalent / median,
                        (counts.body_interactions + counts.node_interactions) / median));
+  if (counts.warp_fallback_groups > 0)
+    logging::info(strfmt("  warp walk: %lld of %lld groups overflowed the queue and were walked per target",
+                         static_cast<long long>(counts.warp_fallback_groups),
+                         static_cast<long long>((n + o.group - 1) / o.group)));
   if (o.direct) {
     auto pass = [&] {
       accumulate_gravity(dev, g, s, t, true);
@@ -130,6 +141,8 @@ int main(int argc, char** argv) {
   app.add_flag("--monopole", o.monopole, "monopoles only (default: quadrupoles)");
   app.add_option("--leaf", o.leaf, "most bodies in a leaf")->check(CLI::PositiveNumber);
   app.add_option("--group", o.group, "bodies per walk group")->check(CLI::PositiveNumber);
+  app.add_option("--gpu-walk", o.gpu_walk, "the walk on a CUDA device: portable or warp")
+      ->check(CLI::IsMember({"portable", "warp"}));
   app.add_option("--device", o.device, "auto, cpu or gpu");
   app.add_option("--repeat", o.repeat, "timed evaluations per size (median reported)")->check(CLI::PositiveNumber);
   app.add_flag("--direct", o.direct, "also time direct summation on the same bodies");

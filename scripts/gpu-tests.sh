@@ -67,7 +67,7 @@ fi
 item info 60 "bin/tessera info && { nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,clocks.max.mem --format=csv || true; }"
 item ceilings 60 "bin/tessera_bench_ceilings --device gpu"
 if [ $mode = quick ]; then
-  item unit 150 "$gpu bin/tessera_tests --gtest_filter='ForEach*:Reduce*:Buffer*:Scan*:Sort*:FftLocal*:Gravity*:PoissonSolver*:DistributedFft*:EulerStageKernel*:EulerSod*:Incompressible*:MdMixedPrecision*:Cli.Fail*:Cli.OneFailing*'"
+  item unit 150 "$gpu bin/tessera_tests --gtest_filter='ForEach*:Reduce*:Buffer*:Scan*:Sort*:FftLocal*:Gravity*:NbodyTree.WarpWalk*:PoissonSolver*:DistributedFft*:EulerStageKernel*:EulerSod*:Incompressible*:MdMixedPrecision*:Cli.Fail*:Cli.OneFailing*'"
   item mpi_np1_nccl 90 "$gpu mpirun -np 1 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*'"
   item mpi_np2 120 "$gpu mpirun -np 2 bin/tessera_mpi_tests --gtest_filter='Transport*:HaloExchange*:ParticleExchange*:DistributedFft*:PencilTranspose*:RankInvariance*:IncompressibleRanks*'"
 else
@@ -92,6 +92,7 @@ if [ $mode = quick ]; then
   item bench_fft 60 "bin/tessera_bench_fft --device gpu --sizes 256 --r2c 256"
   item bench_incompressible 60 "$bench src/bench/incompressible.sh 256"
   item bench_tree 90 "bin/tessera_bench_tree --device gpu --n 1048576 --direct"
+  item bench_tree_warp 60 "bin/tessera_bench_tree --device gpu --n 1048576 --gpu-walk warp"
   item bench_pppm 60 "bin/tessera_bench_pppm --device gpu --n 256000 --spreading gather && bin/tessera_bench_pppm --device gpu --n 256000 --spreading atomic"
 else
   item bench_euler 120 "$bench src/bench/euler.sh 128 256 384 && $bench KERNEL=split src/bench/euler.sh 256"
@@ -101,6 +102,7 @@ else
   item bench_fft 120 "bin/tessera_bench_fft --device gpu --sizes 256,512 --r2c 512"
   item bench_incompressible 150 "$bench src/bench/incompressible.sh 256 512"
   item bench_tree 240 "bin/tessera_bench_tree --device gpu --n 65536,262144,1048576 --direct && bin/tessera_bench_tree --device gpu --n 8388608,33554432"
+  item bench_tree_warp 150 "bin/tessera_bench_tree --device gpu --n 1048576,8388608,33554432 --gpu-walk warp"
   item bench_pppm 120 "bin/tessera_bench_pppm --device gpu --n 256000,2048000 --spreading gather && bin/tessera_bench_pppm --device gpu --n 256000,2048000 --spreading atomic"
   item bench_md_charged 120 "$bench src/bench/md_charged.sh 40 80"
 fi

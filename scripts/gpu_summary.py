@@ -94,21 +94,25 @@ def main():
             v = float(f.group(2))
             frac = "%.0f %% of copy bandwidth" % (100 * v / bw) if bw else "-"
             out.append("| halo exchange 256^3, 5 doubles, G = 2 | per rank | %s GB/s (%s ms) | %s |" % (fmt(v), f.group(1), frac))
-    tree_n = None
-    for line in read(work, "bench_tree").splitlines():
-        s = re.search(r"tree N=(\d+) (single|double)", line)
-        if s:
-            tree_n = s.group(1)
-        f = re.search(r"median ([\d.e+-]+) s per evaluation.*sort ([\d.e+-]+), build ([\d.e+-]+), moments ([\d.e+-]+), walk ([\d.e+-]+)", line)
-        if f and tree_n:
-            out.append("| nbody.tree theta 0.5 quadrupole, one force evaluation | N = %s | %s s (sort %s, build %s, moments %s, walk %s) | - |"
-                       % (tree_n, f.group(1), f.group(2), f.group(3), f.group(4), f.group(5)))
-        f = re.search(r"([\d.e+-]+) direct-equivalent interactions/s", line)
-        if f and tree_n:
-            out.append("| nbody.tree direct-equivalent rate | N = %s | %s interactions/s | - |" % (tree_n, fmt(float(f.group(1)))))
-        f = re.search(r"direct summation: median ([\d.e+-]+) s .* tree / direct = ([\d.e+-]+)", line)
-        if f and tree_n:
-            out.append("| nbody.tree / nbody.direct time (crossover) | N = %s | %s (direct %s s) | - |" % (tree_n, f.group(2), f.group(1)))
+    for item, walk in (("bench_tree", ""), ("bench_tree_warp", " (warp walk)")):
+        tree_n = None
+        for line in read(work, item).splitlines():
+            s = re.search(r"tree N=(\d+) (single|double)", line)
+            if s:
+                tree_n = s.group(1)
+            f = re.search(r"median ([\d.e+-]+) s per evaluation.*sort ([\d.e+-]+), build ([\d.e+-]+), moments ([\d.e+-]+), walk ([\d.e+-]+)", line)
+            if f and tree_n:
+                out.append("| nbody.tree theta 0.5 quadrupole%s, one force evaluation | N = %s | %s s (sort %s, build %s, moments %s, walk %s) | - |"
+                           % (walk, tree_n, f.group(1), f.group(2), f.group(3), f.group(4), f.group(5)))
+            f = re.search(r"([\d.e+-]+) direct-equivalent interactions/s", line)
+            if f and tree_n:
+                out.append("| nbody.tree%s direct-equivalent rate | N = %s | %s interactions/s | - |" % (walk, tree_n, fmt(float(f.group(1)))))
+            f = re.search(r"direct summation: median ([\d.e+-]+) s .* tree / direct = ([\d.e+-]+)", line)
+            if f and tree_n:
+                out.append("| nbody.tree / nbody.direct time (crossover) | N = %s | %s (direct %s s) | - |" % (tree_n, f.group(2), f.group(1)))
+            f = re.search(r"warp walk: (\d+) of (\d+) groups overflowed", line)
+            if f and tree_n:
+                out.append("| nbody.tree warp walk, groups walked per target (queue overflow) | N = %s | %s of %s | - |" % (tree_n, f.group(1), f.group(2)))
     for line in read(work, "bench_fft").splitlines():
         f = re.search(r"(\d+)\^3 (.+?)\s+ours\s+([\d.]+) ms\s+plain (\w+)\s+([\d.]+) ms\s+ratio ([\d.]+).*ours (\d+) %", line)
         if f:

@@ -75,6 +75,11 @@ deck::Schema nbody_tree_schema() {
       "most bodies in a tree leaf");
   s.add("physics", "group_size", ValueType::Int).def(32).at_least(1).at_most(1024).doc_(
       "bodies (consecutive in key order) that share one tree walk");
+  s.add("physics", "tree_gpu_walk", ValueType::String).def("portable").one_of({"portable", "warp"}).doc_(
+      "the tree walk on CUDA devices: \"portable\" (a thread per target, the reference) or \"warp\" (a warp "
+      "walks a group cooperatively, 32 nodes at a time, as Bonsai does; needs group_size <= 32, else the "
+      "portable walk runs). Same interactions, forces equal to round-off. Default \"portable\" until the warp "
+      "walk's GPU comparison test and bench have run; the host backend ignores this key");
   return s;
 }
 

@@ -21,7 +21,9 @@
 // interaction list: on the host one traversal per group fills it as
 // structure-of-arrays lists that every body of the group then runs through
 // in vectorised loops (tree_interactions.hpp); on the GPU the group's
-// threads walk it in lockstep (a warp per group), with the same terms.
+// threads walk it in lockstep (a thread per target, a group per warp), or
+// (OpeningParams::gpu_walk = Warp) a warp walks it cooperatively, 32 nodes at
+// a time (tree_walk_warp.cu), with the same terms.
 #include <cstdint>
 #include <vector>
 
@@ -45,12 +47,21 @@ struct OpeningParams {
   bool quadrupole = true;
   int leaf_size = 16;
   int group_size = 32;
+  // The walk on CUDA devices: Portable (a thread per target, octree.cu) or
+  // Warp (a warp walks a group cooperatively, tree_walk_warp.cu; group_size
+  // <= 32, else the portable walk). The host always walks its per-group
+  // lists and ignores this.
+  enum class GpuWalk { Portable, Warp };
+  GpuWalk gpu_walk = GpuWalk::Portable;
 };
 
 // What one walk did: interactions with bodies and with accepted nodes.
 struct WalkCounts {
   double body_interactions = 0;
   double node_interactions = 0;
+  // Warp walk only: groups whose breadth-first queue overflowed and that were
+  // walked per target instead (same results, slower).
+  std::int64_t warp_fallback_groups = 0;
 };
 
 // 63-bit Morton keys of (x, y, z) in the cube at lo of side `size` (the

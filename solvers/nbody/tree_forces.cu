@@ -11,6 +11,7 @@
 #include "io/deck.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/collectives.hpp"
+#include "runtime/error.hpp"
 #include "runtime/for_each.hpp"
 #include "runtime/format.hpp"
 #include "runtime/log.hpp"
@@ -472,6 +473,10 @@ OpeningParams opening_from_deck(const deck::Deck& d) {
   p.quadrupole = d.boolean("physics.quadrupole");
   p.leaf_size = static_cast<int>(d.integer("physics.leaf_size"));
   p.group_size = static_cast<int>(d.integer("physics.group_size"));
+  const std::string walk = d.string("physics.tree_gpu_walk");
+  if (walk == "warp") p.gpu_walk = OpeningParams::GpuWalk::Warp;
+  else if (walk == "portable") p.gpu_walk = OpeningParams::GpuWalk::Portable;
+  else throw InputError(strfmt("[physics] tree_gpu_walk = \"%s\": expected \"portable\" or \"warp\"", walk.c_str()));
   return p;
 }
 
