@@ -26,12 +26,9 @@ namespace {
 
 constexpr int kKeyBits = 21;  // per dimension: 63-bit keys
 constexpr int kMaxLevel = kKeyBits;
-// Levels of always-opened nodes above the essential trees of other ranks
-// (load_essential: 8 children each, so 4096 ranks).
-constexpr int kForestLevels = 4;
-// DFS stack of the walk: each level pops one node and pushes at most 8, so
-// 7 per level plus the root is enough.
-constexpr int kStack = 7 * (kMaxLevel + 1 + kForestLevels) + 8;
+// DFS stack of the host's group walk: as one target's (tree_walk.hpp).
+static_assert(kMaxLevel == 21, "tree_walk.hpp's stack assumes 21 levels");
+constexpr int kStack = kTargetStack;
 
 // Spreads the low 21 bits of v to every third bit.
 TESSERA_HD TESSERA_INLINE std::uint64_t spread3(std::uint64_t v) {

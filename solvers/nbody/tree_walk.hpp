@@ -14,9 +14,13 @@
 
 namespace tessera::nbody::tree_walk {
 
+// Levels of always-opened joints above the other ranks' essential trees
+// (Octree::load_essential: 8 children each, so 4096 ranks).
+constexpr int kForestLevels = 4;
 // Depth-first stack of one target's walk: each level pops one node and pushes
-// at most 8, so 7 per level of the 21-bit-per-axis keys plus the root.
-constexpr int kTargetStack = 7 * (21 + 1) + 8;
+// at most 8, so 7 per level of the 21-bit-per-axis keys (and of the joints)
+// plus the root.
+constexpr int kTargetStack = 7 * (21 + 1 + kForestLevels) + 8;
 
 struct WalkArgs {
   const std::int32_t *begin, *end, *child, *nchild;
