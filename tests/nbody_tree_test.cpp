@@ -107,6 +107,20 @@ Field tree(const Bodies& b, const GravityParams& g, const OpeningParams& p, cons
   return f.to_host();
 }
 
+// Group runs' results (ax, ay, az, pot planes in key order) against the
+// whole walk's (input order), bit for bit.
+void expect_key_order_matches(const std::vector<double>& sorted, const Field& whole,
+                              const std::vector<std::int32_t>& key_position) {
+  const std::size_t n = whole.ax.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto s = static_cast<std::size_t>(key_position[i]);
+    ASSERT_EQ(sorted[s], whole.ax[i]) << "body " << i;
+    ASSERT_EQ(sorted[n + s], whole.ay[i]) << "body " << i;
+    ASSERT_EQ(sorted[2 * n + s], whole.az[i]) << "body " << i;
+    ASSERT_EQ(sorted[3 * n + s], whole.pot[i]) << "body " << i;
+  }
+}
+
 std::vector<double> relative_errors(const Field& a, const Field& ref) {
   std::vector<double> e(ref.ax.size());
   for (std::size_t i = 0; i < e.size(); ++i) {
@@ -376,13 +390,7 @@ TEST(NbodyTree, GroupRunsGiveTheWholeWalkBitForBit) {
         for (std::int64_t j = 0; j < m; ++j) sorted[static_cast<std::size_t>(c * n + s0 + j)] = h[static_cast<std::size_t>(c * m + j)];
     }
     EXPECT_GT(walked, 0);
-    for (std::size_t i = 0; i < b.size(); ++i) {
-      const auto s = static_cast<std::size_t>(key_position[i]);
-      ASSERT_EQ(sorted[s], whole.ax[i]) << "body " << i;
-      ASSERT_EQ(sorted[b.size() + s], whole.ay[i]) << "body " << i;
-      ASSERT_EQ(sorted[2 * b.size() + s], whole.az[i]) << "body " << i;
-      ASSERT_EQ(sorted[3 * b.size() + s], whole.pot[i]) << "body " << i;
-    }
+    expect_key_order_matches(sorted, whole, key_position);
   }
 }
 
@@ -748,13 +756,7 @@ TEST(NbodyTree, WarpWalkGroupRunsGiveTheWholeWalkBitForBit) {
         for (std::int64_t j = 0; j < m; ++j)
           sorted[static_cast<std::size_t>(c * n + s0 + j)] = h[static_cast<std::size_t>(c * m + j)];
     }
-    for (std::size_t i = 0; i < b.size(); ++i) {
-      const auto s = static_cast<std::size_t>(key_position[i]);
-      ASSERT_EQ(sorted[s], whole.ax[i]) << "body " << i;
-      ASSERT_EQ(sorted[b.size() + s], whole.ay[i]) << "body " << i;
-      ASSERT_EQ(sorted[2 * b.size() + s], whole.az[i]) << "body " << i;
-      ASSERT_EQ(sorted[3 * b.size() + s], whole.pot[i]) << "body " << i;
-    }
+    expect_key_order_matches(sorted, whole, key_position);
   }
 }
 
