@@ -199,8 +199,10 @@ class TreeForces final : public ForceProvider {
       size = std::max(size, hi - lo[d]);
     }
     size = size > 0 ? size * (1 + 1e-9) : 1.0;
-    keys_ = Buffer<std::uint64_t>(dev_, static_cast<std::size_t>(n));
-    perm_ = Buffer<std::int32_t>(dev_, static_cast<std::size_t>(n));
+    // The key sort takes buffers of exactly n: kept while n is (a rank's
+    // bodies stay where they are, so every step after the first).
+    if (keys_.size() != static_cast<std::size_t>(n)) keys_ = Buffer<std::uint64_t>(dev_, static_cast<std::size_t>(n));
+    if (perm_.size() != static_cast<std::size_t>(n)) perm_ = Buffer<std::int32_t>(dev_, static_cast<std::size_t>(n));
     if (n > 0) {
       morton_keys(dev_, lo, size, b.x, b.y, b.z, n, keys_.data(), perm_.data());
       sort_pairs(keys_, perm_);
@@ -346,14 +348,17 @@ class TreeForces final : public ForceProvider {
     has[rank_] = n > 0;
     boxes = collectives::sum(boxes);
     has = collectives::sum(has);
-    Buffer<double> dboxes(dev_, boxes.size());
-    dboxes.copy_from_host(boxes);
+    // Device copies of the boxes, counts and offsets (kept from step to step).
+    ensure(dev_, boxes_dev_, boxes.size());
+    ensure(dev_, counts_dev_, static_cast<std::size_t>(2 * size_));
+    ensure(dev_, offsets_dev_, static_cast<std::size_t>(size_ + 1));
+    memory::copy(boxes_dev_.data(), dev_, boxes.data(), Device::host(), boxes.size() * sizeof(double));
     // Counts (nodes, bodies) for every domain; none to itself or to an empty rank.
     std::vector<std::int64_t> counts(static_cast<std::size_t>(2 * size_), 0);
-    Buffer<std::int64_t> dcounts(dev_, counts.size());
     if (n > 0) {
-      tree_.export_count(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), rank_, dcounts.data());
-      counts = dcounts.to_host();
+      tree_.export_count(params_, open_, relative, boxes_dev_.data(), size_, static_cast<int>(per), rank_,
+                         counts_dev_.data());
+      memory::copy(counts.data(), Device::host(), counts_dev_.data(), dev_, counts.size() * sizeof(std::int64_t));
     }
     std::vector<std::int64_t> offsets(static_cast<std::size_t>(size_ + 1), 0);
     for (int q = 0; q < size_; ++q) {
@@ -362,11 +367,10 @@ class TreeForces final : public ForceProvider {
     }
     ensure(dev_, exported_, static_cast<std::size_t>(std::max<std::int64_t>(1, offsets[size_])));
     if (n > 0 && offsets[size_] > 0) {
-      Buffer<std::int64_t> doffsets(dev_, offsets.size());
-      doffsets.copy_from_host(offsets);
-      dcounts.copy_from_host(counts);
-      tree_.export_write(params_, open_, relative, dboxes.data(), size_, static_cast<int>(per), dcounts.data(), doffsets.data(),
-                         exported_.data());
+      memory::copy(offsets_dev_.data(), dev_, offsets.data(), Device::host(), offsets.size() * sizeof(std::int64_t));
+      memory::copy(counts_dev_.data(), dev_, counts.data(), Device::host(), counts.size() * sizeof(std::int64_t));
+      tree_.export_write(params_, open_, relative, boxes_dev_.data(), size_, static_cast<int>(per), counts_dev_.data(),
+                         offsets_dev_.data(), exported_.data());
     }
     // Who sends whom what, then the records: into staging by source, then
     // regrouped as all nodes followed by all bodies.
@@ -455,6 +459,9 @@ class TreeForces final : public ForceProvider {
   Buffer<double> cum_, sample_work_;
   Buffer<std::uint64_t> sample_keys_;
   Buffer<std::int64_t> cuts_;
+  // The essential tree's export: the domains' boxes, counts and offsets.
+  Buffer<double> boxes_dev_;
+  Buffer<std::int64_t> counts_dev_, offsets_dev_;
   Buffer<double> box_scratch_, import_out_;
   Buffer<double> send_, recv_, planes_, exported_, staging_, result_planes_, result_send_, result_recv_;
   std::vector<std::int64_t> send_first_, recv_first_;
